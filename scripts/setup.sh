@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs everything modelship needs that is missing: npm packages and the Temporal CLI and FerretDB binaries
+# under .tools/. Idempotent and quiet about what is already present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+TOOLS=$ROOT/.tools
+TEMPORAL_VERSION=v1.5.1
+FERRETDB_VERSION=v1.24.2
+
+say() { echo "setup: $*"; }
+fail() { echo "setup: FAILED at step '$1' ($2)" >&2; exit 1; }
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null || fail "npm ci" "npm packages"
+fi
+
+need_go() { command -v go >/dev/null || fail "$1" "Go is not installed; install Go 1.22 or newer and rerun"; }
+
+if [ ! -x "$TOOLS/bin/temporal" ]; then
+  need_go "build temporal"
+  say "building the Temporal CLI $TEMPORAL_VERSION (first time: several minutes)"
+  mkdir -p "$TOOLS/bin"
+  GOBIN=$TOOLS/bin go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_VERSION" \
+    >"$TOOLS/temporal-build.log" 2>&1 || { tail -20 "$TOOLS/temporal-build.log" >&2; fail "build temporal" "go install github.com/temporalio/cli/cmd/temporal@$TEMPORAL_VERSION"; }
+fi
+
+if [ ! -x "$TOOLS/bin/ferretdb" ]; then
+  need_go "build ferretdb"
+  say "building FerretDB $FERRETDB_VERSION (first time: a few minutes)"
+  # The module zip lacks the generated version file FerretDB panics without, and `go install` trips over the
+  # proxy's refusal to list versions, so the source is fetched explicitly and built from a writable copy.
+  mkdir -p "$TOOLS/bin" "$TOOLS/src"
+  log=$TOOLS/ferretdb-build.log
+  src=$(cd "$TOOLS" && go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" 2>"$log" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p') \
+    || true
+  [ -n "$src" ] && [ -d "$src" ] || { cat "$log" >&2; fail "download ferretdb" "go mod download github.com/FerretDB/FerretDB@$FERRETDB_VERSION"; }
+  rm -rf "$TOOLS/src/ferretdb"
+  cp -r "$src" "$TOOLS/src/ferretdb" && chmod -R u+w "$TOOLS/src/ferretdb"
+  echo "$FERRETDB_VERSION" >"$TOOLS/src/ferretdb/build/version/version.txt"
+  (cd "$TOOLS/src/ferretdb" && go build -o "$TOOLS/bin/ferretdb" ./cmd/ferretdb) >>"$log" 2>&1 \
+    || { tail -20 "$log" >&2; fail "build ferretdb" "go build ./cmd/ferretdb"; }
+fi

@@ -1,0 +1,2 @@
+export { envSchema, type Env } from './schema';
+export { config, parseConfig, ConfigError } from './load';

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+const hostPort = /^[A-Za-z0-9.\-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/;
+
+/** Every environment setting modelship reads. Defaults point at the local stack started by scripts/stack.sh. */
+export const envSchema = z.object({
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(hostPort, 'must be host:port, e.g. 127.0.0.1:7233')
+    .default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1, 'must not be empty').default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1, 'must not be empty').default('modelship'),
+  TEMPORAL_TLS: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
+  TEMPORAL_TLS_CERT: z.string().optional(),
+  TEMPORAL_TLS_KEY: z.string().optional(),
+  TEMPORAL_API_KEY: z.string().optional(),
+  TEMPORAL_UI_URL: z.url({ message: 'must be an http(s) URL' }).default('http://127.0.0.1:8233'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\/.+/, 'must be a mongodb:// or mongodb+srv:// URI')
+    .default('mongodb://127.0.0.1:27017/'),
+  MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be 1-63 letters, digits, _ or -').default('modelship'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/.+/, 'must be an smtp:// or smtps:// URL')
+    .default('smtp://127.0.0.1:1025'),
+  MAIL_FROM: z.string().email('must be an email address').default('modelship@modelship.local'),
+  MAIL_INBOX_URL: z.url({ message: 'must be an http(s) URL' }).default('http://127.0.0.1:1080'),
+  GATEWAY_URLS: z
+    .string()
+    .regex(/^https?:\/\/[^,\s]+(,https?:\/\/[^,\s]+)*$/, 'must be a comma-separated list of http(s) URLs')
+    .default('http://127.0.0.1:8080'),
+  GATEWAY_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').default('modelship-local-admin-token'),
+  MODELSHIP_USER: z.string().min(1, 'must not be empty').optional(),
+  REPORTS_DIR: z.string().min(1, 'must not be empty').default('reports'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { message: 'must be debug, info, warn or error' }).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;

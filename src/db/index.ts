@@ -1,0 +1,1 @@
+export { connectMongo, type Mongo } from './connect';

@@ -1,0 +1,2 @@
+export { createMailer, type Mailer, type OutgoingMail } from './mailer';
+export { sendOnce, OUTBOX } from './outbox';

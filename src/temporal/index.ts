@@ -1,0 +1,2 @@
+export { connectClient } from './client';
+export { temporalConnectionOptions } from './connection-options';

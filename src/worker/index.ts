@@ -1,0 +1,1 @@
+export { createWorker, WORKFLOWS_PATH } from './create-worker';

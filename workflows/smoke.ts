@@ -1,0 +1,20 @@
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+
+const { recordSmoke, sendSmokeMail } = proxyActivities<Activities>({
+  startToCloseTimeout: '30s',
+  retry: { maximumAttempts: 5, initialInterval: '1s' },
+});
+
+export interface SmokeResult {
+  documentId: string;
+  messageId: string;
+}
+
+/** End-to-end check of Temporal, MongoDB and SMTP. */
+export async function smokeWorkflow(recipient: string): Promise<SmokeResult> {
+  const { workflowId } = workflowInfo();
+  const { documentId } = await recordSmoke({ workflowId, recipient });
+  const { messageId } = await sendSmokeMail({ workflowId, recipient });
+  return { documentId, messageId };
+}
