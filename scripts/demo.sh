@@ -15,5 +15,6 @@ cleanup() {
 trap cleanup EXIT
 case "$(bash scripts/stack.sh status)" in *running*) ;; *) started_stack=1 ;; esac
 bash scripts/stack.sh start
+source scripts/lib/stack-env.sh
 start_bg demo-worker .data/logs/demo-worker.log node --import tsx src/worker/main.ts
 node --import tsx src/client/run-smoke.ts

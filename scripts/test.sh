@@ -10,6 +10,7 @@ case "$(bash scripts/stack.sh status)" in *stopped*) started_stack=1 ;; esac
 cleanup() { [ "$started_stack" = 0 ] || bash scripts/stack.sh stop; }
 trap cleanup EXIT
 bash scripts/stack.sh start || exit 1
+source scripts/lib/stack-env.sh
 
 status=0
 echo "test: type-check"; npx --no-install tsc --noEmit -p tsconfig.json || status=1
