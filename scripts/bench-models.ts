@@ -11,7 +11,8 @@
  * p50 over that floor (below 1 means faster than one multiply-add per ns). The last line is JSON.
  */
 import { parseArgs } from 'node:util';
-import { createScorer, evaluate, mulberry32, type EmbeddingArtifact, type HeldOutUser, type Scorer } from '../src/models';
+import { randomEmbeddingModel } from './lib/random-model';
+import { createScorer, evaluate, mulberry32, type HeldOutUser, type Scorer } from '../src/models';
 
 const ITEMS = 9724; // the catalogue of ml-latest-small
 const DIMS = 64;
@@ -27,25 +28,7 @@ const { values: args } = parseArgs({
 const calls = Number(args.calls);
 const users = Number(args.users);
 
-function randomModel(items: number, seed: number): EmbeddingArtifact {
-  const rng = mulberry32(seed);
-  // Sum of three uniforms: roughly normal, cheap enough for 10 M values.
-  const fill = (n: number) => {
-    const values = new Float32Array(n);
-    for (let i = 0; i < n; i++) values[i] = (rng() + rng() + rng() - 1.5) * 0.5;
-    return values;
-  };
-  return {
-    kind: 'embedding',
-    dims: DIMS,
-    userIds: Float64Array.from({ length: users }, (_, i) => i + 1),
-    itemIds: Float64Array.from({ length: items }, (_, i) => i + 1),
-    userFactors: fill(users * DIMS),
-    itemFactors: fill(items * DIMS),
-    popularity: fill(items),
-    metadata: {},
-  };
-}
+const randomModel = (items: number, seed: number) => randomEmbeddingModel({ users, items, dims: DIMS }, seed);
 
 /** Each user has seen 50 random items (excluded from the ranking, as when serving) and 10 relevant ones. */
 function heldOut(items: number, seed: number): HeldOutUser[] {

@@ -26,11 +26,21 @@ export const envSchema = z.object({
     .default('smtp://127.0.0.1:1025'),
   MAIL_FROM: z.string().email('must be an email address').default('modelship@modelship.local'),
   MAIL_INBOX_URL: z.url({ message: 'must be an http(s) URL' }).default('http://127.0.0.1:1080'),
+  /** Key of the audit log's per-event HMAC; unset means the public local-only key, fine for the local stack only. */
+  AUDIT_HMAC_KEY: z.string().min(32, 'must be at least 32 characters of secret').optional(),
   GATEWAY_URLS: z
     .string()
     .regex(/^https?:\/\/[^,\s]+(,https?:\/\/[^,\s]+)*$/, 'must be a comma-separated list of http(s) URLs')
     .default('http://127.0.0.1:8080'),
   GATEWAY_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').default('modelship-local-admin-token'),
+  GATEWAY_HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+  GATEWAY_PORT: z.coerce.number().int('must be an integer').min(0, 'must be a port number').max(65535, 'must be a port number').default(8080),
+  GATEWAY_REPLICA_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'must be 1-64 letters, digits or ._:-').optional(),
+  GATEWAY_DEFAULT_MODEL: z.string().min(1, 'must not be empty').optional(),
+  GATEWAY_POLL_MS: z.coerce.number().int('must be an integer').min(20, 'must be at least 20').max(500, 'must be at most 500').default(250),
+  GATEWAY_KPI_FLUSH_MS: z.coerce.number().int('must be an integer').min(50, 'must be at least 50').max(5000, 'must be at most 5000').default(500),
+  GATEWAY_CACHE_TTL_MS: z.coerce.number().int('must be an integer').min(0, 'must be at least 0').default(30_000),
+  GATEWAY_CACHE_MAX: z.coerce.number().int('must be an integer').min(0, 'must be at least 0').default(50_000),
   MODELSHIP_USER: z.string().min(1, 'must not be empty').optional(),
   REPORTS_DIR: z.string().min(1, 'must not be empty').default('reports'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { message: 'must be debug, info, warn or error' }).default('info'),

@@ -1,0 +1,42 @@
+import { formatIssues, type FieldIssue } from './issues';
+
+/** Base of every error the audit log throws on purpose; `code` is stable for callers. */
+export abstract class AuditError extends Error {
+  abstract readonly code: string;
+  protected constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class AuditValidationError extends AuditError {
+  readonly code = 'INVALID_AUDIT_INPUT';
+  constructor(
+    readonly operation: string,
+    readonly issues: readonly FieldIssue[],
+  ) {
+    super(`${operation}: invalid input: ${formatIssues(issues)}`);
+  }
+}
+
+/** An eventId was reused for a different event: a caller bug (two steps sharing a key), never a retry. */
+export class AuditEventConflictError extends AuditError {
+  readonly code = 'AUDIT_EVENT_CONFLICT';
+  constructor(
+    readonly eventId: string,
+    readonly fields: readonly string[],
+  ) {
+    super(`eventId: "${eventId}" is already recorded with different ${fields.join(', ')}`);
+  }
+}
+
+/** Concurrent writers kept winning the chain heads; retrying later is safe. */
+export class AuditContentionError extends AuditError {
+  readonly code = 'AUDIT_CONTENTION';
+  constructor(
+    readonly eventId: string,
+    attempts: number,
+  ) {
+    super(`appendAudit "${eventId}": gave up after ${attempts} attempts lost to concurrent writers`);
+  }
+}

@@ -1,0 +1,82 @@
+/** KPI buckets are the contract between the gateway (writer) and monitoring (reader). */
+export const KPI_BUCKETS = 'kpi_buckets';
+export const KPI_BUCKET_MS = 1000;
+
+/** Upper bounds in ms of the latency histogram; the last bucket is open-ended. */
+export const LATENCY_BOUNDS_MS = [0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 50, 75, 100, 150, 250, 500, 1000, 2500, 5000];
+
+export interface KpiCounters {
+  requests: number;
+  errors: number;
+  fallbacks: number;
+  /** Counts per LATENCY_BOUNDS_MS bucket, plus one overflow bucket. */
+  latency: number[];
+  latencySumMs: number;
+  feedback: number;
+  successes: number;
+  shadowRequests: number;
+  shadowErrors: number;
+  /** Sum over shadowed requests of overlap@K with what the user was actually served. */
+  shadowOverlapSum: number;
+}
+
+export interface KpiBucketDoc extends KpiCounters {
+  _id: string;
+  model: string;
+  version: string;
+  /** Each replica writes its own buckets; a version's KPIs for a second are the sum over replicas. */
+  replica: string;
+  start: Date;
+}
+
+export function emptyCounters(): KpiCounters {
+  return {
+    requests: 0,
+    errors: 0,
+    fallbacks: 0,
+    latency: new Array(LATENCY_BOUNDS_MS.length + 1).fill(0),
+    latencySumMs: 0,
+    feedback: 0,
+    successes: 0,
+    shadowRequests: 0,
+    shadowErrors: 0,
+    shadowOverlapSum: 0,
+  };
+}
+
+export function latencyBucketIndex(ms: number): number {
+  for (let i = 0; i < LATENCY_BOUNDS_MS.length; i++) if (ms <= LATENCY_BOUNDS_MS[i]) return i;
+  return LATENCY_BOUNDS_MS.length;
+}
+
+/** The latency below which a share q of requests fell, interpolated inside its histogram bucket. */
+export function latencyQuantile(hist: number[], q: number): number | null {
+  const total = hist.reduce((a, b) => a + b, 0);
+  if (total === 0) return null;
+  const rank = q * total;
+  let seen = 0;
+  for (let i = 0; i < hist.length; i++) {
+    if (hist[i] === 0) continue;
+    if (seen + hist[i] >= rank) {
+      const lower = i === 0 ? 0 : LATENCY_BOUNDS_MS[i - 1];
+      const upper = i < LATENCY_BOUNDS_MS.length ? LATENCY_BOUNDS_MS[i] : lower * 2;
+      return lower + ((rank - seen) / hist[i]) * (upper - lower);
+    }
+    seen += hist[i];
+  }
+  return LATENCY_BOUNDS_MS[LATENCY_BOUNDS_MS.length - 1] * 2;
+}
+
+export function addCounters(into: KpiCounters, from: KpiCounters): KpiCounters {
+  into.requests += from.requests;
+  into.errors += from.errors;
+  into.fallbacks += from.fallbacks;
+  from.latency.forEach((n, i) => (into.latency[i] += n));
+  into.latencySumMs += from.latencySumMs;
+  into.feedback += from.feedback;
+  into.successes += from.successes;
+  into.shadowRequests += from.shadowRequests;
+  into.shadowErrors += from.shadowErrors;
+  into.shadowOverlapSum += from.shadowOverlapSum;
+  return into;
+}

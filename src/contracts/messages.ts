@@ -1,0 +1,99 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { z } from 'zod';
+
+/** Approval and rejection carry who decided and why; the workflow checks the approver against the spec. */
+export const decisionSchema = z.object({
+  approver: z.string().trim().min(1, 'must name who decides'),
+  comment: z.string().max(2000, 'must be at most 2000 characters').default(''),
+});
+export type DecisionInput = z.input<typeof decisionSchema>;
+
+export const operatorActionSchema = z.object({
+  actor: z.string().trim().min(1, 'must name who acts'),
+  reason: z.string().max(2000, 'must be at most 2000 characters').default(''),
+});
+export type OperatorAction = z.input<typeof operatorActionSchema>;
+
+// Wire names are plain camelCase so `temporal workflow signal --name approve` works as well as the CLI.
+export const approveSignal = defineSignal<[DecisionInput]>('approve');
+export const rejectSignal = defineSignal<[DecisionInput]>('reject');
+export const pauseSignal = defineSignal<[OperatorAction]>('pause');
+export const resumeSignal = defineSignal<[OperatorAction]>('resume');
+export const promoteSignal = defineSignal<[OperatorAction]>('promote');
+export const abortSignal = defineSignal<[OperatorAction]>('abort');
+export const rollbackSignal = defineSignal<[OperatorAction]>('rollback');
+
+export const PIPELINE_STEPS = [
+  'ingest',
+  'validate',
+  'test',
+  'quality',
+  'awaiting_approval',
+  'rollout',
+  'bake',
+  'promote',
+  'rolling_back',
+  'done',
+] as const;
+export type PipelineStep = (typeof PIPELINE_STEPS)[number];
+
+export type Outcome = 'running' | 'promoted' | 'rolled_back' | 'rejected' | 'expired' | 'failed';
+
+export interface KpiSide {
+  requests: number;
+  errors: number;
+  errorRate: number | null;
+  p99Ms: number | null;
+  successRate: number | null;
+  shadowRequests: number;
+  shadowAgreement: number | null;
+}
+
+export interface RuleResult {
+  rule: string;
+  value: number | null;
+  threshold: number;
+  verdict: 'pass' | 'breach' | 'insufficient_data';
+}
+
+/** One monitoring check: the values read, the thresholds applied and the verdict, kept for reports and rollbacks. */
+export interface KpiCheck {
+  stage: string;
+  at: string;
+  from: string;
+  to: string;
+  candidate: KpiSide;
+  stable: KpiSide | null;
+  rules: RuleResult[];
+  verdict: 'pass' | 'breach';
+}
+
+export interface ApprovalRecord {
+  approver: string;
+  decision: 'approve' | 'reject';
+  comment: string;
+  at: string;
+  accepted: boolean;
+  reason?: string;
+}
+
+export interface PipelineStatus {
+  pipelineId: string;
+  model: string;
+  version: string;
+  step: PipelineStep;
+  stage: string | null;
+  trafficPercent: number;
+  shadowPercent: number;
+  paused: boolean;
+  outcome: Outcome;
+  lastCheck: KpiCheck | null;
+  approvals: ApprovalRecord[];
+  approvalsRequired: number;
+  approvalDeadline: string | null;
+  champion: string | null;
+  startedAt: string;
+  failure: string | null;
+}
+
+export const statusQuery = defineQuery<PipelineStatus>('status');

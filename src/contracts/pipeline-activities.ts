@@ -1,0 +1,122 @@
+import type { GateEvidence, GateName } from './evidence';
+import type { KpiCheck, PipelineStatus } from './messages';
+import type { KpiThresholds, PipelineSpec, Stage } from './pipeline-spec';
+import type { RouteSpec } from '../routing/schemas';
+
+/** The activities the deployment pipeline calls, as types only: workflow code imports this file, never the code. */
+
+export interface PipelineRef {
+  pipelineId: string;
+  model: string;
+  version: string;
+}
+
+export interface DatasetSummary {
+  sha256: string;
+  rows: number;
+  users: number;
+  items: number;
+}
+
+export interface IngestSummary {
+  artifactSha256: string;
+  kind: 'embedding' | 'popularity';
+  dims: number;
+  users: number;
+  items: number;
+  champion: { version: string; sha256: string } | null;
+  datasets: { train: DatasetSummary; validation: DatasetSummary; recent: DatasetSummary };
+}
+
+export interface RouteSnapshot {
+  generation: number;
+  spec: RouteSpec;
+}
+
+export type NotificationKind =
+  | 'approval_requested'
+  | 'approval_reminder'
+  | 'rollout_started'
+  | 'stage_passed'
+  | 'rolled_back'
+  | 'rejected'
+  | 'completed';
+
+export type AuditOutcome = 'success' | 'failure' | 'refused';
+
+export interface AuditInput {
+  ref: PipelineRef;
+  key: string;
+  type: string;
+  actor: string;
+  outcome: AuditOutcome;
+  evidence?: Record<string, unknown>;
+}
+
+export interface NotifyInput {
+  ref: PipelineRef;
+  key: string;
+  kind: NotificationKind;
+  to: string[];
+  subject: string;
+  lines: string[];
+}
+
+export interface TimelineEntry {
+  at: string;
+  event: string;
+  detail?: string;
+}
+
+export interface CompensationRecord {
+  key: string;
+  description: string;
+  outcome: 'done' | 'failed';
+  error?: string;
+  at: string;
+}
+
+export interface PipelineOutcomeDoc {
+  ref: PipelineRef;
+  status: PipelineStatus;
+  checks: KpiCheck[];
+  evidence: GateEvidence[];
+  timeline: TimelineEntry[];
+  compensations: CompensationRecord[];
+  cause: { type: string; message: string; check: KpiCheck | null } | null;
+}
+
+export interface PipelineActivities {
+  /** Validates the spec again inside the worker and audits its acceptance or refusal. */
+  acceptSpec(input: { pipelineId: string; spec: unknown }): Promise<PipelineSpec>;
+  ingest(input: { ref: PipelineRef; spec: PipelineSpec }): Promise<IngestSummary>;
+  transitionStatus(input: { ref: PipelineRef; to: string; key: string; actor: string; reason: string }): Promise<void>;
+  runGate(input: { ref: PipelineRef; gate: GateName; spec: PipelineSpec; ingest: IngestSummary }): Promise<GateEvidence>;
+  audit(input: AuditInput): Promise<void>;
+  notify(input: NotifyInput): Promise<void>;
+  acquireRolloutLock(input: { ref: PipelineRef }): Promise<{ acquired: boolean; holder: string }>;
+  releaseRolloutLock(input: { ref: PipelineRef }): Promise<void>;
+  readRoute(input: { model: string }): Promise<RouteSnapshot>;
+  applyRoute(input: { ref: PipelineRef; key: string; spec: RouteSpec; actor: string; reason: string }): Promise<{ generation: number }>;
+  confirmRouteLive(input: { model: string; generation: number; timeoutMs: number }): Promise<{ replicas: string[] }>;
+  checkKpis(input: {
+    ref: PipelineRef;
+    stage: Stage;
+    candidate: string;
+    stable: string | null;
+    fromMs: number;
+    toMs: number;
+    thresholds: KpiThresholds;
+  }): Promise<KpiCheck>;
+  moveAlias(input: {
+    ref: PipelineRef;
+    alias: 'champion' | 'last-known-good';
+    to: string | null;
+    expected: string | null;
+    key: string;
+    actor: string;
+    reason: string;
+  }): Promise<void>;
+  writeReport(input: PipelineOutcomeDoc): Promise<{ htmlPath: string; jsonPath: string }>;
+  writeRollbackDocument(input: PipelineOutcomeDoc): Promise<{ path: string }>;
+}

@@ -1,0 +1,33 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+
+export class HttpError extends Error {
+  constructor(readonly statusCode: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+export function describeZodIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+}
+
+export function parseOr400<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new HttpError(400, 'bad_request', describeZodIssues(result.error));
+  return result.data;
+}
+
+/** 4xx carry a readable reason; 5xx say only that something failed, with the request id to find it in the logs. */
+export function errorHandler(err: FastifyError | HttpError, request: FastifyRequest, reply: FastifyReply): void {
+  if (err instanceof HttpError) {
+    void reply.status(err.statusCode).send({ error: err.code, message: err.message });
+    return;
+  }
+  const status = err.statusCode ?? 500;
+  if (status < 500) {
+    void reply.status(status).send({ error: 'bad_request', message: err.message });
+    return;
+  }
+  request.log.error({ err }, 'request failed');
+  void reply.status(status).send({ error: 'internal', message: 'internal error', requestId: request.id });
+}

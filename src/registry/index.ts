@@ -1,0 +1,10 @@
+export { createRegistry, type Registry, type RegistryOptions } from './registry';
+export { createBlobStore, BlobStore, type BlobInfo, type BlobSource, type PutResult } from './blob-store';
+export type { AliasState } from './aliases';
+export type { Clock } from './models';
+export { ensureIndexes, ensureRegistryIndexes } from './indexes';
+export { MODELS, VERSIONS, VERSION_TRANSITIONS, ALIAS_HISTORY } from './collections';
+export { STATUSES, TRANSITIONS, IN_FLIGHT, canTransition, isTerminal, allowedTargets, type Status } from './lifecycle';
+export { parseSemver, formatSemver, compareSemver, MODEL_NAME_PATTERN, SEMVER_PATTERN, type Semver } from './semver';
+export * from './schemas';
+export * from './errors';

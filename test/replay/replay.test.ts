@@ -1,0 +1,28 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import { WORKFLOWS_PATH } from '../../src/worker';
+
+jest.setTimeout(120_000);
+
+const dir = join(__dirname, 'histories');
+const files = readdirSync(dir).filter((f) => f.endsWith('.history.bin')).sort();
+
+describe('replay of committed workflow histories', () => {
+  it('has histories to replay', () => {
+    expect(files.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('replays every committed history with the current workflow code, without nondeterminism', async () => {
+    const histories = files.map((f) => ({
+      workflowId: f.replace(/\.history\.bin$/, ''),
+      history: temporal.api.history.v1.History.decode(readFileSync(join(dir, f))),
+    }));
+    const failures: string[] = [];
+    for await (const result of Worker.runReplayHistories({ workflowsPath: WORKFLOWS_PATH }, histories)) {
+      if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+    }
+    expect(failures).toEqual([]);
+  });
+});

@@ -1,0 +1,136 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { GateEvidence, GateName } from '../../src/contracts/evidence';
+import type { KpiCheck } from '../../src/contracts/messages';
+import type { PipelineActivities, RouteSnapshot } from '../../src/contracts/pipeline-activities';
+import { pipelineSpecSchema } from '../../src/contracts/pipeline-spec';
+import type { RouteSpec } from '../../src/routing/schemas';
+
+export const CANDIDATE_SHA = 'c'.repeat(64);
+export const STABLE = { version: '1.0.0', sha256: 's'.repeat(64).replace(/s/g, 'a') };
+
+/** How one pipeline's world behaves, keyed by model name so tests sharing a worker stay apart. */
+export interface Scenario {
+  failGate?: GateName;
+  /** Stage names whose checks breach. */
+  breachAt?: string[];
+  champion?: string | null;
+  route?: RouteSpec;
+  lockHolder?: string;
+}
+
+export interface World {
+  calls: { name: string; input: unknown }[];
+  routes: Map<string, RouteSnapshot>;
+  aliases: Map<string, string | null>;
+  statuses: string[];
+  audits: { key: string; type: string; outcome: string; actor: string }[];
+  mails: { key: string; kind: string; subject: string; lines: string[] }[];
+  compensatingRoutes: number;
+}
+
+function gateEvidence(gate: GateName, pass: boolean): GateEvidence {
+  const check = { name: `${gate}_check`, values: { value: pass ? 1 : 0 }, thresholds: { min: 1 }, summary: `${gate} ${pass ? 'ok' : 'below floor'}`, verdict: pass ? ('pass' as const) : ('fail' as const) };
+  if (gate === 'validation') {
+    const m = { ndcg: 0.1, recall: 0.1, precision: 0.1, map: 0.1, hitRate: 0.1, coverage: 0.1, users: 10, fallbackUsers: 0 };
+    return { gate, k: 10, candidate: m, champion: null, pass, checks: [check] };
+  }
+  if (gate === 'scenarios') return { gate, k: 10, pass, checks: [check] };
+  const profile = { rows: 1, users: 1, items: 1, findings: [] };
+  return { gate, datasets: { train: profile, recent: profile }, pass, checks: [check] };
+}
+
+export function createFakeActivities(scenarios: Map<string, Scenario>): { activities: PipelineActivities; worlds: Map<string, World> } {
+  const worlds = new Map<string, World>();
+  const world = (model: string): World => {
+    let w = worlds.get(model);
+    if (!w) {
+      const route = scenarios.get(model)?.route ?? { stable: STABLE, candidate: null, shadow: null, killSwitch: 'off' as const };
+      w = { calls: [], routes: new Map([[model, { generation: 1, spec: route }]]), aliases: new Map(), statuses: [], audits: [], mails: [], compensatingRoutes: 0 };
+      w.aliases.set('champion', scenarios.get(model)?.champion === undefined ? STABLE.version : scenarios.get(model)!.champion!);
+      worlds.set(model, w);
+    }
+    return w;
+  };
+  const appliedKeys = new Set<string>();
+  const track = <T>(model: string, name: string, input: unknown, result: T): T => {
+    world(model).calls.push({ name, input });
+    return result;
+  };
+
+  const activities: PipelineActivities = {
+    async acceptSpec({ spec }) {
+      const parsed = pipelineSpecSchema.safeParse(spec);
+      if (!parsed.success) throw ApplicationFailure.nonRetryable(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), 'InvalidSpec');
+      return track(parsed.data.model, 'acceptSpec', spec, parsed.data);
+    },
+    async ingest({ ref }) {
+      const champion = world(ref.model).aliases.get('champion') ?? null;
+      const ds = { sha256: 'd'.repeat(64), rows: 10, users: 5, items: 5 };
+      return track(ref.model, 'ingest', ref, {
+        artifactSha256: CANDIDATE_SHA, kind: 'embedding', dims: 8, users: 5, items: 5,
+        champion: champion ? { version: champion, sha256: STABLE.sha256 } : null,
+        datasets: { train: ds, validation: ds, recent: ds },
+      });
+    },
+    async transitionStatus({ ref, to }) {
+      world(ref.model).statuses.push(to);
+      track(ref.model, 'transitionStatus', to, undefined);
+    },
+    async runGate({ ref, gate }) {
+      return track(ref.model, 'runGate', gate, gateEvidence(gate, scenarios.get(ref.model)?.failGate !== gate));
+    },
+    async audit({ ref, key, type, outcome, actor }) {
+      const w = world(ref.model);
+      if (!w.audits.some((a) => a.key === key)) w.audits.push({ key, type, outcome, actor });
+    },
+    async notify({ ref, key, kind, subject, lines }) {
+      const w = world(ref.model);
+      if (!w.mails.some((m) => m.key === key)) w.mails.push({ key, kind, subject, lines });
+    },
+    async acquireRolloutLock({ ref }) {
+      const holder = scenarios.get(ref.model)?.lockHolder;
+      return track(ref.model, 'acquireRolloutLock', ref, holder ? { acquired: false, holder } : { acquired: true, holder: ref.pipelineId });
+    },
+    async releaseRolloutLock({ ref }) {
+      track(ref.model, 'releaseRolloutLock', ref, undefined);
+    },
+    async readRoute({ model }) {
+      return track(model, 'readRoute', model, structuredClone(world(model).routes.get(model)!));
+    },
+    async applyRoute({ ref, key, spec }) {
+      const w = world(ref.model);
+      const current = w.routes.get(ref.model)!;
+      if (appliedKeys.has(key)) return { generation: current.generation };
+      appliedKeys.add(key);
+      if (key.endsWith(':restore-route')) w.compensatingRoutes++;
+      const next = { generation: current.generation + 1, spec: structuredClone(spec) };
+      w.routes.set(ref.model, next);
+      return track(ref.model, 'applyRoute', { key, spec }, { generation: next.generation });
+    },
+    async confirmRouteLive({ model, generation }) {
+      return track(model, 'confirmRouteLive', generation, { replicas: ['fake-a', 'fake-b'] });
+    },
+    async checkKpis({ ref, stage, fromMs, toMs }) {
+      const breach = scenarios.get(ref.model)?.breachAt?.includes(stage.name) ?? false;
+      const side = { requests: 100, errors: breach ? 10 : 0, errorRate: breach ? 0.1 : 0, p99Ms: 3, successRate: 0.2, shadowRequests: 0, shadowAgreement: null };
+      const check: KpiCheck = {
+        stage: stage.name, at: new Date(toMs).toISOString(), from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(),
+        candidate: side, stable: { ...side, errors: 0, errorRate: 0 },
+        rules: [{ rule: 'error_rate', value: side.errorRate, threshold: 0.02, verdict: breach ? 'breach' : 'pass' }],
+        verdict: breach ? 'breach' : 'pass',
+      };
+      return track(ref.model, 'checkKpis', stage.name, check);
+    },
+    async moveAlias({ ref, alias, to, key }) {
+      world(ref.model).aliases.set(alias, to);
+      track(ref.model, 'moveAlias', { alias, to, key }, undefined);
+    },
+    async writeReport(doc) {
+      return track(doc.ref.model, 'writeReport', doc.status.outcome, { htmlPath: `reports/${doc.ref.pipelineId}.html`, jsonPath: `reports/${doc.ref.pipelineId}.json` });
+    },
+    async writeRollbackDocument(doc) {
+      return track(doc.ref.model, 'writeRollbackDocument', { outcome: doc.status.outcome, cause: doc.cause, compensations: doc.compensations }, { path: `reports/${doc.ref.pipelineId}-rollback.json` });
+    },
+  };
+  return { activities, worlds };
+}

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowHandle } from '@temporalio/client';
+import { statusQuery, type PipelineStatus } from '../../src/contracts/messages';
+import { pipelineWorkflowId, type PipelineSpecInput } from '../../src/contracts/pipeline-spec';
+import { WORKFLOWS_PATH } from '../../src/worker';
+import { createLocalTestEnv } from '../support/workflow-env';
+import { createFakeActivities, type Scenario } from './fake-activities';
+
+/** Short windows so a five-stage rollout runs in a few seconds of real time on the dev server. */
+export function fastSpec(model: string, overrides: Partial<PipelineSpecInput> = {}): PipelineSpecInput {
+  return {
+    specVersion: 1,
+    model,
+    version: '2.0.0',
+    submitter: 'alice',
+    datasets: { train: 'a'.repeat(64), validation: 'b'.repeat(64) },
+    approval: { approvers: ['bob', 'carol', 'dave'], required: 1, deadline: '1h', reminderBefore: '10m' },
+    rollout: { window: '300ms', checkInterval: '100ms', bake: '300ms', confirmTimeout: '5s' },
+    notify: { recipients: ['ops@example.test'] },
+    ...overrides,
+  };
+}
+
+/** Stack traces in failures carry absolute paths of the machine that recorded them; committed files keep them relative. */
+function scrubPaths<T>(value: T, root: string): T {
+  if (typeof value === 'string') return value.split(root).join('.') as T;
+  if (Array.isArray(value)) return value.map((v) => scrubPaths(v, root)) as T;
+  if (value && typeof value === 'object' && !(value instanceof Uint8Array)) {
+    for (const [k, v] of Object.entries(value)) (value as Record<string, unknown>)[k] = scrubPaths(v, root);
+  }
+  return value;
+}
+
+export async function startHarness() {
+  const env: TestWorkflowEnvironment = await createLocalTestEnv();
+  const scenarios = new Map<string, Scenario>();
+  const fakes = createFakeActivities(scenarios);
+  const taskQueue = `pipeline-${randomUUID()}`;
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: WORKFLOWS_PATH, activities: fakes.activities });
+  const running = worker.run();
+
+  async function start(spec: PipelineSpecInput, scenario: Scenario = {}): Promise<WorkflowHandle> {
+    scenarios.set(spec.model, scenario);
+    return env.client.workflow.start('deployModelWorkflow', {
+      workflowId: pipelineWorkflowId(spec.model, spec.version),
+      taskQueue,
+      args: [spec],
+    });
+  }
+
+  async function waitForStep(handle: WorkflowHandle, predicate: (s: PipelineStatus) => boolean, timeoutMs = 15_000): Promise<PipelineStatus> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const status = await handle.query(statusQuery);
+      if (predicate(status)) return status;
+      if (Date.now() > deadline) throw new Error(`status never matched; last: ${JSON.stringify(status)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** With RECORD_HISTORIES=1, keeps a finished run's history for the replay suite (test/replay/histories), as the
+   *  protobuf bytes the server sent, so nothing is lost converting it. */
+  async function record(handle: WorkflowHandle, name: string): Promise<void> {
+    if (!process.env.RECORD_HISTORIES) return;
+    const file = join(__dirname, '../replay/histories', `${name}.history.bin`);
+    const history = scrubPaths(await handle.fetchHistory(), join(__dirname, '../..'));
+    writeFileSync(file, temporal.api.history.v1.History.encode(history).finish());
+  }
+
+  return {
+    env,
+    record,
+    taskQueue,
+    start,
+    waitForStep,
+    world: (model: string) => fakes.worlds.get(model)!,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+    },
+  };
+}
+
+export type Harness = Awaited<ReturnType<typeof startHarness>>;

@@ -1,0 +1,120 @@
+import { WorkflowFailedError } from '@temporalio/client';
+import { abortSignal, approveSignal, pauseSignal, promoteSignal, resumeSignal, statusQuery } from '../../src/contracts/messages';
+import { STABLE } from './fake-activities';
+import { fastSpec, startHarness, type Harness } from './pipeline-harness';
+
+jest.setTimeout(120_000);
+
+const ORIGINAL_ROUTE = { stable: STABLE, candidate: null, shadow: null, killSwitch: 'off' };
+
+describe('deployModelWorkflow staged rollout and saga', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h?.stop());
+
+  async function approved(model: string, scenario = {}, overrides = {}) {
+    const handle = await h.start(fastSpec(model, overrides), scenario);
+    await h.waitForStep(handle, (s) => s.step === 'awaiting_approval');
+    await handle.signal(approveSignal, { approver: 'bob' });
+    return handle;
+  }
+
+  const failureOf = async (p: Promise<unknown>) => {
+    const err = (await p.catch((e) => e)) as WorkflowFailedError;
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    return err.cause as Error & { type?: string };
+  };
+
+  it.each(['shadow', 'canary', 'quarter', 'half', 'full'])('rolls back a breach at %s: routing restored first, then status, production as before', async (stage) => {
+    const model = `breach-${stage}`;
+    const handle = await approved(model, { breachAt: [stage] });
+    const cause = await failureOf(handle.result());
+    expect(cause.type).toBe('KpiBreach');
+    expect(cause.message).toContain(`KPI breach at ${stage}: error_rate 0.1 vs 0.02`);
+
+    const w = h.world(model);
+    expect(w.routes.get(model)!.spec).toEqual(ORIGINAL_ROUTE);
+    expect(w.compensatingRoutes).toBe(1);
+    expect(w.aliases.get('champion')).toBe(STABLE.version);
+    expect(w.statuses.slice(-2)).toEqual(['rolling_out', 'rolled_back']);
+    const names = w.calls.map((c) => c.name);
+    expect(names.slice(names.lastIndexOf('checkKpis') + 1)).toEqual(['applyRoute', 'transitionStatus', 'writeRollbackDocument', 'releaseRolloutLock']);
+    const doc = w.calls.find((c) => c.name === 'writeRollbackDocument')!.input as { cause: { type: string; check: { stage: string; verdict: string } }; compensations: { key: string; outcome: string }[] };
+    expect(doc.cause).toMatchObject({ type: 'KpiBreach', check: { stage, verdict: 'breach' } });
+    expect(doc.compensations.map((c) => [c.key.split(':').pop(), c.outcome])).toEqual([['restore-route', 'done']]);
+    expect(w.mails.at(-1)).toMatchObject({ kind: 'rolled_back', subject: `Rolled back: ${model} 2.0.0` });
+    expect(w.mails.at(-1)!.lines).toContain('  breached error_rate: 0.1 (threshold 0.02)');
+    const status = await handle.query(statusQuery);
+    expect(status).toMatchObject({ outcome: 'rolled_back', trafficPercent: 0, step: 'done' });
+    expect(status.lastCheck).toMatchObject({ stage, verdict: 'breach' });
+    await h.record(handle, `breach-at-${stage}`);
+  });
+
+  it('undoes the promotion in reverse when the bake breaches after the alias would move — champion untouched', async () => {
+    const handle = await approved('bake-breach', { breachAt: ['full'] });
+    await failureOf(handle.result());
+    const w = h.world('bake-breach');
+    expect(w.calls.map((c) => c.name)).not.toContain('moveAlias');
+    expect(w.routes.get('bake-breach')!.spec).toEqual(ORIGINAL_ROUTE);
+  });
+
+  it('aborts during a window on signal and restores routing', async () => {
+    const handle = await approved('abort', {}, { rollout: { window: '20s', checkInterval: '100ms', bake: '1s', confirmTimeout: '5s' } });
+    await h.waitForStep(handle, (s) => s.stage === 'shadow' && s.lastCheck?.stage === 'shadow');
+    await handle.signal(abortSignal, { actor: 'ops-dan', reason: 'customer incident' });
+    const cause = await failureOf(handle.result());
+    expect(cause).toMatchObject({ type: 'Aborted', message: 'abort requested by ops-dan: customer incident' });
+    expect(h.world('abort').routes.get('abort')!.spec).toEqual(ORIGINAL_ROUTE);
+    await h.record(handle, 'aborted');
+  });
+
+  it('restores routing when the workflow is cancelled during a window', async () => {
+    const handle = await approved('cancel', {}, { rollout: { window: '20s', checkInterval: '100ms', bake: '1s', confirmTimeout: '5s' } });
+    await h.waitForStep(handle, (s) => s.stage === 'shadow' && s.lastCheck !== null);
+    await handle.cancel();
+    await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
+    const w = h.world('cancel');
+    expect(w.routes.get('cancel')!.spec).toEqual(ORIGINAL_ROUTE);
+    expect(w.statuses.at(-1)).toBe('rolled_back');
+    expect((w.calls.find((c) => c.name === 'writeRollbackDocument')!.input as { cause: { type: string } }).cause.type).toBe('Cancelled');
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
+    await h.record(handle, 'cancelled');
+  });
+
+  it('stops checking while paused and continues after resume', async () => {
+    const handle = await approved('pause', {}, { rollout: { window: '1s', checkInterval: '100ms', bake: '300ms', confirmTimeout: '5s' } });
+    await h.waitForStep(handle, (s) => s.stage === 'canary');
+    await handle.signal(pauseSignal, { actor: 'ops-dan', reason: 'looking at dashboards' });
+    await h.waitForStep(handle, (s) => s.paused);
+    const checksAtPause = h.world('pause').calls.filter((c) => c.name === 'checkKpis').length;
+    await new Promise((r) => setTimeout(r, 1500));
+    const stillPaused = await handle.query(statusQuery);
+    expect(stillPaused).toMatchObject({ paused: true, stage: 'canary' });
+    expect(h.world('pause').calls.filter((c) => c.name === 'checkKpis').length).toBe(checksAtPause);
+    await handle.signal(resumeSignal, { actor: 'ops-dan', reason: 'fine' });
+    expect(await handle.result()).toMatchObject({ outcome: 'promoted' });
+    await h.record(handle, 'paused-resumed');
+  });
+
+  it('skips the remaining windows on promote', async () => {
+    const handle = await approved('promote', {}, { rollout: { window: '30s', checkInterval: '100ms', bake: '30s', confirmTimeout: '5s' } });
+    await h.waitForStep(handle, (s) => s.stage === 'shadow' && s.lastCheck !== null);
+    await handle.signal(promoteSignal, { actor: 'ops-dan', reason: 'urgent fix' });
+    expect(await handle.result()).toMatchObject({ outcome: 'promoted' });
+    const w = h.world('promote');
+    const keys = w.calls.filter((c) => c.name === 'applyRoute').map((c) => (c.input as { key: string }).key.split(':').pop());
+    expect(keys).toEqual(['shadow', 'promote-full', 'promoted']);
+    expect(w.aliases.get('champion')).toBe('2.0.0');
+    await h.record(handle, 'promote-signal');
+  });
+
+  it('waits for another rollout of the same model to finish before starting its own', async () => {
+    const handle = await approved('locked', { lockHolder: 'deploy-locked-1.9.0' });
+    const status = await h.waitForStep(handle, (s) => s.step === 'rollout' && h.world('locked').calls.filter((c) => c.name === 'acquireRolloutLock').length >= 2);
+    expect(status.trafficPercent).toBe(0);
+    expect(h.world('locked').calls.map((c) => c.name)).not.toContain('applyRoute');
+    await handle.terminate('test over');
+  });
+});

@@ -1,0 +1,211 @@
+import {
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { GateName } from '../../src/contracts/evidence';
+import { FailureType } from '../../src/contracts/failures';
+import type { KpiCheck, Outcome } from '../../src/contracts/messages';
+import type { IngestSummary, PipelineOutcomeDoc, PipelineRef, RouteSnapshot } from '../../src/contracts/pipeline-activities';
+import type { PipelineSpec, PipelineSpecInput, Stage } from '../../src/contracts/pipeline-spec';
+import { durationMs } from '../../src/contracts/primitives';
+import { evaluation, fastIo, routing } from './activity-options';
+import { awaitApproval } from './approval';
+import { Controls } from './controls';
+import { approvalRequested, simple } from './notifications';
+import { runRollout } from './rollout';
+import { Saga } from './saga';
+import { PipelineState } from './state';
+
+export interface DeployModelResult {
+  outcome: Outcome;
+  pipelineId: string;
+  reportPath?: string;
+  rollbackDocumentPath?: string;
+}
+
+const GATES: GateName[] = ['validation', 'scenarios', 'quality'];
+
+/**
+ * The deployment pipeline: ingest, offline gates, durable approval, staged rollout with monitoring windows, and
+ * promotion; or, on any failure, rejection or cancellation, every change undone in reverse so production is exactly
+ * as it was.
+ */
+export async function deployModelWorkflow(input: PipelineSpecInput): Promise<DeployModelResult> {
+  const pipelineId = workflowInfo().workflowId;
+  const ref: PipelineRef = { pipelineId, model: String(input?.model ?? ''), version: String(input?.version ?? '') };
+  const state = new PipelineState(ref);
+  const controls = new Controls();
+  const saga = new Saga();
+  const actor = `pipeline:${pipelineId}`;
+  let spec: PipelineSpec | undefined;
+  let versionStatus = 'registered';
+  let committed = false;
+  let lockHeld = false;
+
+  const audit = (key: string, type: string, outcome: 'success' | 'failure' | 'refused', evidence?: Record<string, unknown>, who = actor) =>
+    fastIo.audit({ ref, key: `${pipelineId}:${key}`, type, actor: who, outcome, evidence });
+  const notify = (key: string, mail: Parameters<typeof simple>[0] extends never ? never : Omit<Parameters<typeof fastIo.notify>[0], 'key'>) =>
+    fastIo.notify({ ...mail, key: `${pipelineId}:mail:${key}` });
+  const transition = async (to: string, reason: string) => {
+    await fastIo.transitionStatus({ ref, to, key: `${pipelineId}:status:${to}`, actor, reason });
+    versionStatus = to;
+  };
+
+  try {
+    spec = await fastIo.acceptSpec({ pipelineId, spec: input });
+    const s = spec;
+    state.step('ingest');
+    const ingest: IngestSummary = await evaluation.ingest({ ref, spec: s });
+    state.status.champion = ingest.champion?.version ?? null;
+    await audit('ingest', 'pipeline.ingested', 'success', { ...ingest });
+
+    await transition('validating', 'offline gates started');
+    for (const gate of GATES) {
+      state.step(gate === 'validation' ? 'validate' : gate === 'scenarios' ? 'test' : 'quality');
+      const evidence = await evaluation.runGate({ ref, gate, spec: s, ingest });
+      state.evidence.push(evidence);
+      await audit(`gate:${gate}`, `gate.${gate}`, evidence.pass ? 'success' : 'failure', { pass: evidence.pass, checks: evidence.checks });
+      if (!evidence.pass) {
+        const failed = evidence.checks.filter((c) => c.verdict === 'fail').map((c) => c.summary);
+        throw ApplicationFailure.nonRetryable(`${gate} gate failed: ${failed.join('; ')}`, FailureType.GateFailed);
+      }
+    }
+
+    await transition('awaiting_approval', 'offline gates passed');
+    state.step('awaiting_approval', null);
+    const deadline = new Date(Date.now() + durationMs(s.approval.deadline)).toISOString();
+    await notify('approval-requested', approvalRequested(ref, s, state.evidence, deadline));
+    await audit('approval-requested', 'approval.requested', 'success', { approvers: s.approval.approvers, required: s.approval.required, deadline });
+    const approval = await awaitApproval({
+      spec: s,
+      state,
+      inbox: controls.decisions,
+      record: (r, i) => audit(`approval:${i}`, `approval.${r.decision}`, r.accepted ? 'success' : 'refused', { ...r }, `user:${r.approver || 'unknown'}`),
+      remind: () => notify('approval-reminder', approvalRequested(ref, s, state.evidence, deadline, true)),
+    });
+    if (approval.decision !== 'approved') {
+      const expired = approval.decision === 'expired';
+      const why = expired ? `approval deadline ${s.approval.deadline} passed` : `rejected by ${approval.by}: ${approval.comment}`;
+      await audit(expired ? 'approval-expired' : 'approval-rejected', expired ? 'approval.expired' : 'approval.rejected', 'refused', { reason: why });
+      throw ApplicationFailure.nonRetryable(why, expired ? 'ApprovalExpired' : 'ApprovalRejected');
+    }
+
+    state.step('rollout', null);
+    await acquireLock(ref, s, state);
+    lockHeld = true;
+    await transition('rolling_out', `approved by ${approval.approvers.join(', ')}`);
+    const before: RouteSnapshot = await routing.readRoute({ model: ref.model });
+    await audit('rollout-started', 'rollout.started', 'success', { routeBefore: before, stages: s.rollout.stages });
+    await notify('rollout-started', simple(ref, s, 'rollout_started', 'Rollout started', [
+      `Approved by ${approval.approvers.join(', ')}. Stages: ${s.rollout.stages.map((st) => `${st.name} ${st.percent}%`).join(', ')}.`,
+      `Each stage is watched for ${s.rollout.window}; the bake at 100% lasts ${s.rollout.bake}.`,
+    ]));
+
+    await runRollout({
+      ref,
+      spec: s,
+      ingest,
+      state,
+      saga,
+      controls,
+      before,
+      onStagePassed: async (stage: Stage, check: KpiCheck | null) => {
+        await audit(`stage:${stage.name}`, 'rollout.stage_passed', 'success', { stage, check });
+        await notify(`stage:${stage.name}`, simple(ref, s, 'stage_passed', `Stage ${stage.name} passed`, [
+          `${stage.kind === 'shadow' ? 'Shadowed' : 'Served'} ${stage.percent}% of traffic through its monitoring window.`,
+          ...(check ? check.rules.map((r) => `  ${r.rule}: ${r.value ?? 'n/a'} (threshold ${r.threshold}) ${r.verdict}`) : []),
+        ]));
+      },
+    });
+
+    state.step('promote', 'full');
+    await promote(ref, s, ingest, before, saga, state, actor);
+    await transition('production', 'promoted after the bake window');
+    committed = true;
+    state.finish('promoted');
+    await audit('promoted', 'pipeline.promoted', 'success', { champion: ref.version, previous: ingest.champion?.version ?? null });
+    const report = await fastIo.writeReport(state.document(null));
+    await notify('completed', simple(ref, s, 'completed', 'Deployed', [
+      `${ref.model} ${ref.version} now serves 100% of traffic and is the champion.`,
+      `Performance report: ${report.htmlPath}`,
+    ]));
+    return { outcome: 'promoted', pipelineId, reportPath: report.htmlPath };
+  } catch (err) {
+    if (committed) throw err;
+    return await CancellationScope.nonCancellable(() => unwind(err));
+  } finally {
+    if (lockHeld) await CancellationScope.nonCancellable(() => fastIo.releaseRolloutLock({ ref }));
+  }
+
+  async function unwind(err: unknown): Promise<DeployModelResult> {
+    const failure = err instanceof ApplicationFailure ? err : (err as { cause?: unknown })?.cause instanceof ApplicationFailure ? ((err as { cause: ApplicationFailure }).cause) : null;
+    const type = isCancellation(err) ? 'Cancelled' : (failure?.type ?? 'Error');
+    const message = isCancellation(err) ? 'the pipeline was cancelled' : err instanceof Error ? (failure?.message ?? err.message) : String(err);
+    const check = type === FailureType.KpiBreach ? ((failure?.details?.[0] as KpiCheck | undefined) ?? null) : null;
+    state.step('rolling_back', state.status.stage);
+    state.note(`unwinding: ${type}`, message);
+    const rolloutStarted = saga.size > 0;
+    const records = await saga.compensate((r) => state.compensations.push(r));
+    if (rolloutStarted) state.traffic(0, 0);
+
+    const rejected = ['GateFailed', 'ApprovalRejected', 'ApprovalExpired'].includes(type);
+    const outcome: Outcome = type === 'ApprovalExpired' ? 'expired' : rejected ? 'rejected' : rolloutStarted || type === 'Cancelled' || type === FailureType.Aborted || type === FailureType.RolledBackByOperator || type === FailureType.KpiBreach ? 'rolled_back' : 'failed';
+    const finalStatus = versionStatus === 'rolling_out' ? 'rolled_back' : ['validating', 'awaiting_approval'].includes(versionStatus) ? (rejected ? 'rejected' : 'rolled_back') : null;
+    if (finalStatus) {
+      await transition(finalStatus, message).catch((e) => state.note('status change failed', String(e)));
+    }
+    state.finish(outcome, message);
+    await audit('unwound', `pipeline.${outcome}`, 'failure', { type, message, compensations: records, check });
+    const doc: PipelineOutcomeDoc = state.document({ type, message, check });
+    const { path } = await fastIo.writeRollbackDocument(doc);
+    if (spec) {
+      const kind = rejected ? 'rejected' : 'rolled_back';
+      await notify('unwound', simple(ref, spec, kind, rejected ? (type === 'ApprovalExpired' ? 'Approval expired' : 'Rejected') : 'Rolled back', [
+        `Why: ${message}`,
+        ...(check ? check.rules.filter((r) => r.verdict === 'breach').map((r) => `  breached ${r.rule}: ${r.value} (threshold ${r.threshold})`) : []),
+        rolloutStarted ? 'Every change was undone in reverse:' : 'Production was not changed.',
+        ...records.map((r) => `  ${r.outcome === 'done' ? '✔' : '✘'} ${r.description}${r.error ? ` (${r.error})` : ''}`),
+        `Rollback document: ${path}`,
+      ]));
+    }
+    if (outcome === 'rejected' || outcome === 'expired') return { outcome, pipelineId, rollbackDocumentPath: path };
+    // The failure itself, not the activity wrapper, is what people read in the Web UI.
+    throw failure && !isCancellation(err) ? failure : err;
+  }
+}
+
+/** One rollout per model: a second pipeline for the same model waits here, durably, until the first one ends. */
+async function acquireLock(ref: PipelineRef, spec: PipelineSpec, state: PipelineState): Promise<void> {
+  let waitingOn: string | null = null;
+  for (;;) {
+    const { acquired, holder } = await fastIo.acquireRolloutLock({ ref });
+    if (acquired) return;
+    if (holder !== waitingOn) state.note(`waiting for ${holder} to finish its rollout of ${ref.model}`);
+    waitingOn = holder;
+    await sleep(durationMs(spec.rollout.checkInterval));
+  }
+}
+
+async function promote(ref: PipelineRef, spec: PipelineSpec, ingest: IngestSummary, before: RouteSnapshot, saga: Saga, state: PipelineState, actor: string): Promise<void> {
+  const previous = ingest.champion?.version ?? null;
+  saga.add(`${ref.pipelineId}:restore-champion`, `move champion back to ${previous ?? 'none'}`, async () => {
+    await fastIo.moveAlias({ ref, alias: 'champion', to: previous, expected: ref.version, key: `${ref.pipelineId}:restore-champion`, actor, reason: 'rollback' });
+  });
+  await fastIo.moveAlias({ ref, alias: 'champion', to: ref.version, expected: previous, key: `${ref.pipelineId}:champion`, actor, reason: 'promoted' });
+  if (previous) {
+    await fastIo.moveAlias({ ref, alias: 'last-known-good', to: previous, expected: null, key: `${ref.pipelineId}:last-known-good`, actor, reason: `previous champion, replaced by ${ref.version}` });
+  }
+  const { generation } = await routing.applyRoute({
+    ref,
+    key: `${ref.pipelineId}:route:promoted`,
+    spec: { ...before.spec, stable: { version: ref.version, sha256: ingest.artifactSha256 }, candidate: null, shadow: null },
+    actor,
+    reason: 'promoted',
+  });
+  state.traffic(100, 0);
+  state.note(`promoted: generation ${generation} serves ${ref.version} as stable`);
+  void spec;
+}

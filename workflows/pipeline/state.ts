@@ -1,0 +1,102 @@
+import { setHandler, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { GateEvidence } from '../../src/contracts/evidence';
+import {
+  statusQuery,
+  type ApprovalRecord,
+  type KpiCheck,
+  type Outcome,
+  type PipelineStatus,
+  type PipelineStep,
+} from '../../src/contracts/messages';
+import type { CompensationRecord, PipelineOutcomeDoc, PipelineRef, TimelineEntry } from '../../src/contracts/pipeline-activities';
+import { ModelNameKey, ModelVersionKey, OutcomeKey, PipelineStageKey, TrafficPercentKey } from '../../src/contracts/search-attributes';
+
+/** Everything the pipeline knows about itself: answered by the status query, mirrored to the Web UI, reported. */
+export class PipelineState {
+  readonly status: PipelineStatus;
+  readonly timeline: TimelineEntry[] = [];
+  readonly checks: KpiCheck[] = [];
+  readonly evidence: GateEvidence[] = [];
+  readonly compensations: CompensationRecord[] = [];
+
+  constructor(readonly ref: PipelineRef) {
+    this.status = {
+      pipelineId: ref.pipelineId,
+      model: ref.model,
+      version: ref.version,
+      step: 'ingest',
+      stage: null,
+      trafficPercent: 0,
+      shadowPercent: 0,
+      paused: false,
+      outcome: 'running',
+      lastCheck: null,
+      approvals: [],
+      approvalsRequired: 0,
+      approvalDeadline: null,
+      champion: null,
+      startedAt: new Date(workflowInfo().startTime).toISOString(),
+      failure: null,
+    };
+    setHandler(statusQuery, () => this.status);
+    upsertSearchAttributes([
+      { key: ModelNameKey, value: ref.model },
+      { key: ModelVersionKey, value: ref.version },
+      { key: PipelineStageKey, value: 'ingest' },
+      { key: TrafficPercentKey, value: 0 },
+      { key: OutcomeKey, value: 'running' },
+    ]);
+    this.note('pipeline started');
+  }
+
+  note(event: string, detail?: string): void {
+    this.timeline.push({ at: new Date().toISOString(), event, ...(detail ? { detail } : {}) });
+  }
+
+  step(step: PipelineStep, stage: string | null = this.status.stage): void {
+    this.status.step = step;
+    this.status.stage = stage;
+    upsertSearchAttributes([{ key: PipelineStageKey, value: stage ? `${step}:${stage}` : step }]);
+    this.note(`step ${step}${stage ? ` (${stage})` : ''}`);
+  }
+
+  traffic(percent: number, shadowPercent: number): void {
+    this.status.trafficPercent = percent;
+    this.status.shadowPercent = shadowPercent;
+    upsertSearchAttributes([{ key: TrafficPercentKey, value: Math.round(percent) }]);
+  }
+
+  approval(record: ApprovalRecord): void {
+    this.status.approvals.push(record);
+    this.note(`${record.decision} by ${record.approver} ${record.accepted ? 'accepted' : `refused: ${record.reason}`}`);
+  }
+
+  check(check: KpiCheck): void {
+    this.checks.push(check);
+    this.status.lastCheck = check;
+  }
+
+  finish(outcome: Outcome, failure: string | null = null): void {
+    this.status.outcome = outcome;
+    this.status.failure = failure;
+    this.status.step = 'done';
+    upsertSearchAttributes([
+      { key: OutcomeKey, value: outcome },
+      { key: PipelineStageKey, value: 'done' },
+    ]);
+    upsertMemo({ outcome, failure: failure ?? '' });
+    this.note(`finished: ${outcome}`, failure ?? undefined);
+  }
+
+  document(cause: PipelineOutcomeDoc['cause']): PipelineOutcomeDoc {
+    return {
+      ref: this.ref,
+      status: this.status,
+      checks: this.checks,
+      evidence: this.evidence,
+      timeline: this.timeline,
+      compensations: this.compensations,
+      cause,
+    };
+  }
+}
