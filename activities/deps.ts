@@ -1,8 +1,15 @@
 import type { Db } from 'mongodb';
+import type { AuditLog } from '../src/audit';
 import type { Mailer } from '../src/notify';
 
 /** What activities may touch. Only the worker builds the real clients; tests inject real or fake ones. */
 export interface ActivityDeps {
   db: Db;
   mailer: Mailer;
+  /** One audit log per process: it orders its own appends (see src/audit). */
+  auditLog?: AuditLog;
+  reportsDir?: string;
+  temporalUiUrl?: string;
+  /** A gateway replica whose heartbeat is older than this is not counted as serving. */
+  replicaStaleMs?: number;
 }

@@ -1,12 +1,34 @@
+import { createAuditLog } from '../src/audit';
+import type { PipelineActivities } from '../src/contracts/pipeline-activities';
+import { createRegistry } from '../src/registry';
+import { createAuditActivities } from './audit-step';
 import type { ActivityDeps } from './deps';
+import { createGateActivities } from './gates';
+import { createIngestActivities } from './ingest';
+import { createInputCache } from './inputs';
+import { createKpiActivities } from './kpi-check';
+import { createNotifyActivities } from './notify-step';
+import { createRegistryActivities } from './registry-steps';
+import { createReportActivities } from './report-steps';
+import { createRoutingActivities } from './routing-steps';
 import { createSmokeActivities } from './smoke';
 
 export type { ActivityDeps } from './deps';
 
 export function createActivities(deps: ActivityDeps) {
-  return {
-    ...createSmokeActivities(deps),
+  const registry = createRegistry(deps.db);
+  const inputs = createInputCache(registry);
+  const pipeline: PipelineActivities = {
+    ...createIngestActivities(registry, inputs),
+    ...createGateActivities(inputs),
+    ...createRegistryActivities(registry),
+    ...createAuditActivities(deps.auditLog ?? createAuditLog(deps.db)),
+    ...createNotifyActivities(deps.db, deps.mailer, deps.temporalUiUrl),
+    ...createRoutingActivities(deps.db, deps.replicaStaleMs),
+    ...createKpiActivities(deps.db),
+    ...createReportActivities(deps.db, deps.reportsDir ?? 'reports'),
   };
+  return { ...createSmokeActivities(deps), ...pipeline };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

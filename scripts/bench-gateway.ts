@@ -16,6 +16,7 @@ const DIMS = 64;
 const WARMUP_S = 3;
 const MEASURE_S = 10;
 const CONNECTIONS = 10;
+const SUSTAINED_CONNECTIONS = 2;
 
 /** MovieLens ml-latest-small's shape with random factors. */
 function syntheticModel(seed: number): Buffer {
@@ -36,11 +37,11 @@ async function startServer(mode: 'bare' | 'gateway', env: Record<string, string>
 
 interface Round { name: string; reqPerS: number; p50: number; p99: number; errors: number; non2xx: number }
 
-async function load(name: string, url: string, seconds: number, overallRate?: number): Promise<Round> {
+async function load(name: string, url: string, seconds: number, overallRate?: number, connections = CONNECTIONS): Promise<Round> {
   const rng = mulberry32(42);
   const result = await autocannon({
     url,
-    connections: CONNECTIONS,
+    connections,
     duration: seconds,
     overallRate,
     requests: [{ setupRequest: (req) => ({ ...req, path: `/v1/recommendations?model=bench&user=${1 + Math.floor(rng() * USERS)}&k=10` }) }],
@@ -57,7 +58,8 @@ async function measure(name: string, mode: 'bare' | 'gateway', env: Record<strin
     const rounds = [max];
     for (const share of shares) {
       const rate = Math.round(max.reqPerS * share);
-      rounds.push(await load(`${name} at ${rate} req/s`, url, MEASURE_S, rate));
+      // Offered load from a few clients, as independent users arrive, rather than ten in lockstep bursts.
+      rounds.push(await load(`${name} at ${rate} req/s`, url, MEASURE_S, rate, SUSTAINED_CONNECTIONS));
     }
     return rounds;
   } finally {

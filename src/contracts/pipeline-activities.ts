@@ -84,6 +84,9 @@ export interface PipelineOutcomeDoc {
   timeline: TimelineEntry[];
   compensations: CompensationRecord[];
   cause: { type: string; message: string; check: KpiCheck | null } | null;
+  /** The rollout plan and the routing it started from, once the rollout began. */
+  stages?: Stage[];
+  routeBefore?: RouteSnapshot | null;
 }
 
 export interface PipelineActivities {

@@ -26,7 +26,7 @@ export {
 } from './data/movielens';
 export { globalTimeSplit, leaveLastNSplit, type Split, type TimeCut } from './data/split';
 export { buildHeldOut, type HeldOutOptions, type HeldOutUser } from './data/heldout';
-export { generateSynthetic, writeCsv, type SyntheticOptions } from './data/synthetic';
+export { generateSynthetic, toCsvBytes, writeCsv, type SyntheticOptions } from './data/synthetic';
 export { loadRatingsOrSynthetic, type RatingsSource } from './data/source';
 
 export { ALS_DEFAULTS, trainAls, type AlsOptions, type TrainingFaults } from './training/als';

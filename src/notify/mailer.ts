@@ -7,6 +7,7 @@ export interface OutgoingMail {
   text: string;
   html?: string;
   messageId?: string;
+  headers?: Record<string, string>;
 }
 
 export interface Mailer {

@@ -8,3 +8,4 @@ export { STATUSES, TRANSITIONS, IN_FLIGHT, canTransition, isTerminal, allowedTar
 export { parseSemver, formatSemver, compareSemver, MODEL_NAME_PATTERN, SEMVER_PATTERN, type Semver } from './semver';
 export * from './schemas';
 export * from './errors';
+export { registerArtifact, uploadDataset, type RegisterArtifactInput } from './register-artifact';

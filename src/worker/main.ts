@@ -1,14 +1,30 @@
+import { createAuditLog } from '../audit';
 import { config } from '../config';
 import { connectMongo } from '../db';
 import { createMailer } from '../notify';
+import { ensureIndexes } from '../registry';
+import { ensureKpiIndexes } from '../kpis/indexes';
+import { ensureRoutingIndexes } from '../routing';
 import { createWorker } from './create-worker';
 
 async function main(): Promise<void> {
   const env = config();
   const mongo = await connectMongo(env);
+  await ensureIndexes(mongo.db);
+  await ensureRoutingIndexes(mongo.db);
+  await ensureKpiIndexes(mongo.db);
   const mailer = createMailer(env);
-  const worker = await createWorker(env, { db: mongo.db, mailer });
+  const worker = await createWorker(env, {
+    db: mongo.db,
+    mailer,
+    auditLog: createAuditLog(mongo.db, env.AUDIT_HMAC_KEY ? { hmacKey: env.AUDIT_HMAC_KEY } : {}),
+    reportsDir: env.REPORTS_DIR,
+    temporalUiUrl: env.TEMPORAL_UI_URL,
+  });
   console.log(`modelship worker polling task queue '${env.TEMPORAL_TASK_QUEUE}' on ${env.TEMPORAL_ADDRESS}`);
+  const stop = () => worker.shutdown();
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
   try {
     await worker.run();
   } finally {

@@ -98,6 +98,7 @@ export async function deployModelWorkflow(input: PipelineSpecInput): Promise<Dep
     lockHeld = true;
     await transition('rolling_out', `approved by ${approval.approvers.join(', ')}`);
     const before: RouteSnapshot = await routing.readRoute({ model: ref.model });
+    state.rollout = { stages: s.rollout.stages, routeBefore: before };
     await audit('rollout-started', 'rollout.started', 'success', { routeBefore: before, stages: s.rollout.stages });
     await notify('rollout-started', simple(ref, s, 'rollout_started', 'Rollout started', [
       `Approved by ${approval.approvers.join(', ')}. Stages: ${s.rollout.stages.map((st) => `${st.name} ${st.percent}%`).join(', ')}.`,

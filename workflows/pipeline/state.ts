@@ -18,6 +18,7 @@ export class PipelineState {
   readonly checks: KpiCheck[] = [];
   readonly evidence: GateEvidence[] = [];
   readonly compensations: CompensationRecord[] = [];
+  rollout: Pick<PipelineOutcomeDoc, 'stages' | 'routeBefore'> = {};
 
   constructor(readonly ref: PipelineRef) {
     this.status = {
@@ -97,6 +98,7 @@ export class PipelineState {
       timeline: this.timeline,
       compensations: this.compensations,
       cause,
+      ...this.rollout,
     };
   }
 }

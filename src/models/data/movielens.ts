@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
 import { InteractionsBuilder, type Interactions } from './interactions';
 
 export const MOVIELENS_HEADER = 'userId,movieId,rating,timestamp';
@@ -35,12 +36,14 @@ const DECIMAL = /^-?\d+(\.\d+)?$/;
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 
-/** Streams a MovieLens-format ratings CSV into columnar arrays, validating every field. */
-export async function readMovieLensCsv(path: string, options: ReadMovieLensOptions = {}): Promise<ReadMovieLensResult> {
+/** Streams a MovieLens-format ratings CSV (a file path, or the bytes of one as stored in the registry) into
+ *  columnar arrays, validating every field. */
+export async function readMovieLensCsv(source: string | Buffer, options: ReadMovieLensOptions = {}): Promise<ReadMovieLensResult> {
   const [minRating, maxRating] = options.ratingRange ?? [0.5, 5];
   const builder = new InteractionsBuilder();
   const rejected: DatasetFormatError[] = [];
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  const input = typeof source === 'string' ? createReadStream(source, { encoding: 'utf8' }) : Readable.from([source.toString('utf8')]);
+  const lines = createInterface({ input, crlfDelay: Infinity });
 
   let lineNo = 0;
   for await (const raw of lines) {

@@ -77,17 +77,29 @@ export function generateSynthetic(options: SyntheticOptions = {}): Interactions 
   return builder.build();
 }
 
-/** Writes interactions as a MovieLens ratings CSV, readable back by readMovieLensCsv. */
+/** Interactions as the lines of a MovieLens ratings CSV, header first, readable back by readMovieLensCsv. */
+function* csvLines(data: Interactions): Generator<string> {
+  yield `${MOVIELENS_HEADER}\n`;
+  for (let r = 0; r < data.users.length; r++) {
+    const rating = data.ratings[r];
+    // MovieLens writes whole stars as "4.0"; anything finer keeps the shortest exact form.
+    const ratingText = Number.isInteger(rating * 2) ? rating.toFixed(1) : String(rating);
+    yield `${data.users[r]},${data.items[r]},${ratingText},${data.timestamps[r]}\n`;
+  }
+}
+
+/** The bytes of a MovieLens ratings CSV, as the registry stores datasets. */
+export function toCsvBytes(data: Interactions): Buffer {
+  return Buffer.from([...csvLines(data)].join(''), 'utf8');
+}
+
+/** Writes interactions as a MovieLens ratings CSV file. */
 export function writeCsv(path: string, data: Interactions): void {
   const fd = openSync(path, 'w');
   try {
-    writeSync(fd, `${MOVIELENS_HEADER}\n`);
     const chunk: string[] = [];
-    for (let r = 0; r < data.users.length; r++) {
-      const rating = data.ratings[r];
-      // MovieLens writes whole stars as "4.0"; anything finer keeps the shortest exact form.
-      const ratingText = Number.isInteger(rating * 2) ? rating.toFixed(1) : String(rating);
-      chunk.push(`${data.users[r]},${data.items[r]},${ratingText},${data.timestamps[r]}\n`);
+    for (const line of csvLines(data)) {
+      chunk.push(line);
       if (chunk.length === 10_000) writeSync(fd, chunk.splice(0).join(''));
     }
     writeSync(fd, chunk.join(''));

@@ -207,3 +207,23 @@ describe('loadRatingsOrSynthetic', () => {
     await expect(loadRatingsOrSynthetic(join(dir, 'missing.csv'), join(dir, 'x.csv'), synthetic)).rejects.toThrow('ratings file not found');
   });
 });
+
+describe('MovieLens CSV bytes, as stored in the registry', () => {
+  it('round-trip through toCsvBytes and readMovieLensCsv', async () => {
+    const { generateSynthetic, readMovieLensCsv, toCsvBytes } = await import('../../../src/models');
+    const data = generateSynthetic({ users: 30, items: 50, seed: 3 });
+    const bytes = toCsvBytes(data);
+    expect(bytes.subarray(0, 32).toString()).toBe('userId,movieId,rating,timestamp\n');
+    const back = (await readMovieLensCsv(bytes)).interactions;
+    expect(Array.from(back.users)).toEqual(Array.from(data.users));
+    expect(Array.from(back.items)).toEqual(Array.from(data.items));
+    expect(Array.from(back.ratings)).toEqual(Array.from(data.ratings));
+    expect(Array.from(back.timestamps)).toEqual(Array.from(data.timestamps));
+  });
+
+  it('names the line and field of a bad row in a byte buffer', async () => {
+    const { readMovieLensCsv } = await import('../../../src/models');
+    const bytes = Buffer.from('userId,movieId,rating,timestamp\n1,2,4.0,100\n1,x,3.0,200\n');
+    await expect(readMovieLensCsv(bytes)).rejects.toThrow(/line 3, field movieId/);
+  });
+});

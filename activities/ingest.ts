@@ -1,0 +1,61 @@
+import { ApplicationFailure, heartbeat } from '@temporalio/activity';
+import { FailureType } from '../src/contracts/failures';
+import type { DatasetSummary, IngestSummary, PipelineActivities } from '../src/contracts/pipeline-activities';
+import { pipelineSpecSchema } from '../src/contracts/pipeline-spec';
+import type { Interactions } from '../src/models';
+import type { Registry } from '../src/registry';
+import { asPermanent } from './failures';
+import type { InputCache } from './inputs';
+
+function summarize(sha256: string, data: Interactions): DatasetSummary {
+  return { sha256, rows: data.users.length, users: new Set(data.users).size, items: new Set(data.items).size };
+}
+
+export function createIngestActivities(registry: Registry, inputs: InputCache): Pick<PipelineActivities, 'acceptSpec' | 'ingest'> {
+  return {
+    async acceptSpec({ spec }) {
+      const parsed = pipelineSpecSchema.safeParse(spec);
+      if (!parsed.success) {
+        const message = parsed.error.issues
+          .map((i) => `${i.path.join('.') || (i as { keys?: string[] }).keys?.join(', ') || '(spec)'}: ${i.message}`)
+          .join('; ');
+        throw ApplicationFailure.nonRetryable(`invalid pipeline spec: ${message}`, FailureType.InvalidSpec);
+      }
+      return parsed.data;
+    },
+
+    /** Checks the registered artifact (checksum, loadable, shape) and the datasets the spec names, once each. */
+    async ingest({ ref, spec }): Promise<IngestSummary> {
+      try {
+        const version = await registry.getVersion(ref.model, ref.version);
+        if (!version) throw ApplicationFailure.nonRetryable(`model ${ref.model} has no registered version ${ref.version}`, FailureType.UnknownModel);
+        const artifact = await inputs.artifact(version.artifact.sha256);
+        heartbeat('artifact loaded');
+        const champion = (await registry.getAlias(ref.model, 'champion')).version;
+        const championVersion = champion ? await registry.getVersion(ref.model, champion) : null;
+        const recentSha = spec.datasets.recent ?? spec.datasets.validation;
+        const [train, validation, recent] = await Promise.all([spec.datasets.train, spec.datasets.validation, recentSha].map((sha) => inputs.dataset(sha)));
+        heartbeat('datasets loaded');
+        for (const [name, data] of Object.entries({ train, validation, recent })) {
+          if (data.users.length === 0) throw ApplicationFailure.nonRetryable(`datasets.${name}: has no rows`, FailureType.BadDataset);
+        }
+        return {
+          artifactSha256: version.artifact.sha256,
+          kind: artifact.kind,
+          dims: artifact.kind === 'embedding' ? artifact.dims : 0,
+          users: artifact.kind === 'embedding' ? artifact.userIds.length : 0,
+          items: artifact.itemIds.length,
+          champion: championVersion ? { version: championVersion.version, sha256: championVersion.artifact.sha256 } : null,
+          datasets: {
+            train: summarize(spec.datasets.train, train),
+            validation: summarize(spec.datasets.validation, validation),
+            recent: summarize(recentSha, recent),
+          },
+        };
+      } catch (err) {
+        if (err instanceof ApplicationFailure) throw err;
+        asPermanent(err);
+      }
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { ApplicationFailure, Context, heartbeat, sleep } from '@temporalio/activity';
+import type { Db } from 'mongodb';
+import { FailureType } from '../src/contracts/failures';
+import type { PipelineActivities } from '../src/contracts/pipeline-activities';
+import { GATEWAY_REPLICAS, type ReplicaHeartbeat } from '../src/gateway/heartbeat';
+import { createRouteStore, EMPTY_ROUTE } from '../src/routing';
+import { asPermanent } from './failures';
+
+export const ROLLOUT_LOCKS = 'rollout_locks';
+
+interface LockDoc {
+  _id: string;
+  holder: string;
+  since: Date;
+}
+
+const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
+
+export function createRoutingActivities(
+  db: Db,
+  replicaStaleMs = 5000,
+): Pick<PipelineActivities, 'readRoute' | 'applyRoute' | 'confirmRouteLive' | 'acquireRolloutLock' | 'releaseRolloutLock'> {
+  const routes = createRouteStore(db);
+  const locks = db.collection<LockDoc>(ROLLOUT_LOCKS);
+  return {
+    async readRoute({ model }) {
+      const doc = await routes.current(model);
+      if (!doc) return { generation: 0, spec: EMPTY_ROUTE };
+      const { stable, candidate, shadow, killSwitch } = doc;
+      return { generation: doc.generation, spec: { stable, candidate, shadow, killSwitch } };
+    },
+
+    async applyRoute({ ref, key, spec, actor, reason }) {
+      try {
+        const doc = await routes.apply({ model: ref.model, key, actor, reason, spec });
+        return { generation: doc.generation };
+      } catch (err) {
+        asPermanent(err);
+      }
+    },
+
+    /** Polls the replicas' heartbeats until every healthy replica serves at least this generation. */
+    async confirmRouteLive({ model, generation, timeoutMs }) {
+      const deadline = Date.now() + timeoutMs;
+      const replicas = db.collection<ReplicaHeartbeat>(GATEWAY_REPLICAS);
+      for (;;) {
+        const healthy = await replicas.find({ at: { $gte: new Date(Date.now() - replicaStaleMs) } }).toArray();
+        const behind = healthy.filter((r) => (r.generations[model] ?? 0) < generation);
+        if (healthy.length > 0 && behind.length === 0) return { replicas: healthy.map((r) => r._id).sort() };
+        if (Date.now() > deadline) {
+          const why = healthy.length === 0 ? 'no healthy gateway replica' : `replicas behind: ${behind.map((r) => `${r._id} at ${r.generations[model] ?? 0}`).join(', ')}`;
+          throw ApplicationFailure.nonRetryable(`routing generation ${generation} of ${model} not live within ${timeoutMs} ms: ${why}`, FailureType.RouteNotConfirmed);
+        }
+        heartbeat({ generation, behind: behind.length });
+        await sleep(Math.min(100, Math.max(10, deadline - Date.now())));
+        if (Context.current().cancellationSignal.aborted) throw new Error('cancelled');
+      }
+    },
+
+    async acquireRolloutLock({ ref }) {
+      try {
+        await locks.insertOne({ _id: ref.model, holder: ref.pipelineId, since: new Date() });
+        return { acquired: true, holder: ref.pipelineId };
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        const lock = await locks.findOne({ _id: ref.model });
+        if (!lock) return { acquired: false, holder: 'a pipeline that just finished' };
+        return { acquired: lock.holder === ref.pipelineId, holder: lock.holder };
+      }
+    },
+
+    async releaseRolloutLock({ ref }) {
+      await locks.deleteOne({ _id: ref.model, holder: ref.pipelineId });
+    },
+  };
+}

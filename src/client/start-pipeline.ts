@@ -1,0 +1,56 @@
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { pipelineSpecSchema, pipelineWorkflowId, type PipelineSpec } from '../contracts/pipeline-spec';
+import { ModelNameKey, ModelVersionKey, OutcomeKey, PipelineStageKey, TrafficPercentKey } from '../contracts/search-attributes';
+
+export class SpecError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid pipeline spec:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'SpecError';
+  }
+}
+
+/** Validates a spec at the edge, naming each wrong field and its rule. */
+export function parseSpec(raw: unknown): PipelineSpec {
+  const result = pipelineSpecSchema.safeParse(raw);
+  if (result.success) return result.data;
+  throw new SpecError(
+    result.error.issues.map((i) => {
+      const keys = (i as { keys?: string[] }).keys;
+      const path = i.path.join('.');
+      return keys ? `${path ? `${path}.` : ''}${keys.join(', ')}: not a field of the spec` : `${path || '(spec)'}: ${i.message}`;
+    }),
+  );
+}
+
+export interface StartedPipeline {
+  handle: WorkflowHandle;
+  workflowId: string;
+  /** False when a pipeline with this id was already running: starting twice starts once. */
+  started: boolean;
+}
+
+export async function startPipeline(client: Client, raw: unknown, taskQueue: string): Promise<StartedPipeline> {
+  const spec = parseSpec(raw);
+  const workflowId = pipelineWorkflowId(spec.model, spec.version);
+  try {
+    const handle = await client.workflow.start('deployModelWorkflow', {
+      workflowId,
+      taskQueue,
+      args: [spec],
+      // A failed or cancelled pipeline may be run again for the same version; a finished or running one may not.
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      typedSearchAttributes: [
+        { key: ModelNameKey, value: spec.model },
+        { key: ModelVersionKey, value: spec.version },
+        { key: PipelineStageKey, value: 'queued' },
+        { key: TrafficPercentKey, value: 0 },
+        { key: OutcomeKey, value: 'running' },
+      ],
+      memo: { submitter: spec.submitter, approvers: spec.approval.approvers.join(', '), stages: spec.rollout.stages.map((s) => `${s.name} ${s.percent}%`).join(' → ') },
+    });
+    return { handle, workflowId, started: true };
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    return { handle: client.workflow.getHandle(workflowId), workflowId, started: false };
+  }
+}

@@ -1,0 +1,7 @@
+import type { Db } from 'mongodb';
+import { KPI_BUCKETS } from '../contracts/kpi';
+
+/** Monitoring checks and reports read a model's versions over a time range. */
+export async function ensureKpiIndexes(db: Db): Promise<void> {
+  await db.collection(KPI_BUCKETS).createIndex({ model: 1, version: 1, start: 1 }, { name: 'model_version_start' });
+}

@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Db } from 'mongodb';
+import type { PipelineOutcomeDoc } from '../contracts/pipeline-activities';
+import type { ReportContext } from './context';
+import { renderPerformanceReport } from './render';
+import { buildRollbackDocument } from './rollback';
+import { renderRollbackMarkdown } from './rollback-markdown';
+import type { KpiSeries } from './series';
+
+export const REPORTS = 'reports';
+export const ROLLBACK_DOCUMENTS = 'rollback_documents';
+
+export interface ReportStore {
+  db: Db;
+  /** REPORTS_DIR: each pipeline gets its own sub-directory. */
+  dir: string;
+}
+
+/** Stored documents are keyed by pipeline id, so a retried activity overwrites rather than adds. */
+interface StoredDocument {
+  _id: string;
+  files: Record<string, string>;
+  writtenAt: Date;
+  [field: string]: unknown;
+}
+
+/** Workflow ids are free text; a path segment must not climb out of REPORTS_DIR. */
+export function pipelineDir(dir: string, pipelineId: string): string {
+  const segment = pipelineId.replace(/[^A-Za-z0-9._-]/g, '_');
+  return resolve(dir, /^\.+$/.test(segment) ? segment.replace(/\./g, '_') : segment);
+}
+
+/** Readers never see half a file: each is written aside and renamed into place. */
+async function writeAtomically(path: string, content: string): Promise<void> {
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(temp, content, 'utf8');
+  await rename(temp, path);
+}
+
+async function save(store: ReportStore, collection: string, pipelineId: string, files: Record<string, string>, json: object): Promise<void> {
+  // A JSON round trip drops undefined fields, which FerretDB and the JSON file would otherwise disagree on.
+  const doc: StoredDocument = { ...JSON.parse(JSON.stringify(json)), _id: pipelineId, files, writtenAt: new Date() };
+  await store.db.collection<StoredDocument>(collection).replaceOne({ _id: pipelineId }, doc, { upsert: true });
+}
+
+/** Writes report.html and report.json under REPORTS_DIR/<pipelineId>/ and upserts the JSON into `reports`. */
+export async function writeReport(
+  store: ReportStore,
+  doc: PipelineOutcomeDoc,
+  series: KpiSeries | null,
+  context: ReportContext = {},
+): Promise<{ htmlPath: string; jsonPath: string }> {
+  const { json, html } = await renderPerformanceReport(doc, series, context);
+  const dir = pipelineDir(store.dir, doc.ref.pipelineId);
+  const paths = { htmlPath: join(dir, 'report.html'), jsonPath: join(dir, 'report.json') };
+  await mkdir(dir, { recursive: true });
+  await writeAtomically(paths.jsonPath, `${JSON.stringify(json, null, 2)}\n`);
+  await writeAtomically(paths.htmlPath, html);
+  await save(store, REPORTS, doc.ref.pipelineId, { html: paths.htmlPath, json: paths.jsonPath }, json);
+  return paths;
+}
+
+/** Writes rollback.md and rollback.json under REPORTS_DIR/<pipelineId>/ and upserts the JSON into `rollback_documents`. */
+export async function writeRollbackDocument(store: ReportStore, doc: PipelineOutcomeDoc, context: ReportContext = {}): Promise<{ path: string; jsonPath: string }> {
+  const json = buildRollbackDocument(doc, context);
+  const dir = pipelineDir(store.dir, doc.ref.pipelineId);
+  const paths = { path: join(dir, 'rollback.md'), jsonPath: join(dir, 'rollback.json') };
+  await mkdir(dir, { recursive: true });
+  await writeAtomically(paths.jsonPath, `${JSON.stringify(json, null, 2)}\n`);
+  await writeAtomically(paths.path, renderRollbackMarkdown(json));
+  await save(store, ROLLBACK_DOCUMENTS, doc.ref.pipelineId, { markdown: paths.path, json: paths.jsonPath }, json);
+  return paths;
+}

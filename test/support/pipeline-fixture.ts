@@ -1,0 +1,40 @@
+import type { Db } from 'mongodb';
+import { encodeArtifact, generateSynthetic, leaveLastNSplit, toCsvBytes, trainAls, type TrainingFaults } from '../../src/models';
+import { createRegistry, ensureIndexes, registerArtifact, uploadDataset, type Registry } from '../../src/registry';
+import { ensureRoutingIndexes } from '../../src/routing';
+
+const data = generateSynthetic({ users: 300, items: 400, seed: 11 });
+const split = leaveLastNSplit(data, 5);
+
+export interface PipelineFixture {
+  registry: Registry;
+  datasets: { train: string; validation: string };
+  register(version: string, options?: { seed?: number; faults?: TrainingFaults }): Promise<string>;
+}
+
+/** A registered model with datasets, and a way to register trained versions of it: what an ML engineer brings. */
+export async function createPipelineFixture(db: Db, model: string): Promise<PipelineFixture> {
+  await ensureIndexes(db);
+  await ensureRoutingIndexes(db);
+  const registry = createRegistry(db);
+  await registry.createModel({ name: model, owner: 'team-reco', actor: 'user:alice' });
+  const datasets = {
+    train: await uploadDataset(registry, toCsvBytes(split.train)),
+    validation: await uploadDataset(registry, toCsvBytes(split.test)),
+  };
+  return {
+    registry,
+    datasets,
+    async register(version, { seed = 1, faults } = {}) {
+      const bytes = encodeArtifact(trainAls(split.train, { factors: 16, iterations: 6, seed, faults }));
+      const registered = await registerArtifact(registry, {
+        model,
+        version,
+        bytes,
+        metadata: { trainingDataVersion: datasets.train, hyperparameters: { factors: 16, seed }, codeVersion: 'test', metrics: {} },
+        createdBy: 'user:alice',
+      });
+      return registered.artifact.sha256;
+    },
+  };
+}
