@@ -16,6 +16,8 @@ export interface Scenario {
   champion?: string | null;
   route?: RouteSpec;
   lockHolder?: string;
+  /** A routing change whose key ends with this fails permanently, e.g. 'promoted'. */
+  failRoute?: string;
 }
 
 export interface World {
@@ -101,6 +103,8 @@ export function createFakeActivities(scenarios: Map<string, Scenario>): { activi
       const w = world(ref.model);
       const current = w.routes.get(ref.model)!;
       if (appliedKeys.has(key)) return { generation: current.generation };
+      const failRoute = scenarios.get(ref.model)?.failRoute;
+      if (failRoute && key.endsWith(`:${failRoute}`)) throw ApplicationFailure.nonRetryable(`routing store refused ${key}`, 'IllegalTransition');
       appliedKeys.add(key);
       if (key.endsWith(':restore-route')) w.compensatingRoutes++;
       const next = { generation: current.generation + 1, spec: structuredClone(spec) };

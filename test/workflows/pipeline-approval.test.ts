@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { approveSignal, rejectSignal, statusQuery } from '../../src/contracts/messages';
 import { fastSpec, startHarness, type Harness } from './pipeline-harness';
 
@@ -59,5 +61,33 @@ describe('deployModelWorkflow approval gate', () => {
     const audits = h.world('four-eyes').audits.filter((a) => a.type.startsWith('approval.approve'));
     expect(audits.map((a) => a.outcome)).toEqual(['refused', 'refused', 'refused', 'success', 'refused', 'success']);
     await h.record(handle, 'approval-two-of-three');
+  });
+});
+
+describe('deployModelWorkflow started and approved from outside', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h?.stop());
+
+  it('starts once when started twice, and takes approval from the stock temporal CLI', async () => {
+    const { startPipeline } = await import('../../src/client/start-pipeline');
+    const spec = fastSpec('cli-approve');
+    h.scenarios.set('cli-approve', {});
+    const first = await startPipeline(h.env.client, spec, h.taskQueue);
+    const second = await startPipeline(h.env.client, spec, h.taskQueue);
+    expect([first.started, second.started]).toEqual([true, false]);
+    expect((await second.handle.describe()).runId).toBe((await first.handle.describe()).runId);
+
+    await h.waitForStep(first.handle, (s) => s.step === 'awaiting_approval');
+    const cli = spawnSync(join(__dirname, '../../.tools/bin/temporal'), [
+      'workflow', 'signal', '--address', h.env.address, '--workflow-id', first.workflowId,
+      '--name', 'approve', '--input', JSON.stringify({ approver: 'carol', comment: 'approved from the temporal CLI' }),
+    ], { encoding: 'utf8' });
+    expect(cli.status).toBe(0);
+    expect(await first.handle.result()).toMatchObject({ outcome: 'promoted' });
+    const status = await first.handle.query(statusQuery);
+    expect(status.approvals).toEqual([expect.objectContaining({ approver: 'carol', comment: 'approved from the temporal CLI', accepted: true })]);
   });
 });

@@ -74,6 +74,7 @@ export async function startHarness() {
 
   return {
     env,
+    scenarios,
     record,
     taskQueue,
     start,

@@ -118,3 +118,36 @@ describe('deployModelWorkflow staged rollout and saga', () => {
     await handle.terminate('test over');
   });
 });
+
+describe('deployModelWorkflow when promotion itself fails', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h?.stop());
+
+  it('moves the champion back, then restores routing: compensations in reverse order of the changes', async () => {
+    const handle = await h.start(fastSpec('promote-fails'), { failRoute: 'promoted' });
+    await h.waitForStep(handle, (s) => s.step === 'awaiting_approval');
+    await handle.signal(approveSignal, { approver: 'bob' });
+    await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
+
+    const w = h.world('promote-fails');
+    const doc = w.calls.find((c) => c.name === 'writeRollbackDocument')!.input as { compensations: { key: string; outcome: string }[] };
+    expect(doc.compensations.map((c) => [c.key.split(':').pop(), c.outcome])).toEqual([
+      ['restore-champion', 'done'],
+      ['restore-route', 'done'],
+    ]);
+    const aliasMoves = w.calls.filter((c) => c.name === 'moveAlias').map((c) => (c.input as { alias: string; to: string | null }));
+    expect(aliasMoves).toEqual([
+      { alias: 'champion', to: '2.0.0', key: 'deploy-promote-fails-2.0.0:champion' },
+      { alias: 'last-known-good', to: STABLE.version, key: 'deploy-promote-fails-2.0.0:last-known-good' },
+      { alias: 'champion', to: STABLE.version, key: 'deploy-promote-fails-2.0.0:restore-champion' },
+    ]);
+    expect(w.aliases.get('champion')).toBe(STABLE.version);
+    expect(w.routes.get('promote-fails')!.spec).toEqual(ORIGINAL_ROUTE);
+    expect(w.statuses.slice(-2)).toEqual(['rolling_out', 'rolled_back']);
+    expect(await handle.query(statusQuery)).toMatchObject({ outcome: 'rolled_back', trafficPercent: 0 });
+    await h.record(handle, 'promotion-failed');
+  });
+});

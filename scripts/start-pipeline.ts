@@ -1,0 +1,24 @@
+// Starts a deployment pipeline from a spec file (JSON or YAML). Starting the same model version twice starts it once.
+import { SpecError, startPipeline } from '../src/client/start-pipeline';
+import { readSpecFile } from '../src/client/read-spec';
+import { config } from '../src/config';
+import { connectClient } from '../src/temporal';
+
+async function main(): Promise<void> {
+  const path = process.argv[2];
+  if (!path) throw new SpecError(['usage: start-pipeline <spec.yaml|spec.json>']);
+  const env = config();
+  const client = await connectClient(env);
+  try {
+    const { workflowId, started } = await startPipeline(client, readSpecFile(path), env.TEMPORAL_TASK_QUEUE);
+    console.log(`${started ? 'started' : 'already started'}: ${workflowId}`);
+    console.log(`Web UI: ${env.TEMPORAL_UI_URL}/namespaces/${env.TEMPORAL_NAMESPACE}/workflows/${workflowId}`);
+  } finally {
+    await client.connection.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(err instanceof SpecError ? 2 : 1);
+});
