@@ -8,7 +8,7 @@ import {
 import type { GateName } from '../../src/contracts/evidence';
 import { FailureType } from '../../src/contracts/failures';
 import type { KpiCheck, Outcome } from '../../src/contracts/messages';
-import type { IngestSummary, PipelineOutcomeDoc, PipelineRef, RouteSnapshot } from '../../src/contracts/pipeline-activities';
+import type { IngestSummary, NotifyInput, PipelineOutcomeDoc, PipelineRef, RouteSnapshot } from '../../src/contracts/pipeline-activities';
 import type { PipelineSpec, PipelineSpecInput, Stage } from '../../src/contracts/pipeline-spec';
 import { durationMs } from '../../src/contracts/primitives';
 import { evaluation, fastIo, routing } from './activity-options';
@@ -47,7 +47,7 @@ export async function deployModelWorkflow(input: PipelineSpecInput): Promise<Dep
 
   const audit = (key: string, type: string, outcome: 'success' | 'failure' | 'refused', evidence?: Record<string, unknown>, who = actor) =>
     fastIo.audit({ ref, key: `${pipelineId}:${key}`, type, actor: who, outcome, evidence });
-  const notify = (key: string, mail: Parameters<typeof simple>[0] extends never ? never : Omit<Parameters<typeof fastIo.notify>[0], 'key'>) =>
+  const notify = (key: string, mail: Omit<NotifyInput, 'key'>) =>
     fastIo.notify({ ...mail, key: `${pipelineId}:mail:${key}` });
   const transition = async (to: string, reason: string) => {
     await fastIo.transitionStatus({ ref, to, key: `${pipelineId}:status:${to}`, actor, reason });
@@ -123,7 +123,7 @@ export async function deployModelWorkflow(input: PipelineSpecInput): Promise<Dep
     });
 
     state.step('promote', 'full');
-    await promote(ref, s, ingest, before, saga, state, actor);
+    await promote(ref, ingest, before, saga, state, actor);
     await transition('production', 'promoted after the bake window');
     committed = true;
     state.finish('promoted');
@@ -190,7 +190,7 @@ async function acquireLock(ref: PipelineRef, spec: PipelineSpec, state: Pipeline
   }
 }
 
-async function promote(ref: PipelineRef, spec: PipelineSpec, ingest: IngestSummary, before: RouteSnapshot, saga: Saga, state: PipelineState, actor: string): Promise<void> {
+async function promote(ref: PipelineRef, ingest: IngestSummary, before: RouteSnapshot, saga: Saga, state: PipelineState, actor: string): Promise<void> {
   const previous = ingest.champion?.version ?? null;
   saga.add(`${ref.pipelineId}:restore-champion`, `move champion back to ${previous ?? 'none'}`, async () => {
     await fastIo.moveAlias({ ref, alias: 'champion', to: previous, expected: ref.version, key: `${ref.pipelineId}:restore-champion`, actor, reason: 'rollback' });
@@ -208,5 +208,4 @@ async function promote(ref: PipelineRef, spec: PipelineSpec, ingest: IngestSumma
   });
   state.traffic(100, 0);
   state.note(`promoted: generation ${generation} serves ${ref.version} as stable`);
-  void spec;
 }
