@@ -1,4 +1,5 @@
 import type { Collection, Db } from 'mongodb';
+import { ensureIndexSet } from '../db/ensure-indexes';
 import type { StoredAuditEvent } from './schemas';
 
 export const AUDIT_EVENTS = 'audit_events';
@@ -12,7 +13,7 @@ export function auditCollection(db: Db): Collection<StoredAuditEvent> {
  * read the same head cannot both insert its successor. Each index costs every append a write, so there are no others.
  */
 export async function ensureAuditIndexes(db: Db): Promise<void> {
-  await auditCollection(db).createIndexes([
+  await ensureIndexSet(db, AUDIT_EVENTS, [
     { key: { pipelineId: 1, seq: 1 }, name: 'chain_seq', unique: true },
     { key: { globalSeq: 1 }, name: 'global_seq', unique: true },
   ]);

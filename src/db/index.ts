@@ -1,1 +1,2 @@
 export { connectMongo, type Mongo } from './connect';
+export { ensureIndexSet } from './ensure-indexes';

@@ -1,5 +1,6 @@
 import type { Db, IndexDescription } from 'mongodb';
 import { ensureAuditIndexes } from '../audit/indexes';
+import { ensureIndexSet } from '../db/ensure-indexes';
 import { ALIAS_HISTORY, VERSION_TRANSITIONS } from './collections';
 import { BUCKETS } from './schemas';
 
@@ -34,9 +35,7 @@ const REGISTRY_INDEXES: Record<string, IndexDescription[]> = {
 
 /** Creates the registry's collections' indexes; safe to call at every start-up. */
 export async function ensureRegistryIndexes(db: Db): Promise<void> {
-  for (const [collection, indexes] of Object.entries(REGISTRY_INDEXES)) {
-    await db.collection(collection).createIndexes(indexes);
-  }
+  for (const [collection, indexes] of Object.entries(REGISTRY_INDEXES)) await ensureIndexSet(db, collection, indexes);
 }
 
 /** Every index modelship's registry and audit log rely on. */

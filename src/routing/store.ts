@@ -1,4 +1,5 @@
 import type { Collection, Db } from 'mongodb';
+import { ensureIndexSet } from '../db/ensure-indexes';
 import { parseInput } from '../registry/validate';
 import { EMPTY_ROUTE, routeSpecSchema, type RouteDoc, type RouteHistoryDoc, type RouteSpec } from './schemas';
 
@@ -27,10 +28,11 @@ export interface RouteChange {
 const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
 
 export async function ensureRoutingIndexes(db: Db): Promise<void> {
-  const history = db.collection<RouteHistoryDoc>(ROUTE_HISTORY);
-  await history.createIndex({ model: 1, generation: 1 }, { unique: true, name: 'model_generation' });
-  await history.createIndex({ changeKey: 1 }, { unique: true, name: 'change_key' });
-  await history.createIndex({ model: 1, at: -1 }, { name: 'model_at' });
+  await ensureIndexSet(db, ROUTE_HISTORY, [
+    { key: { model: 1, generation: 1 }, unique: true, name: 'model_generation' },
+    { key: { changeKey: 1 }, unique: true, name: 'change_key' },
+    { key: { model: 1, at: -1 }, name: 'model_at' },
+  ]);
 }
 
 export function createRouteStore(db: Db) {

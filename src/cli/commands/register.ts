@@ -1,0 +1,100 @@
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { createRegistry, ensureIndexes, registerArtifact, uploadDataset, type ModelVersion } from '../../registry';
+import type { CliContext } from '../context';
+import { failure, usageError } from '../exit-codes';
+import { collect, keyValues, parseLoose, readBytes, readJsonFile } from '../options';
+import { print, printJson } from '../output';
+
+interface RegisterOptions {
+  model: string;
+  version: string;
+  trainData?: string;
+  validationData?: string;
+  metadata?: string;
+  trainingDataVersion?: string;
+  codeVersion?: string;
+  hyperparameters?: string;
+  metric: string[];
+  description?: string;
+  createModel?: boolean;
+  owner?: string;
+  as?: string;
+  json?: boolean;
+}
+
+export function registerCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('register')
+    .description('upload a model artifact (and its datasets) and register the version')
+    .argument('<artifact-file>', 'the model artifact (docs/model-format.md)')
+    .requiredOption('--model <name>', 'model name')
+    .requiredOption('--version <semver>', 'version to register, major.minor.patch')
+    .option('--train-data <csv>', 'upload the training interactions; prints the sha256 to name in a spec')
+    .option('--validation-data <csv>', 'upload the held-out interactions; prints the sha256 to name in a spec')
+    .option('--metadata <file>', 'version metadata as JSON (trainingDataVersion, hyperparameters, codeVersion, metrics, ...)')
+    .option('--training-data-version <id>', 'metadata.trainingDataVersion (default: the uploaded training data sha256)')
+    .option('--code-version <id>', 'metadata.codeVersion, e.g. a git commit')
+    .option('--hyperparameters <json>', 'metadata.hyperparameters as a JSON object')
+    .option('--metric <k=v>', 'metadata.metrics entry, repeatable', collect, [])
+    .option('--description <text>', 'metadata.description')
+    .option('--create-model', 'create the model if it does not exist (needs --owner)')
+    .option('--owner <team>', 'owner of a model created with --create-model')
+    .option('--as <user>', 'who registers (default MODELSHIP_USER, else the OS user)')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExample:\n  modelship register model.msa --model movielens-als --version 1.1.0 --train-data train.csv \\\n    --validation-data heldout.csv --code-version 3f2c1a9 --hyperparameters \'{"factors":16}\' --metric ndcg@10=0.21')
+    .action(async (artifactFile: string, opts: RegisterOptions) => {
+      if (opts.createModel && !opts.owner) throw usageError('--create-model needs --owner TEAM');
+      const actor = `user:${opts.as ?? ctx.env().MODELSHIP_USER ?? (process.env.USER || 'unknown')}`;
+      const bytes = readBytes(artifactFile, 'artifact');
+      const metadata = buildMetadata(opts);
+
+      const db = await ctx.db();
+      await ensureIndexes(db);
+      const registry = createRegistry(db);
+      let modelCreated = false;
+      if (!(await registry.getModel(opts.model))) {
+        if (!opts.createModel) throw failure(`model: no model named "${opts.model}"; pass --create-model --owner TEAM to create it`);
+        await registry.createModel({ name: opts.model, owner: opts.owner!, actor });
+        modelCreated = true;
+      }
+      const datasets: { train?: string; validation?: string } = {};
+      if (opts.trainData) datasets.train = await uploadDataset(registry, readBytes(opts.trainData, 'training data'));
+      if (opts.validationData) datasets.validation = await uploadDataset(registry, readBytes(opts.validationData, 'validation data'));
+      if (metadata.trainingDataVersion === undefined && datasets.train) metadata.trainingDataVersion = datasets.train;
+
+      const version: ModelVersion = await registerArtifact(registry, { model: opts.model, version: opts.version, bytes, metadata: metadata as never, createdBy: actor });
+      const result = {
+        model: version.model,
+        version: version.version,
+        status: version.status,
+        sha256: version.artifact.sha256,
+        length: version.artifact.length,
+        modelCreated,
+        datasets,
+      };
+      if (opts.json) return printJson(result);
+      if (modelCreated) print(`created model ${opts.model} (owner ${opts.owner})`);
+      if (datasets.train) print(`dataset train       sha256 ${datasets.train}  (${basename(opts.trainData!)})`);
+      if (datasets.validation) print(`dataset validation  sha256 ${datasets.validation}  (${basename(opts.validationData!)})`);
+      print(`registered ${result.model}@${result.version} (status ${result.status})`);
+      print(`artifact sha256 ${result.sha256}  (${result.length} bytes)`);
+    });
+}
+
+
+function buildMetadata(opts: RegisterOptions): Record<string, unknown> {
+  const base = opts.metadata ? readJsonFile(opts.metadata, 'metadata') : {};
+  if (typeof base !== 'object' || base === null || Array.isArray(base)) throw usageError(`metadata ${opts.metadata}: must be a JSON object`);
+  const metadata: Record<string, unknown> = { hyperparameters: {}, metrics: {}, ...(base as Record<string, unknown>) };
+  if (opts.trainingDataVersion) metadata.trainingDataVersion = opts.trainingDataVersion;
+  if (opts.codeVersion) metadata.codeVersion = opts.codeVersion;
+  if (opts.hyperparameters) {
+    const hp = parseLoose(opts.hyperparameters);
+    if (typeof hp !== 'object' || hp === null || Array.isArray(hp)) throw usageError('--hyperparameters: must be a JSON object, e.g. \'{"factors":16}\'');
+    metadata.hyperparameters = hp;
+  }
+  if (opts.metric.length) metadata.metrics = { ...(metadata.metrics as object), ...keyValues(opts.metric, '--metric', true) };
+  if (opts.description) metadata.description = opts.description;
+  return metadata;
+}

@@ -1,0 +1,140 @@
+import { WorkflowNotFoundError, type Client, type WorkflowClient, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
+import { statusQuery, type PipelineStatus } from '../contracts/messages';
+import { ModelNameKey, ModelVersionKey, OutcomeKey, PipelineStageKey, TrafficPercentKey } from '../contracts/search-attributes';
+import type { Env } from '../config/schema';
+import { failure } from './exit-codes';
+import { isoOrDash, table, trafficBar } from './output';
+
+export interface PipelineInfo {
+  handle: WorkflowHandle;
+  description: WorkflowExecutionDescription;
+  running: boolean;
+  /** The Outcome search attribute, or the workflow status when it has none. */
+  outcome: string;
+  approvers: string[];
+}
+
+export function webUiLink(env: Env, workflowId: string): string {
+  return `${env.TEMPORAL_UI_URL.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(env.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+/** Describes a pipeline; a missing one is a plain failure naming the id. */
+export async function describePipeline(client: Client | WorkflowClient, workflowId: string): Promise<PipelineInfo> {
+  const handle = ('workflow' in client ? client.workflow : client).getHandle(workflowId);
+  let description: WorkflowExecutionDescription;
+  try {
+    description = await handle.describe();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw failure(`no pipeline ${workflowId}`);
+    throw err;
+  }
+  const running = description.status.name === 'RUNNING';
+  const attr = description.typedSearchAttributes.get(OutcomeKey);
+  const outcome = attr && !(running && attr !== 'running') ? attr : running ? 'running' : description.status.name.toLowerCase();
+  const memoApprovers = (description.memo as { approvers?: unknown } | undefined)?.approvers;
+  const approvers = typeof memoApprovers === 'string' ? memoApprovers.split(',').map((a) => a.trim()).filter(Boolean) : [];
+  return { handle, description, running, outcome, approvers };
+}
+
+/** The workflow's status query; for a closed pipeline that cannot be queried, what its search attributes say. */
+export async function readStatus(info: PipelineInfo): Promise<PipelineStatus> {
+  try {
+    return await info.handle.query(statusQuery);
+  } catch (err) {
+    if (info.running) throw err;
+    const sa = info.description.typedSearchAttributes;
+    return {
+      pipelineId: info.description.workflowId,
+      model: sa.get(ModelNameKey) ?? '',
+      version: sa.get(ModelVersionKey) ?? '',
+      step: 'done',
+      stage: sa.get(PipelineStageKey) ?? null,
+      trafficPercent: sa.get(TrafficPercentKey) ?? 0,
+      shadowPercent: 0,
+      paused: false,
+      outcome: (info.outcome as PipelineStatus['outcome']) ?? 'failed',
+      lastCheck: null,
+      approvals: [],
+      approvalsRequired: 0,
+      approvalDeadline: null,
+      champion: null,
+      startedAt: isoOrDash(info.description.startTime),
+      failure: null,
+    };
+  }
+}
+
+export const isFinished = (s: Pick<PipelineStatus, 'outcome' | 'step'>) => s.outcome !== 'running' || s.step === 'done';
+
+/** The status snapshot as a block of text: used by `status` and redrawn by `watch`. */
+export function renderStatus(s: PipelineStatus): string {
+  const accepted = s.approvals.filter((a) => a.accepted && a.decision === 'approve').length;
+  const lines = [
+    `pipeline   ${s.pipelineId}  (${s.model} ${s.version})`,
+    `outcome    ${s.outcome}`,
+    `step       ${s.step}${s.stage ? `  stage ${s.stage}` : ''}${s.paused ? '  PAUSED' : ''}`,
+    `traffic    ${trafficBar(s.trafficPercent)}${s.shadowPercent ? `  shadow ${s.shadowPercent}%` : ''}`,
+    `champion   ${s.champion ?? '-'}`,
+    `approvals  ${accepted}/${s.approvalsRequired}${s.approvalDeadline ? `  deadline ${isoOrDash(s.approvalDeadline)}` : ''}`,
+  ];
+  for (const a of s.approvals) {
+    lines.push(`  ${a.decision} by ${a.approver || '?'} at ${isoOrDash(a.at)}: ${a.accepted ? 'accepted' : `refused (${a.reason ?? 'no reason'})`}${a.comment ? `  "${a.comment}"` : ''}`);
+  }
+  if (s.lastCheck) {
+    const c = s.lastCheck;
+    lines.push(`last check ${c.verdict} at ${isoOrDash(c.at)} (stage ${c.stage})`);
+    const rules = table(['rule', 'value', 'threshold', 'verdict'], c.rules.map((r) => [r.rule, r.value === null ? 'n/a' : +r.value.toFixed(4), r.threshold, r.verdict]));
+    lines.push(...rules.split('\n').map((l) => `  ${l}`));
+  } else {
+    lines.push('last check -');
+  }
+  if (s.failure) lines.push(`failure    ${s.failure}`);
+  return lines.join('\n');
+}
+
+/** One line per change, for a log or a pipe. */
+export function statusLine(s: PipelineStatus): string {
+  const accepted = s.approvals.filter((a) => a.accepted && a.decision === 'approve').length;
+  const check = s.lastCheck ? `${s.lastCheck.verdict}@${s.lastCheck.stage}` : '-';
+  return [
+    `step=${s.step}`,
+    `stage=${s.stage ?? '-'}`,
+    `traffic=${trafficBar(s.trafficPercent)}`,
+    `shadow=${s.shadowPercent}%`,
+    s.paused ? 'paused' : '',
+    `approvals=${accepted}/${s.approvalsRequired}`,
+    `check=${check}`,
+    `outcome=${s.outcome}`,
+    s.failure ? `failure="${s.failure}"` : '',
+  ].filter(Boolean).join(' ');
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Follows a pipeline until it ends; redraws in place on a TTY, prints a line per change otherwise. */
+export async function followPipeline(info: PipelineInfo, options: { intervalMs?: number; tty?: boolean } = {}): Promise<PipelineStatus> {
+  const tty = options.tty ?? Boolean(process.stdout.isTTY);
+  let last = '';
+  for (;;) {
+    let status: PipelineStatus;
+    try {
+      status = await info.handle.query(statusQuery);
+    } catch (err) {
+      // A pipeline that just closed may no longer answer queries without a worker: read what it recorded.
+      const fresh = await describePipeline(info.handle.client, info.handle.workflowId);
+      if (fresh.running) throw err;
+      status = await readStatus(fresh);
+    }
+    const text = tty ? renderStatus(status) : statusLine(status);
+    if (text !== last) {
+      process.stdout.write(tty ? `\x1b[H\x1b[2J${text}\n` : `${text}\n`);
+      last = text;
+    }
+    if (isFinished(status)) {
+      // Let the workflow finish writing its report before the caller asks for it.
+      await Promise.race([info.handle.result().catch(() => undefined), sleep(30_000)]);
+      return status;
+    }
+    await sleep(options.intervalMs ?? 500);
+  }
+}

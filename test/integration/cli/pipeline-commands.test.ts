@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { createAuditLog } from '../../../src/audit';
+import { config } from '../../../src/config';
+import { statusQuery, type PipelineStatus } from '../../../src/contracts/messages';
+import type { Mongo } from '../../../src/db';
+import { createMailer, type Mailer } from '../../../src/notify';
+import { ensureIndexes } from '../../../src/registry';
+import { ensureRoutingIndexes } from '../../../src/routing';
+import { connectClient } from '../../../src/temporal';
+import { createWorker } from '../../../src/worker';
+import { startGateway, type GatewayProcess } from '../../support/gateway-process';
+import { openTestDb } from '../../support/mongo';
+import { runCli, writeModelFiles } from './run-cli';
+
+jest.setTimeout(240_000);
+
+describe('modelship CLI: pipelines on the real stack', () => {
+  const model = `cli-${randomUUID().slice(0, 6)}`;
+  const queue = `cli-${model}`;
+  const dir = mkdtempSync(join(tmpdir(), 'modelship-cli-'));
+  const baseEnv = { ...config(), TEMPORAL_TASK_QUEUE: queue };
+  let env: Record<string, string | undefined>;
+  let mongo: Mongo;
+  let mailer: Mailer;
+  let worker: Worker;
+  let running: Promise<void>;
+  let client: Client;
+  let gateway: GatewayProcess;
+  let files: Awaited<ReturnType<typeof writeModelFiles>>;
+  let datasets: { train: string; validation: string };
+  const cli = (...args: string[]) => runCli(args, env);
+  const id = (version: string) => `deploy-${model}-${version}`;
+
+  async function waitFor(version: string, ok: (s: PipelineStatus) => boolean, what: string): Promise<PipelineStatus> {
+    const handle = client.workflow.getHandle(id(version));
+    for (let i = 0; i < 900; i++) {
+      const s = await handle.query(statusQuery).catch(() => null);
+      if (s && ok(s)) return s;
+      if (s && s.outcome !== 'running' && !ok(s)) throw new Error(`${id(version)} ended ${s.outcome} (${s.failure}) before ${what}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`${id(version)}: timed out waiting for ${what}`);
+  }
+
+  const spec = (version: string, window: string) => ({
+    specVersion: 1,
+    model,
+    version,
+    submitter: 'alice',
+    datasets,
+    gates: { validation: { maxRegression: 0.9 }, scenarios: { latencyBudgetP99Ms: 100, maxShadowNdcgDrop: 0.9 } },
+    approval: { approvers: ['bob', 'carol'] },
+    rollout: {
+      stages: [{ name: 'canary', kind: 'traffic', percent: 50 }, { name: 'full', kind: 'traffic', percent: 100 }],
+      window,
+      checkInterval: '500ms',
+      bake: window,
+      confirmTimeout: '15s',
+      thresholds: { minRequests: 5, maxP99Ms: 250, minSuccessRatio: 0 },
+    },
+  });
+
+  beforeAll(async () => {
+    mongo = await openTestDb('cli_pipe');
+    await ensureIndexes(mongo.db);
+    await ensureRoutingIndexes(mongo.db);
+    env = { MONGODB_DB: mongo.db.databaseName, TEMPORAL_TASK_QUEUE: queue, REPORTS_DIR: dir, MODELSHIP_USER: 'alice' };
+    files = await writeModelFiles(dir, [1, 2, 3, 4, 5]);
+    mailer = createMailer(baseEnv);
+    gateway = await startGateway({ MONGODB_URI: baseEnv.MONGODB_URI, MONGODB_DB: mongo.db.databaseName, GATEWAY_POLL_MS: '100', GATEWAY_KPI_FLUSH_MS: '250' }, `${model}-a`);
+    worker = await createWorker(baseEnv, { db: mongo.db, mailer, auditLog: createAuditLog(mongo.db), reportsDir: dir, replicaStaleMs: 3000 });
+    running = worker.run();
+    client = await connectClient(baseEnv);
+  });
+
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await client?.connection.close();
+    await gateway?.stop();
+    mailer?.close();
+    await mongo?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('registers, deploys from flags, refuses a non-approver, approves, watches to promotion and reports', async () => {
+    const reg = await cli('register', files.artifacts[1], '--model', model, '--version', '1.0.0', '--create-model', '--owner', 'team-reco',
+      '--train-data', files.train, '--validation-data', files.validation, '--code-version', 'c1', '--json');
+    expect(reg.code).toBe(0);
+    datasets = JSON.parse(reg.stdout).datasets;
+
+    const deploy = await cli('deploy', '--model', model, '--version', '1.0.0', '--train', datasets.train, '--validation', datasets.validation,
+      '--approver', 'bob', '--window', '2s', '--check-interval', '500ms', '--bake', '2s', '--confirm-timeout', '15s',
+      '--set', 'gates.scenarios.latencyBudgetP99Ms=100', '--set', 'rollout.thresholds.minRequests=5');
+    expect(deploy.stderr).toBe('');
+    expect(deploy.code).toBe(0);
+    expect(deploy.stdout).toContain(`started pipeline ${id('1.0.0')}`);
+    expect(deploy.stdout).toContain(`Web UI: http://127.0.0.1:8233/namespaces/default/workflows/${id('1.0.0')}`);
+
+    await waitFor('1.0.0', (s) => s.step === 'awaiting_approval', 'approval');
+    const status = await cli('status', `${model}@1.0.0`);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/step\s+awaiting_approval/);
+    expect(status.stdout).toContain('approvals  0/1');
+
+    const mallory = await cli('approve', `${model}@1.0.0`, '--comment', 'let me in', '--as', 'mallory');
+    expect(mallory.code).toBe(1);
+    expect(mallory.stderr).toContain('mallory is not an approver of this pipeline');
+
+    const approve = await cli('approve', id('1.0.0'), '--comment', 'evidence reviewed', '--as', 'bob');
+    expect(approve.stderr).toBe('');
+    expect(approve.code).toBe(0);
+    expect(approve.stdout).toContain('approval by bob accepted');
+
+    const watch = await cli('watch', `${model}@1.0.0`);
+    expect(watch.code).toBe(0);
+    expect(watch.stdout).toContain('[##########] 100%');
+    expect(watch.stdout).toContain(`pipeline ${id('1.0.0')} ended: promoted`);
+
+    const [json, list, report, again, routes, show, verify, exported] = await Promise.all([
+      cli('status', id('1.0.0'), '--json'),
+      cli('list', '--model', model, '--json'),
+      cli('report', id('1.0.0')),
+      cli('approve', id('1.0.0'), '--comment', 'late', '--as', 'bob'),
+      cli('routes', 'show', model),
+      cli('models', 'show', model),
+      cli('audit', 'verify', '--pipeline', id('1.0.0')),
+      cli('audit', 'export', '--pipeline', `${model}@1.0.0`),
+    ]);
+    expect(JSON.parse(json.stdout)).toMatchObject({ outcome: 'promoted', trafficPercent: 100, approvals: [expect.objectContaining({ approver: 'mallory', accepted: false }), expect.objectContaining({ approver: 'bob', accepted: true })] });
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ pipelineId: id('1.0.0'), model, version: '1.0.0' })]));
+    expect(report.code).toBe(0);
+    expect(existsSync(report.stdout.trim())).toBe(true);
+    expect(report.stdout.trim()).toMatch(/report\.html$/);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`pipeline ${id('1.0.0')} is finished (promoted); nothing to approve`);
+    expect(routes.stdout).toMatch(new RegExp(`${model}\\s+\\d+\\s+1\\.0\\.0`));
+    expect(show.stdout).toMatch(/1\.0\.0\s+production\s+champion/);
+    expect(verify.code).toBe(0);
+    expect(verify.stdout).toContain('audit log intact');
+    const events = exported.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.some((e) => e.type === 'approval.approve' && e.outcome === 'refused')).toBe(true);
+  });
+
+  it('steers rollouts: pause, resume, promote, rollback, abort and reject', async () => {
+    for (const [seed, version] of [[2, '1.1.0'], [3, '1.2.0'], [4, '1.3.0'], [5, '1.4.0']] as const) {
+      const r = await cli('register', files.artifacts[seed], '--model', model, '--version', version, '--code-version', 'c1', '--training-data-version', datasets.train);
+      expect(r.code).toBe(0);
+    }
+    writeFileSync(join(dir, 'spec-1.1.0.yaml'), JSON.stringify(spec('1.1.0', '60s'))); // JSON is YAML too
+    for (const v of ['1.2.0', '1.3.0', '1.4.0']) writeFileSync(join(dir, `spec-${v}.json`), JSON.stringify(spec(v, '60s')));
+    const started = await Promise.all([
+      cli('deploy', join(dir, 'spec-1.1.0.yaml')),
+      ...['1.2.0', '1.3.0', '1.4.0'].map((v) => cli('deploy', join(dir, `spec-${v}.json`), '--json')),
+    ]);
+    expect(started.map((s) => s.code)).toEqual([0, 0, 0, 0]);
+    expect(JSON.parse(started[1].stdout)).toMatchObject({ workflowId: id('1.2.0'), started: true });
+
+    await Promise.all(['1.1.0', '1.2.0', '1.3.0', '1.4.0'].map((v) => waitFor(v, (s) => s.step === 'awaiting_approval', 'approval')));
+    const decisions = await Promise.all([
+      cli('approve', `${model}@1.1.0`, '--comment', 'ok', '--as', 'bob'),
+      cli('approve', `${model}@1.2.0`, '--comment', 'ok', '--as', 'carol'),
+      cli('approve', `${model}@1.3.0`, '--comment', 'ok', '--as', 'bob'),
+      cli('reject', `${model}@1.4.0`, '--comment', 'not this one', '--as', 'carol'),
+    ]);
+    expect(decisions.map((d) => d.code)).toEqual([0, 0, 0, 0]);
+    expect(decisions[3].stdout).toContain('rejection by carol accepted');
+
+    // One rollout per model: whichever got the lock first is in its canary window.
+    const first = await Promise.race(['1.1.0', '1.2.0', '1.3.0'].map((v) => waitFor(v, (s) => s.stage === 'canary' && s.trafficPercent === 50, 'canary').then(() => v)));
+    const [others] = [['1.1.0', '1.2.0', '1.3.0'].filter((v) => v !== first)];
+    expect((await cli('pause', `${model}@${first}`, '--reason', 'looking closer')).code).toBe(0);
+    await waitFor(first, (s) => s.paused, 'pause');
+    const listed = await cli('list', '--model', model, '--outcome', 'running');
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain(id(first));
+    expect((await cli('resume', `${model}@${first}`)).code).toBe(0);
+    await waitFor(first, (s) => !s.paused, 'resume');
+    expect((await cli('promote', `${model}@${first}`, '--reason', 'seen enough')).code).toBe(0);
+    expect((await cli('watch', `${model}@${first}`)).code).toBe(0);
+
+    const second = await Promise.race(others.map((v) => waitFor(v, (s) => s.stage === 'canary' && s.trafficPercent === 50, 'canary').then(() => v)));
+    const third = others.find((v) => v !== second)!;
+    const rollback = await cli('rollback', `${model}@${second}`, '--reason', 'bad feeling');
+    expect(rollback.code).toBe(0);
+    const watchRolledBack = await cli('watch', `${model}@${second}`);
+    expect(watchRolledBack.code).toBe(1);
+    expect(watchRolledBack.stdout).toContain('ended: rolled_back');
+    const doc = await cli('report', `${model}@${second}`, '--rollback');
+    expect(doc.code).toBe(0);
+    expect(doc.stdout.trim()).toMatch(/rollback\.md$/);
+    expect(existsSync(doc.stdout.trim())).toBe(true);
+
+    await waitFor(third, (s) => s.stage === 'canary' && s.trafficPercent === 50, 'canary');
+    expect((await cli('abort', `${model}@${third}`, '--reason', 'stop')).code).toBe(0);
+    const watchAborted = await cli('watch', `${model}@${third}`);
+    expect(watchAborted.code).toBe(1);
+
+    const [rejected, finishedPause, routes] = await Promise.all([
+      cli('status', `${model}@1.4.0`, '--json'),
+      cli('pause', `${model}@${third}`),
+      cli('routes', 'show', model, '--json'),
+    ]);
+    expect(JSON.parse(rejected.stdout).outcome).toBe('rejected');
+    expect(finishedPause.code).toBe(1);
+    expect(finishedPause.stderr).toContain('is finished');
+    expect(JSON.parse(routes.stdout)[0]).toMatchObject({ stable: { version: first }, candidate: null });
+  });
+});

@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Mongo } from '../../../src/db';
+import { openTestDb } from '../../support/mongo';
+import { runCli, writeModelFiles } from './run-cli';
+
+jest.setTimeout(120_000);
+
+describe('modelship CLI: registry, routes, audit and bad input', () => {
+  const model = `cli-${randomUUID().slice(0, 6)}`;
+  const dir = mkdtempSync(join(tmpdir(), 'modelship-cli-reg-'));
+  let mongo: Mongo;
+  let env: Record<string, string | undefined>;
+  let files: Awaited<ReturnType<typeof writeModelFiles>>;
+  const cli = (...args: string[]) => runCli(args, env);
+
+  beforeAll(async () => {
+    mongo = await openTestDb('cli_reg');
+    env = { MONGODB_DB: mongo.db.databaseName, TEMPORAL_TASK_QUEUE: `cli-reg-${model}`, REPORTS_DIR: dir, MODELSHIP_USER: undefined };
+    files = await writeModelFiles(dir, [1]);
+  });
+
+  afterAll(async () => {
+    await mongo?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prints help with exit 0 and refuses bad usage with exit 2', async () => {
+    const [help, registerHelp, unknown, missing, badId] = await Promise.all([
+      cli('--help'),
+      cli('register', '--help'),
+      cli('frobnicate'),
+      cli('register', files.artifacts[1]),
+      cli('status', 'not-a-pipeline'),
+    ]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Exit codes');
+    expect(registerHelp.code).toBe(0);
+    expect(registerHelp.stdout).toContain('--create-model');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown command 'frobnicate'");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("required option '--model <name>' not specified");
+    expect(badId.code).toBe(2);
+    expect(badId.stderr).toContain('must be deploy-<model>-<version> or <model>@<version>');
+  });
+
+  it('refuses an unknown model with a clear message and exit 1', async () => {
+    const [show, register] = await Promise.all([
+      cli('models', 'show', 'nope'),
+      cli('register', files.artifacts[1], '--model', 'nope', '--version', '1.0.0', '--code-version', 'abc'),
+    ]);
+    expect(show.code).toBe(1);
+    expect(show.stderr).toContain('no model named "nope"');
+    expect(register.code).toBe(1);
+    expect(register.stderr).toContain('no model named "nope"; pass --create-model --owner TEAM');
+    expect(register.stderr).not.toMatch(/\n\s+at /); // no stack trace without --debug
+  });
+
+  it('registers a version with its datasets, then shows and lists the model', async () => {
+    const res = await cli('register', files.artifacts[1], '--model', model, '--version', '1.0.0', '--create-model', '--owner', 'team-reco',
+      '--train-data', files.train, '--validation-data', files.validation, '--code-version', 'abc123',
+      '--hyperparameters', '{"factors":16}', '--metric', 'ndcg@10=0.2', '--as', 'alice', '--json');
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    const out = JSON.parse(res.stdout);
+    expect(out).toMatchObject({ model, version: '1.0.0', status: 'registered', modelCreated: true, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(out.datasets.train).toMatch(/^[0-9a-f]{64}$/);
+
+    const text = await cli('register', files.artifacts[1], '--model', model, '--version', '1.0.1', '--code-version', 'abc123', '--training-data-version', out.datasets.train, '--as', 'alice');
+    expect(text.stderr).toBe('');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`registered ${model}@1.0.1 (status registered)`);
+    expect(text.stdout).toContain(`artifact sha256 ${out.sha256}`);
+
+    const [dup, invalid, badVersion, show, list, json] = await Promise.all([
+      cli('register', files.artifacts[1], '--model', model, '--version', '1.0.0', '--code-version', 'abc123', '--training-data-version', 'v1'),
+      cli('register', files.artifacts[1], '--model', model, '--version', '1.0.2'),
+      cli('register', files.artifacts[1], '--model', model, '--version', '01.0', '--code-version', 'x', '--training-data-version', 'v1'),
+      cli('models', 'show', model),
+      cli('models', 'list'),
+      cli('models', 'show', model, '--json'),
+    ]);
+    expect(dup.code).toBe(1);
+    expect(dup.stderr).toContain('already registered');
+    expect(invalid.code).toBe(2); // metadata incomplete: names the field and rule
+    expect(invalid.stderr).toContain('metadata.codeVersion');
+    expect(badVersion.code).toBe(2);
+    expect(badVersion.stderr).toContain('version');
+    expect(show.code).toBe(0);
+    expect(show.stdout).toMatch(/1\.0\.0\s+registered/);
+    expect(show.stdout).toContain('champion');
+    expect(list.stdout).toContain(model);
+    expect(JSON.parse(json.stdout).versions.map((v: { version: string }) => v.version).sort()).toEqual(['1.0.0', '1.0.1']);
+  });
+
+  it('names the wrong field of a spec and exits 2, before anything starts', async () => {
+    const unknownField = join(dir, 'unknown-field.json');
+    writeFileSync(unknownField, JSON.stringify({ specVersion: 1, model, version: '1.0.0', submitter: 'alice', datasets: { train: 'a'.repeat(64), validation: 'b'.repeat(64) }, approval: { approvers: ['bob'] }, aprovals: {} }));
+    const badWindow = join(dir, 'bad-window.yaml');
+    writeFileSync(badWindow, `specVersion: 1\nmodel: ${model}\nversion: 1.0.0\nsubmitter: alice\ndatasets: { train: ${'a'.repeat(64)}, validation: ${'b'.repeat(64)} }\napproval: { approvers: [bob] }\nrollout: { window: soon }\n`);
+    const [a, b, c, d] = await Promise.all([
+      cli('deploy', unknownField),
+      cli('deploy', badWindow),
+      cli('deploy', '--model', model, '--version', '1.0.0', '--as', 'alice'),
+      cli('deploy', join(dir, 'missing.yaml')),
+    ]);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toContain('aprovals: not a field of the spec');
+    expect(b.code).toBe(2);
+    expect(b.stderr).toContain('rollout.window: must be a duration');
+    expect(c.code).toBe(2);
+    expect(c.stderr).toContain('missing --train, --validation, --approver');
+    expect(d.code).toBe(2);
+  });
+
+  it('needs an identity to approve, and says when a pipeline does not exist', async () => {
+    const [noIdentity, missing] = await Promise.all([
+      cli('approve', `${model}@1.0.0`, '--comment', 'ok'),
+      cli('approve', `${model}@9.9.9`, '--comment', 'ok', '--as', 'bob'),
+    ]);
+    expect(noIdentity.code).toBe(2);
+    expect(noIdentity.stderr).toContain('pass --as USER or set MODELSHIP_USER');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(`no pipeline deploy-${model}-9.9.9`);
+  });
+
+  it('shows routes, verifies and exports the audit log', async () => {
+    const out = join(dir, 'audit.jsonl');
+    const [noRoute, allRoutes, verify, exported, badSince] = await Promise.all([
+      cli('routes', 'show', model),
+      cli('routes', 'show'),
+      cli('audit', 'verify'),
+      cli('audit', 'export', '--out', out),
+      cli('audit', 'export', '--since', 'yesterday'),
+    ]);
+    expect(noRoute.code).toBe(1);
+    expect(noRoute.stderr).toContain(`no route for model "${model}"`);
+    expect(allRoutes.code).toBe(0);
+    expect(verify.code).toBe(0);
+    expect(verify.stdout).toContain('audit log intact');
+    expect(exported.code).toBe(0);
+    expect(existsSync(out)).toBe(true);
+    expect(readFileSync(out, 'utf8')).toBe('');
+    expect(badSince.code).toBe(2);
+    expect(badSince.stderr).toContain('--since "yesterday"');
+  });
+
+  it('reports a bad setting by its variable with exit 2, and never prints a password from a URL', async () => {
+    const bad = await runCli(['models', 'list'], { ...env, TEMPORAL_ADDRESS: 'nonsense' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('TEMPORAL_ADDRESS: must be host:port');
+    const badDb = await runCli(['models', 'list'], { ...env, MONGODB_DB: 'no spaces allowed' });
+    expect(badDb.code).toBe(2);
+    expect(badDb.stderr).toContain('MONGODB_DB: must be 1-63 letters');
+    const secret = await runCli(['models', 'list'], { ...env, MONGODB_URI: 'mongodb://admin:hunter2secret@127.0.0.1:1/?serverSelectionTimeoutMS=500' });
+    expect(secret.code).toBe(1);
+    expect(secret.stderr + secret.stdout).not.toContain('hunter2secret');
+  });
+});
