@@ -42,3 +42,6 @@ if [ ! -x "$TOOLS/bin/ferretdb" ]; then
   (cd "$TOOLS/src/ferretdb" && go build -o "$TOOLS/bin/ferretdb" ./cmd/ferretdb) >>"$log" 2>&1 \
     || { tail -20 "$log" >&2; fail "build ferretdb" "go build ./cmd/ferretdb"; }
 fi
+
+# The report is checked in a real browser by the test suite: Debian's chromium.
+bash "$ROOT/scripts/install-browser.sh" || fail "install chromium" "scripts/install-browser.sh"

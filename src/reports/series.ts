@@ -71,8 +71,9 @@ export function seriesQueryFor(doc: PipelineOutcomeDoc, maxSteps = 240): SeriesQ
   const wanted = Math.max(KPI_BUCKET_MS, (toMs - fromMs) / maxSteps);
   const stepMs = NICE_STEPS_MS.find((s) => s >= wanted) ?? Math.ceil(wanted / 3_600_000) * 3_600_000;
   const from = Math.floor(fromMs / stepMs) * stepMs;
-  const to = Math.ceil(toMs / stepMs) * stepMs;
+  // The step still under way when the report is written is left out: the replicas have not flushed all of it yet.
+  const to = Math.max(from + stepMs, Math.floor(toMs / stepMs) * stepMs);
   const champion = doc.status.champion;
   const versions = champion && champion !== doc.ref.version ? [doc.ref.version, champion] : [doc.ref.version];
-  return { model: doc.ref.model, versions, from: new Date(from), to: new Date(to === from ? from + stepMs : to), stepMs };
+  return { model: doc.ref.model, versions, from: new Date(from), to: new Date(to), stepMs };
 }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { HeldOutUser } from '../models';
 
 export interface ReplayOptions {
@@ -53,6 +54,8 @@ export async function replayTraffic(options: ReplayOptions): Promise<ReplayStats
   const concurrency = options.concurrency ?? 16;
   const relevant = options.cases.map((c) => new Set(c.relevant));
   const stats: ReplayStats = { sent: 0, ok: 0, errors: 0, feedbackSent: 0, byVersion: {}, elapsedMs: 0 };
+  // Every request in flight listens on the one signal; thousands at once are expected, not a leak.
+  if (options.signal) setMaxListeners(0, options.signal);
   const started = performance.now();
   const intervalMs = 1000 / options.ratePerSec;
   let next = 0;
@@ -90,7 +93,10 @@ export async function replayTraffic(options: ReplayOptions): Promise<ReplayStats
       body: JSON.stringify({ model: options.model, user: c.userId, item: hit, version: body.version, event: 'consume' }),
       signal: options.signal,
     }).catch(() => null);
-    if (!feedback?.ok) return;
+    if (!feedback?.ok) {
+      await feedback?.body?.cancel();
+      return;
+    }
     stats.feedbackSent++;
     t.feedback++;
     if (((await feedback.json()) as { success: boolean }).success) t.successes++;

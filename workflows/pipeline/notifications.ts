@@ -20,7 +20,7 @@ export function approvalRequested(ref: PipelineRef, spec: PipelineSpec, evidence
     subject: `${reminder ? 'Reminder: approval' : 'Approval'} needed: ${ref.model} ${ref.version}`,
     lines: [
       `${spec.submitter} asks to deploy ${ref.model} ${ref.version}. ${spec.approval.required} approval(s) needed from: ${spec.approval.approvers.join(', ')}.`,
-      `Deadline: ${deadline}. Without the approvals by then the pipeline ends as rejected.`,
+      `Deadline: ${deadline}. Without the approvals by then the pipeline ends as expired.`,
       '',
       ...evidence.map((e) => summarizeEvidence(e)),
       '',

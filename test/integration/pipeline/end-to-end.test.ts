@@ -1,108 +1,68 @@
-import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Client } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
-import { createAuditLog, verifyAudit } from '../../../src/audit';
-import { startPipeline } from '../../../src/client/start-pipeline';
-import { config } from '../../../src/config';
-import { approveSignal, statusQuery } from '../../../src/contracts/messages';
-import { buildHeldOut, generateSynthetic, leaveLastNSplit } from '../../../src/models';
-import { createMailer, type Mailer } from '../../../src/notify';
+import { verifyAudit } from '../../../src/audit';
+import { approveSignal } from '../../../src/contracts/messages';
+import { addCounters, emptyCounters, KPI_BUCKETS, latencyQuantile, type KpiCounters } from '../../../src/contracts/kpi';
+import { countersOf, type StoredBucket } from '../../../src/kpis/bucket-codec';
+import type { PerformanceReport } from '../../../src/reports';
 import { createRouteStore } from '../../../src/routing';
-import { connectClient } from '../../../src/temporal';
-import { replayTraffic } from '../../../src/traffic/replayer';
-import { createWorker } from '../../../src/worker';
-import { startGateway, type GatewayProcess } from '../../support/gateway-process';
-import { waitForMail } from '../../support/inbox';
-import { openTestDb } from '../../support/mongo';
-import { createPipelineFixture, type PipelineFixture } from '../../support/pipeline-fixture';
-import type { Mongo } from '../../../src/db';
+import { launchChromium } from '../../support/browser';
+import { GATEWAY_KPI_FLUSH_MS, openStack, sample, sleep, type Stack } from './stack-fixture';
 
-jest.setTimeout(300_000);
+jest.setTimeout(240_000);
+
+/** The KPI buckets of one version, summed over replicas into the steps of [from, to). */
+async function bucketSteps(stack: Stack, version: string, from: Date, to: Date, stepMs: number): Promise<KpiCounters[]> {
+  const steps = Array.from({ length: Math.ceil((to.getTime() - from.getTime()) / stepMs) }, emptyCounters);
+  const docs = await stack.mongo.db
+    .collection<StoredBucket>(KPI_BUCKETS)
+    .find({ model: stack.model, version, start: { $gte: from, $lt: to } })
+    .toArray();
+  for (const doc of docs) addCounters(steps[Math.floor((doc.start.getTime() - from.getTime()) / stepMs)], countersOf(doc));
+  return steps;
+}
+
+/** What the report must show for a step, derived here from the raw counters rather than through the report's code. */
+function expectedPoint(c: KpiCounters, stepMs: number) {
+  return {
+    requests: c.requests,
+    errors: c.errors,
+    successes: c.successes,
+    shadowRequests: c.shadowRequests,
+    shadowErrors: c.shadowErrors,
+    requestRate: c.requests / (stepMs / 1000),
+    shadowRequestRate: c.shadowRequests / (stepMs / 1000),
+    errorRate: c.requests ? c.errors / c.requests : null,
+    successRate: c.requests ? c.successes / c.requests : null,
+    p99Ms: latencyQuantile(c.latency, 0.99),
+    shadowAgreement: c.shadowRequests > c.shadowErrors ? c.shadowOverlapSum / (c.shadowRequests - c.shadowErrors) : null,
+  };
+}
+
+const STAGES = ['shadow', 'canary', 'quarter', 'half', 'full'];
 
 describe('the deployment pipeline on the real stack', () => {
-  const model = `e2e-${randomUUID().slice(0, 6)}`;
-  const env = { ...config(), TEMPORAL_TASK_QUEUE: `e2e-${model}` };
-  const reportsDir = mkdtempSync(join(tmpdir(), 'modelship-e2e-'));
-  const ops = `ops-${model}@example.test`;
-  let mongo: Mongo;
-  let mailer: Mailer;
-  let fixture: PipelineFixture;
-  let worker: Worker;
-  let running: Promise<void>;
-  let client: Client;
-  let gateways: GatewayProcess[] = [];
-  const traffic = new AbortController();
-  let replay: Promise<unknown>;
+  let stack: Stack;
+  /** Written by the first test, opened in a browser by the second. */
+  let reportHtml: string | undefined;
 
-  const spec = (version: string) => ({
-    specVersion: 1,
-    model,
-    version,
-    submitter: 'alice',
-    datasets: fixture.datasets,
-    gates: { validation: { maxRegression: 0.5 }, scenarios: { latencyBudgetP99Ms: 50 } },
-    approval: { approvers: ['bob'] },
-    rollout: {
-      window: '2s',
-      checkInterval: '500ms',
-      bake: '2s',
-      confirmTimeout: '15s',
-      thresholds: { minRequests: 5, maxP99Ms: 250, minSuccessRatio: 0 },
-    },
-    notify: { recipients: [ops] },
+  beforeAll(async () => {
+    stack = await openStack('e2e');
+  });
+
+  afterAll(async () => {
+    await stack?.close();
   });
 
   async function deploy(version: string) {
-    const { handle } = await startPipeline(client, spec(version), env.TEMPORAL_TASK_QUEUE);
-    for (let i = 0; i < 600; i++) {
-      const status = await handle.query(statusQuery);
-      if (status.step === 'awaiting_approval') break;
-      if (status.step === 'done') throw new Error(`pipeline ended early: ${status.failure}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const handle = await stack.startUntilApproval(version);
     await handle.signal(approveSignal, { approver: 'bob', comment: 'looks good' });
     return handle;
   }
 
-  beforeAll(async () => {
-    mongo = await openTestDb('e2e');
-    mailer = createMailer(env);
-    fixture = await createPipelineFixture(mongo.db, model);
-    const dbEnv = { MONGODB_URI: env.MONGODB_URI, MONGODB_DB: mongo.db.databaseName, GATEWAY_POLL_MS: '100', GATEWAY_KPI_FLUSH_MS: '250' };
-    gateways = await Promise.all([startGateway(dbEnv, `${model}-a`), startGateway(dbEnv, `${model}-b`)]);
-    worker = await createWorker(env, { db: mongo.db, mailer, auditLog: createAuditLog(mongo.db), reportsDir, replicaStaleMs: 3000 });
-    running = worker.run();
-    client = await connectClient(env);
-    const data = generateSynthetic({ users: 300, items: 400, seed: 11 });
-    const { train, test } = leaveLastNSplit(data, 5);
-    replay = replayTraffic({
-      gateways: gateways.map((g) => g.url),
-      model,
-      cases: buildHeldOut(train, test),
-      ratePerSec: 100,
-      maxRequests: 100_000,
-      maxDurationMs: 280_000,
-      concurrency: 4,
-      signal: traffic.signal,
-    });
-  });
-
-  afterAll(async () => {
-    traffic.abort();
-    await replay?.catch(() => undefined);
-    worker?.shutdown();
-    await running;
-    await client?.connection.close();
-    await Promise.all(gateways.map((g) => g.stop()));
-    mailer?.close();
-    await mongo?.close();
-    rmSync(reportsDir, { recursive: true, force: true });
-  });
-
   it('deploys a first version straight to 100%, then a second one through every stage, and reports it', async () => {
+    const { model, fixture, mongo } = stack;
     await fixture.register('1.0.0', { seed: 1 });
     const first = await deploy('1.0.0');
     expect(await first.result()).toMatchObject({ outcome: 'promoted' });
@@ -118,14 +78,134 @@ describe('the deployment pipeline on the real stack', () => {
     expect((await fixture.registry.getAlias(model, 'last-known-good')).version).toBe('1.0.0');
     expect((await fixture.registry.getVersion(model, '1.1.0'))!.status).toBe('production');
 
-    const served = await Promise.all(Array.from({ length: 100 }, (_, i) => fetch(`${gateways[i % 2].url}/v1/recommendations?model=${model}&user=${i + 1}`).then((r) => r.json() as Promise<{ version: string }>)));
-    expect(new Set(served.map((s) => s.version))).toEqual(new Set(['1.1.0']));
+    const served = await sample(stack, 100);
+    expect(new Set(served.map((s) => `${s.status} ${s.version}`))).toEqual(new Set(['200 1.1.0']));
 
+    // The emails: exactly one of each, and nothing else, for this version.
+    const expectedSubjects = [
+      'Approval needed',
+      'Rollout started',
+      ...STAGES.map((s) => `Stage ${s} passed`),
+      'Deployed',
+    ].map((s) => `[modelship] ${s}: ${model} 1.1.0`);
+    for (let i = 0; i < 50 && (await stack.mailsFor('1.1.0')).length < expectedSubjects.length; i++) await sleep(200);
+    await sleep(1000); // a duplicate or late extra mail would arrive by now
+    expect((await stack.mailsFor('1.1.0')).map((m) => m.subject).sort()).toEqual([...expectedSubjects].sort());
+
+    // The report's figures are the KPI buckets, summed over replicas and seconds.
     expect(existsSync(result.reportPath!)).toBe(true);
-    const mails = await waitForMail((m) => m.to.some((t) => t.address === ops) && m.subject.includes('1.1.0'), { count: 8 });
-    expect(mails.map((m) => m.subject.replace(`: ${model} 1.1.0`, ''))).toEqual(expect.arrayContaining([
-      '[modelship] Approval needed', '[modelship] Rollout started', '[modelship] Stage canary passed', '[modelship] Stage full passed', '[modelship] Deployed',
-    ]));
+    const jsonPath = join(result.reportPath!, '..', 'report.json');
+    const report = JSON.parse(readFileSync(jsonPath, 'utf8')) as PerformanceReport;
+    const stored = await mongo.db.collection<{ _id: string; writtenAt: Date; series: PerformanceReport['series'] }>('reports').findOne({ _id: second.workflowId });
+    expect(stored?.series).toEqual(report.series);
+    expect(report).toMatchObject({ outcome: 'promoted', version: '1.1.0', championBefore: '1.0.0' });
+    expect(report.stages.map((s) => `${s.phase}:${s.stage}`)).toEqual([...STAGES.map((s) => `stage:${s}`), 'bake:full']);
+    const series = report.series!;
+    const from = new Date(series.from);
+    const to = new Date(series.to);
+    expect(from.getTime()).toBeLessThanOrEqual(Math.min(...report.stages.map((s) => Date.parse(s.from))));
+    // The series stops at the last whole step before the report: the step under way then is not flushed yet.
+    expect(to.getTime()).toBeGreaterThan(Math.max(...report.stages.map((s) => Date.parse(s.to))) - series.stepMs);
+
+    // A step's buckets are complete once its second is over and every replica has flushed it; the report is written
+    // right after the last check, so its last step may legitimately be short of what the buckets hold later.
+    const settledBefore = stored!.writtenAt.getTime() - 2 * GATEWAY_KPI_FLUSH_MS - 250;
+    let settledSteps = 0;
+    let candidateTotal = 0;
+    for (const [version, role] of [['1.1.0', 'candidate'], ['1.0.0', 'stable']] as const) {
+      const buckets = await bucketSteps(stack, version, from, to, series.stepMs);
+      const points = series.points.filter((p) => p.version === version);
+      expect(points.every((p) => p.role === role)).toBe(true);
+      expect(points.map((p) => p.t)).toEqual(buckets.map((_, i) => new Date(from.getTime() + i * series.stepMs).toISOString()));
+      points.forEach((point, i) => {
+        const want = expectedPoint(buckets[i], series.stepMs);
+        if (Date.parse(point.t) + series.stepMs <= settledBefore) {
+          settledSteps++;
+          expect({ ...point, t: point.t }).toMatchObject({ ...want, t: point.t });
+        } else {
+          expect(point.requests).toBeLessThanOrEqual(want.requests);
+          expect(point.errors).toBeLessThanOrEqual(want.errors);
+        }
+      });
+      if (role === 'candidate') {
+        candidateTotal = points.reduce((n, p) => n + p.requests, 0);
+        const bucketTotal = buckets.reduce((n, c) => n + c.requests, 0);
+        expect(candidateTotal).toBeGreaterThan(0);
+        expect(candidateTotal).toBeLessThanOrEqual(bucketTotal);
+        expect(points.reduce((n, p) => n + p.shadowRequests, 0)).toBe(buckets.reduce((n, c) => n + c.shadowRequests, 0));
+      }
+    }
+    expect(settledSteps).toBeGreaterThan(2 * (series.points.length / 2 - 3));
+
+    // Each stage row holds its last check, cumulative over the window: what the buckets held when the check ran.
+    for (const stage of report.stages) {
+      const windowFrom = new Date(Math.floor(Date.parse(stage.from) / 1000) * 1000);
+      const checkedAt = Date.parse(stage.to);
+      const all = await bucketSteps(stack, '1.1.0', windowFrom, new Date(checkedAt), 1000);
+      const upper = all.reduce((n, c) => n + (stage.kind === 'shadow' ? c.shadowRequests : c.requests), 0);
+      const complete = all
+        .filter((_, i) => windowFrom.getTime() + (i + 1) * 1000 + 2 * GATEWAY_KPI_FLUSH_MS + 250 <= checkedAt)
+        .reduce((n, c) => n + (stage.kind === 'shadow' ? c.shadowRequests : c.requests), 0);
+      const figure = stage.kind === 'shadow' ? stage.candidate.shadowRequests : stage.candidate.requests;
+      expect({ stage: stage.stage, phase: stage.phase, figure }).toEqual({ stage: stage.stage, phase: stage.phase, figure: expect.any(Number) });
+      expect(figure).toBeLessThanOrEqual(upper);
+      expect(figure).toBeGreaterThanOrEqual(complete);
+      expect(stage.verdict).toBe('pass');
+    }
+
     expect((await verifyAudit(mongo.db, {})).ok).toBe(true);
+    reportHtml = result.reportPath!;
+  });
+
+  it('renders the performance report in a real browser: every chart drawn, no errors logged', async () => {
+    if (!reportHtml) throw new Error('the performance report of the previous test is missing: that test failed before writing it');
+    const report = JSON.parse(readFileSync(join(reportHtml, '..', 'report.json'), 'utf8')) as PerformanceReport;
+    expect(report.charts.map((c) => c.id)).toEqual(['request_rate', 'error_rate', 'p99_latency', 'success_rate', 'shadow_agreement']);
+
+    const browser = await launchChromium();
+    const shots = mkdtempSync(join(tmpdir(), 'modelship-report-shot-'));
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const errors: string[] = [];
+      const requests: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+      });
+      page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+      page.on('request', (r) => {
+        if (!r.url().startsWith('file:')) requests.push(r.url());
+      });
+      await page.goto(`file://${reportHtml}`, { waitUntil: 'load' });
+
+      const charts = await page.$$eval('figure.chart', (figures) =>
+        figures.map((f) => {
+          const svg = f.querySelector('svg');
+          const box = svg?.getBoundingClientRect();
+          const lines = [...f.querySelectorAll('.mark-line path')].filter((p) => (p.getAttribute('d') ?? '').length > 10);
+          return { id: f.id, svgs: f.querySelectorAll('svg').length, width: box?.width ?? 0, height: box?.height ?? 0, lines: lines.length };
+        }),
+      );
+      expect(charts.map((c) => c.id)).toEqual(report.charts.map((c) => `chart-${c.id}`));
+      for (const [i, chart] of charts.entries()) {
+        // Every line the report declares is drawn (a vega line mark is one path per series).
+        expect({ id: chart.id, svgs: chart.svgs, drawn: chart.lines >= report.charts[i].lines.length }).toEqual({ id: chart.id, svgs: 1, drawn: true });
+        expect(chart.width).toBeGreaterThan(100);
+        expect(chart.height).toBeGreaterThan(50);
+      }
+      expect(await page.locator('svg').count()).toBe(report.charts.length);
+      expect(await page.locator('h1').first().textContent()).toContain(report.model);
+
+      const shot = join(shots, 'report.png');
+      await page.screenshot({ path: shot, fullPage: true });
+      const png = readFileSync(shot);
+      expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+      expect(statSync(shot).size).toBeGreaterThan(20_000);
+
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([]); // self-contained: no fonts, scripts or images fetched
+    } finally {
+      await browser.close();
+      rmSync(shots, { recursive: true, force: true });
+    }
   });
 });
