@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The main job: sets up and starts what is missing, runs the demo against a real worker, and stops what it started.
+# The main job: sets up and starts what is missing (stack, two gateway replicas, a worker), runs the demo, and stops
+# what it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
@@ -10,11 +11,22 @@ source scripts/lib/pids.sh
 started_stack=0
 cleanup() {
   stop_bg demo-worker
+  stop_bg demo-gateway-a
+  stop_bg demo-gateway-b
   [ "$started_stack" = 0 ] || bash scripts/stack.sh stop
 }
 trap cleanup EXIT
-case "$(bash scripts/stack.sh status)" in *running*) ;; *) started_stack=1 ;; esac
+case "$(bash scripts/stack.sh status)" in *stopped*) started_stack=1 ;; esac
 bash scripts/stack.sh start
 source scripts/lib/stack-env.sh
+
+GATEWAY_A=${DEMO_GATEWAY_PORT_A:-8080}
+GATEWAY_B=${DEMO_GATEWAY_PORT_B:-8081}
+export GATEWAY_URLS="http://127.0.0.1:$GATEWAY_A,http://127.0.0.1:$GATEWAY_B"
+GATEWAY_PORT=$GATEWAY_A GATEWAY_REPLICA_ID=demo-a start_bg demo-gateway-a .data/logs/demo-gateway-a.log node --import tsx src/gateway/main.ts
+GATEWAY_PORT=$GATEWAY_B GATEWAY_REPLICA_ID=demo-b start_bg demo-gateway-b .data/logs/demo-gateway-b.log node --import tsx src/gateway/main.ts
 start_bg demo-worker .data/logs/demo-worker.log node --import tsx src/worker/main.ts
-node --import tsx src/client/run-smoke.ts
+for port in $GATEWAY_A $GATEWAY_B; do
+  for _ in $(seq 1 150); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+done
+node --import tsx scripts/demo.ts
