@@ -100,7 +100,7 @@ describe('modelship CLI: pipelines on the real stack', () => {
     expect(deploy.stderr).toBe('');
     expect(deploy.code).toBe(0);
     expect(deploy.stdout).toContain(`started pipeline ${id('1.0.0')}`);
-    expect(deploy.stdout).toContain(`Web UI: http://127.0.0.1:8233/namespaces/default/workflows/${id('1.0.0')}`);
+    expect(deploy.stdout).toContain(`Web UI: ${config().TEMPORAL_UI_URL}/namespaces/${config().TEMPORAL_NAMESPACE}/workflows/${id('1.0.0')}`);
 
     await waitFor('1.0.0', (s) => s.step === 'awaiting_approval', 'approval');
     const status = await cli('status', `${model}@1.0.0`);
