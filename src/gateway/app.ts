@@ -26,7 +26,8 @@ export interface GatewayAppDeps {
 
 /** The HTTP face of one gateway replica, without a listener, so tests can drive it with `inject`. */
 export function buildGatewayApp(deps: GatewayAppDeps): FastifyInstance {
-  const app = Fastify({ logger: deps.logger ?? false });
+  // Keep-alive clients must not hold a stopping replica open.
+  const app = Fastify({ logger: deps.logger ?? false, forceCloseConnections: true });
   app.setErrorHandler(errorHandler);
   const recommend = createRecommender({ ...deps, log: app.log });
 

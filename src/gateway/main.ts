@@ -28,6 +28,8 @@ async function main(): Promise<void> {
   console.log(`gateway ${replicaId} listening on http://${env.GATEWAY_HOST}:${env.GATEWAY_PORT}`);
 
   const shutdown = async () => {
+    // A final flush against an unreachable database must not keep the process alive for ever.
+    setTimeout(() => process.exit(1), 10_000).unref();
     await replica.app.close();
     await replica.stop();
     await mongo.close();

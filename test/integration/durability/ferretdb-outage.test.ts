@@ -1,0 +1,72 @@
+import { approveSignal } from '../../../src/contracts/messages';
+import { deployFirst, expectDeliveredOnce, isAlive, openPrivateStack, routeHistory, sleep, type PrivateStack } from './private-stack';
+
+jest.setTimeout(170_000);
+
+const OUTAGE_MS = 20_000;
+
+describe('FerretDB stopped for 20 s during a monitoring window', () => {
+  let stack: PrivateStack | undefined;
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('lets activities retry and the gateways serve from memory; the pipeline then promotes, nothing lost or duplicated', async () => {
+    const t0 = Date.now();
+    stack = await openPrivateStack('fo', 23000);
+    const s = stack;
+    await deployFirst(s, '1.0.0');
+    const generationsBefore = (await routeHistory(s)).length;
+
+    await s.fixture.register('2.0.0', { seed: 2 });
+    const handle = await s.startUntilApproval('2.0.0');
+    await handle.signal(approveSignal, { approver: 'bob', comment: 'ok' });
+    const stage = await s.waitForStage(handle, ['canary']);
+    await sleep(1000);
+
+    const ferret = s.pid('ferretdb');
+    process.kill(ferret, 'SIGTERM');
+    for (let i = 0; i < 100 && isAlive(ferret); i++) await sleep(100);
+    if (isAlive(ferret)) process.kill(ferret, 'SIGKILL');
+    for (let i = 0; i < 50 && isAlive(ferret); i++) await sleep(100);
+    expect(isAlive(ferret)).toBe(false);
+    const stoppedAt = Date.now();
+
+    // Meanwhile the gateways keep answering from the routes and models they hold in memory.
+    const answers: number[] = [];
+    while (Date.now() - stoppedAt < OUTAGE_MS) {
+      const batch = await Promise.all(
+        s.gateways.flatMap((g) =>
+          Array.from({ length: 10 }, (_, u) => fetch(`${g.url}/v1/recommendations?model=${s.model}&user=${u + 1}`).then((r) => r.status, () => 0)),
+        ),
+      );
+      answers.push(...batch);
+      await sleep(500);
+    }
+    await s.stackScript('start'); // starts only FerretDB again, on the same state directory
+    const downMs = Date.now() - stoppedAt;
+    expect(s.pid('ferretdb')).not.toBe(ferret);
+    expect(answers.length).toBeGreaterThan(100);
+    expect(answers.filter((a) => a !== 200)).toEqual([]);
+
+    expect(await handle.result()).toMatchObject({ outcome: 'promoted' });
+    expect(s.workerOutputs()).toHaveLength(1);
+    expect(s.worker.child.exitCode).toBeNull();
+    for (const g of s.gateways) expect(g.child.exitCode).toBeNull();
+
+    // The activities that ran into the outage failed and were retried by Temporal (attempt > 1 in the history).
+    const history = await handle.fetchHistory();
+    const retried = (history.events ?? []).filter((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1).length;
+    expect(retried).toBeGreaterThan(0);
+
+    // Nothing lost: the KPI counts the gateways held during the outage were flushed once the database was back.
+    const buckets = await s.mongo.db
+      .collection('kpi_buckets')
+      .countDocuments({ model: s.model, start: { $gte: new Date(stoppedAt), $lt: new Date(stoppedAt + OUTAGE_MS - 2000) } });
+    expect(buckets).toBeGreaterThan(0);
+
+    const seen = await expectDeliveredOnce(s, handle, '2.0.0', generationsBefore);
+    console.log(`ferretdb outage: stopped at stage ${stage} for ${downMs} ms; ${answers.length} gateway answers, all 200; ${buckets} KPI buckets from the outage; ${retried} retried activity attempts; ${JSON.stringify({ ...seen, changeKeys: undefined })}; +${Date.now() - t0} ms`);
+  });
+});
