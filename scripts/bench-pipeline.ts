@@ -1,0 +1,356 @@
+/**
+ * Pipeline benchmark: N concurrent pipelines (one distinct model each) on the local Temporal dev server, with 0 s
+ * monitoring windows and approval signalled by the harness as soon as a pipeline awaits it; then a small set of
+ * candidates that fail every request, with a 2 s window and live traffic, to time rollback reactions.
+ *
+ *   tsx scripts/bench-pipeline.ts [--n 1,10,50] [--rollbacks 5] [--max-activities 200] [--max-wft 40] [--max-cached 1000]
+ *
+ * Needs the local stack (Temporal, FerretDB, MailDev). Uses a fresh database (dropped at the end), a unique task
+ * queue, one gateway replica process and one in-process worker built with the same parameters as
+ * src/worker/create-worker.ts plus the tuning options above. The last line is JSON.
+ */
+import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { createAuditLog } from '../src/audit';
+import { startPipeline } from '../src/client/start-pipeline';
+import { config } from '../src/config';
+import { approveSignal, statusQuery, type KpiCheck } from '../src/contracts/messages';
+import { connectMongo } from '../src/db';
+import { buildHeldOut, encodeArtifact, generateSynthetic, leaveLastNSplit, toCsvBytes, trainAls } from '../src/models';
+import { createMailer } from '../src/notify';
+import { createRegistry, ensureIndexes, registerArtifact, uploadDataset, type Registry } from '../src/registry';
+import { createRouteStore, ensureRoutingIndexes, ROUTE_HISTORY } from '../src/routing';
+import type { RouteHistoryDoc } from '../src/routing/schemas';
+import { connectClient, temporalConnectionOptions } from '../src/temporal';
+import { WORKFLOWS_PATH } from '../src/worker/create-worker';
+import { startGateway } from '../test/support/gateway-process';
+
+const CHECK_INTERVAL_MS = 200;
+const GOAL_PER_HOUR = 1000;
+const GOAL_OVERHEAD = 1.3;
+const GOAL_REACTION_MS = CHECK_INTERVAL_MS + 1000;
+
+const { values: args } = parseArgs({
+  options: {
+    n: { type: 'string', default: '1,10,50' },
+    rollbacks: { type: 'string', default: '5' },
+    'max-activities': { type: 'string', default: '200' },
+    'max-wft': { type: 'string', default: '40' },
+    'max-cached': { type: 'string', default: '1000' },
+    'wft-polls': { type: 'string', default: '0' },
+    'activity-polls': { type: 'string', default: '0' },
+  },
+});
+const rounds = args.n.split(',').map((s) => Number(s.trim())).filter((n) => n > 0);
+const rollbackCount = Number(args.rollbacks);
+/** A worker option given as 0 is left to the SDK default. */
+const workerOptions = Object.fromEntries(
+  Object.entries({
+    maxConcurrentActivityTaskExecutions: Number(args['max-activities']),
+    maxConcurrentWorkflowTaskExecutions: Number(args['max-wft']),
+    maxCachedWorkflows: Number(args['max-cached']),
+    maxConcurrentWorkflowTaskPolls: Number(args['wft-polls']),
+    maxConcurrentActivityTaskPolls: Number(args['activity-polls']),
+  }).filter(([, v]) => v > 0),
+);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const data = generateSynthetic({ users: 300, items: 400, seed: 11 });
+const split = leaveLastNSplit(data, 5);
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : NaN;
+};
+
+type Ts = { seconds?: unknown; nanos?: number | null } | null | undefined;
+function tsMs(t: Ts): number {
+  if (!t) return NaN;
+  const s = t.seconds as { toNumber?: () => number } | number | string | undefined;
+  const seconds = typeof s === 'object' && s?.toNumber ? s.toNumber() : Number(s ?? 0);
+  return seconds * 1000 + (t.nanos ?? 0) / 1e6;
+}
+const idNum = (x: unknown) => String(x);
+
+interface Artifacts {
+  stable: Buffer;
+  candidate: Buffer;
+  faulty: Buffer;
+}
+
+/** Registers a model with a stable 1.0.0 (champion, routed as stable) and a candidate 1.1.0, so pipelines run staged. */
+async function prepareModel(registry: Registry, routes: ReturnType<typeof createRouteStore>, model: string, trainRef: string, candidate: Buffer, stable: Buffer) {
+  await registry.createModel({ name: model, owner: 'team-reco', actor: 'user:bench' });
+  const meta = { trainingDataVersion: trainRef, hyperparameters: { factors: 16 }, codeVersion: 'bench', metrics: {} };
+  const v1 = await registerArtifact(registry, { model, version: '1.0.0', bytes: stable, metadata: meta, createdBy: 'user:bench' });
+  await registerArtifact(registry, { model, version: '1.1.0', bytes: candidate, metadata: meta, createdBy: 'user:bench' });
+  await registry.moveAlias({ model, alias: 'champion', to: '1.0.0', expected: null, actor: 'user:bench', reason: 'bench setup' });
+  await routes.apply({
+    model,
+    key: `${model}:bench-setup`,
+    actor: 'user:bench',
+    reason: 'bench setup',
+    spec: { stable: { version: '1.0.0', sha256: v1.artifact.sha256 }, candidate: null, shadow: null, killSwitch: 'off' },
+  });
+}
+
+interface Run {
+  handle: WorkflowHandle;
+  startedAt: number;
+  endedAt: number;
+  approvedAt: number;
+  outcome: string;
+  lastCheck: KpiCheck | null;
+}
+
+/** Starts each spec, signals approval as soon as its status says awaiting_approval, and waits for every result. */
+async function runPipelines(client: Client, taskQueue: string, specs: Record<string, unknown>[]): Promise<Run[]> {
+  return Promise.all(
+    specs.map(async (spec) => {
+      const startedAt = Date.now();
+      const { handle } = await startPipeline(client, spec, taskQueue);
+      let approvedAt = NaN;
+      for (;;) {
+        const status = await handle.query(statusQuery);
+        if (status.step === 'awaiting_approval') {
+          await handle.signal(approveSignal, { approver: 'bob', comment: 'bench' });
+          approvedAt = Date.now();
+          break;
+        }
+        if (status.step === 'done') break;
+        await sleep(100);
+      }
+      const outcome = await handle.result().then(
+        (r: { outcome?: string }) => r?.outcome ?? 'done',
+        (err: Error & { cause?: Error }) => `failed: ${(err.cause?.message ?? err.message).slice(0, 80)}`,
+      );
+      const endedAt = Date.now();
+      const lastCheck = await handle.query(statusQuery).then((s) => s.lastCheck, () => null);
+      return { handle, startedAt, endedAt, approvedAt, outcome, lastCheck };
+    }),
+  );
+}
+
+/** From the history: the sum of activity execution times, and the wait from the last activity before the approve signal to the signal. */
+async function historyFigures(run: Run): Promise<{ activityMs: number; approvalWaitMs: number; activities: number }> {
+  const history = await run.handle.fetchHistory();
+  const started = new Map<string, number>();
+  let activityMs = 0;
+  let activities = 0;
+  let lastActivityEnd = NaN;
+  let approvalWaitMs = 0;
+  for (const e of history.events ?? []) {
+    const at = tsMs(e.eventTime as Ts);
+    if (e.activityTaskStartedEventAttributes) started.set(idNum(e.activityTaskStartedEventAttributes.scheduledEventId), at);
+    const end = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes;
+    if (end) {
+      const from = started.get(idNum(end.scheduledEventId));
+      if (from !== undefined) {
+        activityMs += at - from;
+        activities++;
+      }
+      lastActivityEnd = at;
+    }
+    if (e.workflowExecutionSignaledEventAttributes?.signalName === 'approve' && approvalWaitMs === 0) approvalWaitMs = at - lastActivityEnd;
+  }
+  return { activityMs, approvalWaitMs, activities };
+}
+
+async function main(): Promise<string> {
+  // The worker's INFO lines would land after the report, and each breach is logged as a WARN; errors still show.
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const base = config();
+  const tag = randomBytes(4).toString('hex');
+  const env = { ...base, TEMPORAL_TASK_QUEUE: `bench-pipeline-${tag}` };
+  const dbName = `ms_bench_pipeline_${tag}`;
+  const reportsDir = mkdtempSync(join(tmpdir(), 'modelship-bench-pipeline-'));
+  const mongo = await connectMongo(env, dbName);
+  const db = mongo.db;
+  const mailer = createMailer(env);
+  const traffic = new AbortController();
+  setMaxListeners(0, traffic.signal);
+  let gateway: Awaited<ReturnType<typeof startGateway>> | null = null;
+  let worker: Worker | null = null;
+  let running: Promise<void> | null = null;
+  let client: Client | null = null;
+  try {
+    await ensureIndexes(db);
+    await ensureRoutingIndexes(db);
+    const registry = createRegistry(db);
+    const routes = createRouteStore(db);
+    const trainRef = await uploadDataset(registry, toCsvBytes(split.train));
+    const validationRef = await uploadDataset(registry, toCsvBytes(split.test));
+    const artifacts: Artifacts = {
+      stable: encodeArtifact(trainAls(split.train, { factors: 16, iterations: 6, seed: 1 })),
+      candidate: encodeArtifact(trainAls(split.train, { factors: 16, iterations: 6, seed: 2 })),
+      faulty: encodeArtifact(trainAls(split.train, { factors: 16, iterations: 6, seed: 3, faults: { failureRate: 1 } })),
+    };
+
+    gateway = await startGateway({ MONGODB_URI: env.MONGODB_URI, MONGODB_DB: dbName, GATEWAY_POLL_MS: '100', GATEWAY_KPI_FLUSH_MS: '250' }, `bench-${tag}`);
+    const connection = await NativeConnection.connect(temporalConnectionOptions(env));
+    worker = await Worker.create({
+      connection,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      workflowsPath: WORKFLOWS_PATH,
+      activities: createActivities({ db, mailer, auditLog: createAuditLog(db), reportsDir, replicaStaleMs: 3000 }),
+      ...workerOptions,
+    });
+    running = worker.run();
+    client = await connectClient(env);
+
+    const spec = (model: string, version: string, rollout: Record<string, unknown>, thresholds: Record<string, unknown>) => ({
+      specVersion: 1,
+      model,
+      version,
+      submitter: 'alice',
+      datasets: { train: trainRef, validation: validationRef },
+      gates: { validation: { maxRegression: 0.5 }, scenarios: { latencyBudgetP99Ms: 50 } },
+      approval: { approvers: ['bob'] },
+      rollout: { checkInterval: `${CHECK_INTERVAL_MS}ms`, confirmTimeout: '15s', ...rollout, thresholds: { minRequests: 5, maxP99Ms: 250, minSuccessRatio: 0, ...thresholds } },
+      notify: { recipients: [`ops-${tag}@example.test`] },
+    });
+
+    // Throughput rounds.
+    const rows: { n: number; wallMs: number; perHour: number; ok: number; overheadP50: number; overheadP90: number; activityP50: number; e2eP50: number }[] = [];
+    let modelSeq = 0;
+    for (const n of rounds) {
+      const models = Array.from({ length: n }, () => `bench-${tag}-${modelSeq++}`);
+      for (const m of models) await prepareModel(registry, routes, m, trainRef, artifacts.candidate, artifacts.stable);
+      const specs = models.map((m) => spec(m, '1.1.0', { window: '0s', bake: '0s' }, {}));
+      const t0 = Date.now();
+      const runs = await runPipelines(client, env.TEMPORAL_TASK_QUEUE, specs);
+      const wallMs = Math.max(...runs.map((r) => r.endedAt)) - t0;
+      const figures = await Promise.all(runs.map(historyFigures));
+      const ratios = runs.map((r, i) => (r.endedAt - r.startedAt - figures[i].approvalWaitMs) / figures[i].activityMs);
+      const ok = runs.filter((r) => r.outcome === 'promoted').length;
+      const bad = runs.filter((r) => r.outcome !== 'promoted');
+      if (bad.length) console.log(`N=${n}: ${bad.length} not promoted, e.g. ${bad[0].outcome}`);
+      rows.push({
+        n,
+        wallMs,
+        perHour: (n / wallMs) * 3_600_000,
+        ok,
+        overheadP50: quantile(ratios, 0.5),
+        overheadP90: quantile(ratios, 0.9),
+        activityP50: quantile(figures.map((f) => f.activityMs), 0.5),
+        e2eP50: quantile(runs.map((r, i) => r.endedAt - r.startedAt - figures[i].approvalWaitMs), 0.5),
+      });
+    }
+
+    // Rollback reactions: candidates that fail every request, with live traffic, breach at their first traffic stage.
+    const reactions: number[] = [];
+    let rollbackOutcomes: string[] = [];
+    if (rollbackCount > 0) {
+      const models = Array.from({ length: rollbackCount }, (_, i) => `bench-${tag}-rb${i}`);
+      for (const m of models) await prepareModel(registry, routes, m, trainRef, artifacts.faulty, artifacts.stable);
+      const cases = buildHeldOut(split.train, split.test);
+      const loops = models.map(async (m) => {
+        let u = 0;
+        while (!traffic.signal.aborted) {
+          const c = cases[u++ % cases.length];
+          await fetch(`${gateway!.url}/v1/recommendations?model=${m}&user=${c.userId}`, { signal: traffic.signal }).then((r) => r.arrayBuffer(), () => undefined);
+          await sleep(20);
+        }
+      });
+      const specs = models.map((m) =>
+        spec(
+          m,
+          '1.1.0',
+          { window: '2s', bake: '2s', stages: [{ name: 'canary', kind: 'traffic', percent: 25 }, { name: 'full', kind: 'traffic', percent: 100 }] },
+          { maxErrorRate: 0.05 },
+        ),
+      );
+      const runs = await runPipelines(client, env.TEMPORAL_TASK_QUEUE, specs);
+      traffic.abort();
+      await Promise.all(loops);
+      rollbackOutcomes = runs.map((r) => r.outcome);
+      for (const r of runs) {
+        const restore = await db
+          .collection<RouteHistoryDoc>(ROUTE_HISTORY)
+          .findOne({ changeKey: `${r.handle.workflowId}:restore-route` });
+        if (restore && r.lastCheck?.verdict === 'breach') reactions.push(new Date(restore.at).getTime() - Date.parse(r.lastCheck.to));
+        else console.log(`rollback ${r.handle.workflowId}: no breach+restore found (${r.outcome}, last check ${r.lastCheck?.verdict ?? 'none'})`);
+      }
+    }
+
+    // Report.
+    console.log(`\npipelines on ${env.TEMPORAL_ADDRESS}, windows 0s, check ${CHECK_INTERVAL_MS} ms, approval signalled by the harness`);
+    console.log(`worker options (others SDK defaults): ${JSON.stringify(workerOptions)}; node ${process.version}; shared 2-core machine, numbers are noisy\n`);
+    const header = ['N', 'promoted', 'wall s', 'pipelines/h', 'e2e-approval p50 ms', 'activity p50 ms', 'overhead p50', 'overhead p90'];
+    const lines = rows.map((r) => [
+      String(r.n),
+      `${r.ok}/${r.n}`,
+      (r.wallMs / 1000).toFixed(1),
+      r.perHour.toFixed(0),
+      r.e2eP50.toFixed(0),
+      r.activityP50.toFixed(0),
+      r.overheadP50.toFixed(2),
+      r.overheadP90.toFixed(2),
+    ]);
+    const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+    const format = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
+    console.log(format(header));
+    for (const line of lines) console.log(format(line));
+    const best = rows.length ? Math.max(...rows.map((r) => r.perHour)) : NaN;
+    const worstP50 = rows.length ? Math.max(...rows.map((r) => r.overheadP50)) : NaN;
+    console.log(`\ngoal ≥ ${GOAL_PER_HOUR} pipelines/h: best ${best.toFixed(0)} → ${best >= GOAL_PER_HOUR ? 'met' : 'MISSED'}`);
+    console.log(`goal overhead ≤ ${GOAL_OVERHEAD}: worst p50 ${worstP50.toFixed(2)} → ${worstP50 <= GOAL_OVERHEAD ? 'met' : 'MISSED'}`);
+    const rMin = reactions.length ? Math.min(...reactions) : NaN;
+    const rMax = reactions.length ? Math.max(...reactions) : NaN;
+    const rMed = quantile(reactions, 0.5);
+    if (rollbackCount > 0) {
+      console.log(`rollback reaction (breaching check 'to' → restore-route row), ${reactions.length}/${rollbackCount} measured, outcomes ${[...new Set(rollbackOutcomes)].join('; ')}`);
+      console.log(`  min ${rMin.toFixed(0)} ms  median ${rMed.toFixed(0)} ms  max ${rMax.toFixed(0)} ms; goal ≤ ${GOAL_REACTION_MS} ms → ${rMax <= GOAL_REACTION_MS ? 'met' : 'MISSED'}`);
+    }
+
+    const round = (x: number, d = 2) => (Number.isFinite(x) ? Number(x.toFixed(d)) : null);
+    const json: Record<string, unknown> = {
+      bench: 'pipeline',
+      check_interval_ms: CHECK_INTERVAL_MS,
+      worker_max_activities_count: workerOptions.maxConcurrentActivityTaskExecutions ?? null,
+      worker_max_wft_count: workerOptions.maxConcurrentWorkflowTaskExecutions ?? null,
+      worker_max_cached_count: workerOptions.maxCachedWorkflows ?? null,
+      worker_wft_polls_count: workerOptions.maxConcurrentWorkflowTaskPolls ?? null,
+      worker_activity_polls_count: workerOptions.maxConcurrentActivityTaskPolls ?? null,
+    };
+    for (const r of rows) {
+      json[`n${r.n}_promoted_count`] = r.ok;
+      json[`n${r.n}_wall_s`] = round(r.wallMs / 1000, 2);
+      json[`n${r.n}_pipelines_per_h`] = Math.round(r.perHour);
+      json[`n${r.n}_overhead_p50_ratio`] = round(r.overheadP50);
+      json[`n${r.n}_overhead_p90_ratio`] = round(r.overheadP90);
+      json[`n${r.n}_activity_p50_ms`] = Math.round(r.activityP50);
+    }
+    json.rollback_measured_count = reactions.length;
+    json.rollback_reaction_min_ms = round(rMin, 0);
+    json.rollback_reaction_median_ms = round(rMed, 0);
+    json.rollback_reaction_max_ms = round(rMax, 0);
+    json.rollback_reaction_goal_ms = GOAL_REACTION_MS;
+    return JSON.stringify(json);
+  } finally {
+    traffic.abort();
+    worker?.shutdown();
+    await running?.catch(() => undefined);
+    await client?.connection.close().catch(() => undefined);
+    await gateway?.stop();
+    mailer.close();
+    await db.dropDatabase().catch(() => undefined);
+    await mongo.close();
+    rmSync(reportsDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (json) => console.log(json), // the last line, after the worker and gateway have stopped
+  (err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  },
+);
