@@ -1,6 +1,7 @@
 import { ApplicationFailure, Context, heartbeat, sleep } from '@temporalio/activity';
 import type { Db } from 'mongodb';
 import { FailureType } from '../src/contracts/failures';
+import { isDuplicateKeyError } from '../src/db';
 import type { PipelineActivities } from '../src/contracts/pipeline-activities';
 import { GATEWAY_REPLICAS, type ReplicaHeartbeat } from '../src/gateway/heartbeat';
 import { createRouteStore, EMPTY_ROUTE } from '../src/routing';
@@ -13,8 +14,6 @@ interface LockDoc {
   holder: string;
   since: Date;
 }
-
-const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
 
 export function createRoutingActivities(
   db: Db,
@@ -62,7 +61,7 @@ export function createRoutingActivities(
         await locks.insertOne({ _id: ref.model, holder: ref.pipelineId, since: new Date() });
         return { acquired: true, holder: ref.pipelineId };
       } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
+        if (!isDuplicateKeyError(err)) throw err;
         const lock = await locks.findOne({ _id: ref.model });
         if (!lock) return { acquired: false, holder: 'a pipeline that just finished' };
         return { acquired: lock.holder === ref.pipelineId, holder: lock.holder };

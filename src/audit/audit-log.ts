@@ -6,7 +6,8 @@ import { HeadCache, type Head } from './heads';
 import { auditCollection } from './indexes';
 import { describeIssues } from './issues';
 import { canonicalJson, type JsonValue } from './json';
-import { auditWriteConcern, detectServerKind, isDuplicateKeyError } from './mongo';
+import { isDuplicateKeyError } from '../db/duplicate-key';
+import { auditWriteConcern, detectServerKind } from './mongo';
 import { AUDIT_FORMAT, auditEventInputSchema, type AuditEventInput, type ParsedAuditEvent, type StoredAuditEvent } from './schemas';
 import { verifyAudit, type VerifyOptions, type VerifyReport } from './verify';
 

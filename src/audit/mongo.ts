@@ -1,10 +1,5 @@
 import type { Db, WriteConcernSettings } from 'mongodb';
 
-/** E11000; FerretDB 1.x reports it without keyPattern, so callers must not rely on knowing which index fired. */
-export function isDuplicateKeyError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
-}
-
 export type ServerKind = 'ferretdb' | 'mongodb';
 
 /** FerretDB answers buildInfo with a `ferretdbVersion` field that MongoDB never sends. */

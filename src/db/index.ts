@@ -1,2 +1,3 @@
 export { connectMongo, type Mongo } from './connect';
 export { ensureIndexSet } from './ensure-indexes';
+export { isDuplicateKeyError } from './duplicate-key';

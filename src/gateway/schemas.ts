@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { semverSchema } from '../contracts/primitives';
 import { killSwitchSchema } from '../routing';
 
 const id = (name: string) => z.coerce.number({ message: `must be a number` }).int(`${name} must be an integer`).nonnegative(`${name} must not be negative`);
@@ -13,7 +14,7 @@ export const feedbackBodySchema = z.object({
   model: z.string().min(1, 'must not be empty').optional(),
   user: id('user'),
   item: id('item'),
-  version: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a semantic version major.minor.patch'),
+  version: semverSchema,
   event: z.enum(['click', 'consume', 'purchase', 'dismiss'], { message: 'must be click, consume, purchase or dismiss' }),
 });
 

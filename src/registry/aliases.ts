@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isDuplicateKeyError } from '../audit/mongo';
+import { isDuplicateKeyError } from '../db/duplicate-key';
 import { aliasRowId, versionId, type RegistryCollections } from './collections';
 import { IdempotencyKeyConflictError, StaleAliasError, UnknownVersionError } from './errors';
 import { requireModel, type Clock } from './models';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GridFSBucket, MongoGridFSChunkError, type Collection, type Db, type GridFSFile, type ObjectId } from 'mongodb';
-import { isDuplicateKeyError } from '../audit/mongo';
+import { isDuplicateKeyError } from '../db/duplicate-key';
 import { BlobNotFoundError, ChecksumMismatchError, CorruptBlobError } from './errors';
 import { sha256Schema, type BucketName } from './schemas';
 import { parseInput } from './validate';

@@ -1,4 +1,4 @@
-import { isDuplicateKeyError } from '../audit/mongo';
+import { isDuplicateKeyError } from '../db/duplicate-key';
 import type { RegistryCollections } from './collections';
 import { ModelConflictError, UnknownModelError } from './errors';
 import { createModelInputSchema, modelNameSchema, type CreateModelInput, type ModelDoc } from './schemas';

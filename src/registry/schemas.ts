@@ -1,4 +1,5 @@
 import { ObjectId } from 'mongodb';
+import { sha256Schema } from '../contracts/primitives';
 import { z } from 'zod';
 import { jsonObjectSchema } from '../audit/json';
 import { STATUSES, type Status } from './lifecycle';
@@ -13,7 +14,7 @@ export type BucketName = (typeof BUCKETS)[number];
 export const modelNameSchema = z.string().regex(MODEL_NAME_PATTERN, MODEL_NAME_RULE);
 /** Shape only; registry operations parse it with parseSemver to raise InvalidSemverError rather than a generic one. */
 export const versionStringSchema = z.string().regex(SEMVER_PATTERN, SEMVER_RULE);
-export const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits (a sha256)');
+export { sha256Schema };
 export const actorSchema = z.string().trim().min(1, 'must name who acts, e.g. "user:alice" or "service:worker"').max(256, 'must be at most 256 characters');
 export const reasonSchema = z.string().trim().min(1, 'must say why').max(2000, 'must be at most 2000 characters');
 /** Idempotency key of a retried step, typically `${workflowId}:${stepKey}`. */

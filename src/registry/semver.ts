@@ -1,10 +1,7 @@
-/** Model names double as URL path segments and Temporal workflow-id parts, so they stay lowercase and short. */
-export const MODEL_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
-export const MODEL_NAME_RULE = 'must be 1-63 lowercase letters, digits or "-", starting with a letter or digit';
+import { SEMVER_PATTERN } from '../contracts/primitives';
 
-/** major.minor.patch only: versions are ordered by number, and pre-release/build tags have no meaning in the registry. */
-export const SEMVER_PATTERN = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
-export const SEMVER_RULE = 'must be a semantic version major.minor.patch of non-negative integers without leading zeros, e.g. 1.4.2';
+// The rules live with the other contracts; the registry re-exports them for its callers.
+export { MODEL_NAME_PATTERN, MODEL_NAME_RULE, SEMVER_PATTERN, SEMVER_RULE } from '../contracts/primitives';
 
 export interface Semver {
   major: number;

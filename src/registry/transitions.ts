@@ -1,4 +1,4 @@
-import { isDuplicateKeyError } from '../audit/mongo';
+import { isDuplicateKeyError } from '../db/duplicate-key';
 import { transitionRowId, type RegistryCollections } from './collections';
 import { ContentionError, IdempotencyKeyConflictError, IllegalTransitionError, StaleStatusError, UnknownVersionError } from './errors';
 import { canTransition } from './lifecycle';

@@ -1,4 +1,4 @@
-import { isDuplicateKeyError } from '../audit/mongo';
+import { isDuplicateKeyError } from '../db/duplicate-key';
 import type { BlobStore } from './blob-store';
 import { versionId, type RegistryCollections } from './collections';
 import { BlobNotFoundError, ChecksumMismatchError, DuplicateVersionError, IdempotencyKeyConflictError } from './errors';

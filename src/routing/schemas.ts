@@ -1,7 +1,6 @@
 import { z } from 'zod';
 
-export const semverSchema = z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a semantic version major.minor.patch');
-export const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex sha256');
+import { semverSchema, sha256Schema } from '../contracts/primitives';
 
 export const routeTargetSchema = z.object({ version: semverSchema, sha256: sha256Schema });
 const percentSchema = z.number().min(0, 'must be at least 0').max(100, 'must be at most 100');

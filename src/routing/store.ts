@@ -1,4 +1,5 @@
 import type { Collection, Db } from 'mongodb';
+import { isDuplicateKeyError } from '../db/duplicate-key';
 import { ensureIndexSet } from '../db/ensure-indexes';
 import { parseInput } from '../registry/validate';
 import { EMPTY_ROUTE, routeSpecSchema, type RouteDoc, type RouteHistoryDoc, type RouteSpec } from './schemas';
@@ -25,7 +26,6 @@ export interface RouteChange {
   expectedGeneration?: number;
 }
 
-const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
 
 export async function ensureRoutingIndexes(db: Db): Promise<void> {
   await ensureIndexSet(db, ROUTE_HISTORY, [
@@ -50,7 +50,7 @@ export function createRouteStore(db: Db) {
     try {
       await routes.updateOne({ _id: model, generation: { $lt: generation } }, { $set: next }, { upsert: true });
     } catch (err) {
-      if (!isDuplicateKey(err)) throw err; // the doc exists at this generation or a later one
+      if (!isDuplicateKeyError(err)) throw err; // the doc exists at this generation or a later one
     }
   }
 
@@ -108,7 +108,7 @@ export function createRouteStore(db: Db) {
       try {
         await history.insertOne(entry);
       } catch (err) {
-        if (isDuplicateKey(err)) continue; // lost the race for this generation, or the same key landed meanwhile
+        if (isDuplicateKeyError(err)) continue; // lost the race for this generation, or the same key landed meanwhile
         throw err;
       }
       await publish(entry);

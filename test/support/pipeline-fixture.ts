@@ -1,10 +1,25 @@
 import type { Db } from 'mongodb';
-import { encodeArtifact, generateSynthetic, leaveLastNSplit, toCsvBytes, trainAls, type TrainingFaults } from '../../src/models';
+import { buildHeldOut, encodeArtifact, generateSynthetic, leaveLastNSplit, toCsvBytes, trainAls, type TrainingFaults } from '../../src/models';
+import { replayTraffic, type ReplayStats } from '../../src/traffic/replayer';
 import { createRegistry, ensureIndexes, registerArtifact, uploadDataset, type Registry } from '../../src/registry';
 import { ensureRoutingIndexes } from '../../src/routing';
 
 const data = generateSynthetic({ users: 300, items: 400, seed: 11 });
 const split = leaveLastNSplit(data, 5);
+
+/** Live traffic for the fixture's model: its held-out interactions replayed at the gateways until `signal` aborts. */
+export function replayFixtureTraffic(gateways: string[], model: string, signal: AbortSignal): Promise<ReplayStats> {
+  return replayTraffic({
+    gateways,
+    model,
+    cases: buildHeldOut(split.train, split.test),
+    ratePerSec: 100,
+    maxRequests: 100_000,
+    maxDurationMs: 280_000,
+    concurrency: 4,
+    signal,
+  });
+}
 
 export interface PipelineFixture {
   registry: Registry;

@@ -10,14 +10,12 @@ import { startPipeline } from '../../../src/client/start-pipeline';
 import { config, type Env } from '../../../src/config';
 import { approveSignal, statusQuery } from '../../../src/contracts/messages';
 import { connectMongo, type Mongo } from '../../../src/db';
-import { buildHeldOut, generateSynthetic, leaveLastNSplit } from '../../../src/models';
 import { ROUTE_HISTORY } from '../../../src/routing';
 import type { RouteHistoryDoc } from '../../../src/routing/schemas';
 import { connectClient } from '../../../src/temporal';
-import { replayTraffic } from '../../../src/traffic/replayer';
 import { startGateway, type GatewayProcess } from '../../support/gateway-process';
 import type { InboxMail } from '../../support/inbox';
-import { createPipelineFixture, type PipelineFixture } from '../../support/pipeline-fixture';
+import { createPipelineFixture, replayFixtureTraffic, type PipelineFixture } from '../../support/pipeline-fixture';
 
 const run = promisify(execFile);
 const root = join(__dirname, '../../..');
@@ -239,18 +237,7 @@ export async function openPrivateStack(prefix: string, base: number): Promise<Pr
     await startWorker();
     client = await connectClient(env);
     stack.client = client;
-    const data = generateSynthetic({ users: 300, items: 400, seed: 11 });
-    const { train, test } = leaveLastNSplit(data, 5);
-    replay = replayTraffic({
-      gateways: gateways.map((g) => g.url),
-      model,
-      cases: buildHeldOut(train, test),
-      ratePerSec: 100,
-      maxRequests: 100_000,
-      maxDurationMs: 280_000,
-      concurrency: 4,
-      signal: traffic.signal,
-    });
+    replay = replayFixtureTraffic(gateways.map((g) => g.url), model, traffic.signal);
   } catch (err) {
     await stack.close();
     throw err;

@@ -96,7 +96,7 @@ describe('gateway KPIs and operations, two replicas', () => {
     });
     expect(fb.status).toBe(400);
     expect(((await fb.json()) as { message: string }).message).toBe(
-      'version: must be a semantic version major.minor.patch; event: must be click, consume, purchase or dismiss',
+      'version: must be a semantic version major.minor.patch of non-negative integers without leading zeros, e.g. 1.4.2; event: must be click, consume, purchase or dismiss',
     );
   });
 

@@ -10,15 +10,13 @@ import { startPipeline } from '../../../src/client/start-pipeline';
 import { config } from '../../../src/config';
 import { statusQuery } from '../../../src/contracts/messages';
 import type { Mongo } from '../../../src/db';
-import { buildHeldOut, generateSynthetic, leaveLastNSplit } from '../../../src/models';
 import { createMailer, type Mailer } from '../../../src/notify';
 import { connectClient } from '../../../src/temporal';
-import { replayTraffic } from '../../../src/traffic/replayer';
 import { createWorker } from '../../../src/worker';
 import { startGateway, type GatewayProcess } from '../../support/gateway-process';
 import { listMail, type InboxMail } from '../../support/inbox';
 import { openTestDb } from '../../support/mongo';
-import { createPipelineFixture, type PipelineFixture } from '../../support/pipeline-fixture';
+import { createPipelineFixture, replayFixtureTraffic, type PipelineFixture } from '../../support/pipeline-fixture';
 
 /** How often the gateways in these tests read the routes and flush their KPI counts. */
 export const GATEWAY_POLL_MS = 100;
@@ -75,18 +73,7 @@ export async function openStack(prefix: string): Promise<Stack> {
   const running = worker.run();
   const client = await connectClient(env);
   if (process.env.STACK_DEBUG) console.log(`stack open +${Date.now() - opened} ms`);
-  const data = generateSynthetic({ users: 300, items: 400, seed: 11 });
-  const { train, test } = leaveLastNSplit(data, 5);
-  const replay = replayTraffic({
-    gateways: gateways.map((g) => g.url),
-    model,
-    cases: buildHeldOut(train, test),
-    ratePerSec: 100,
-    maxRequests: 100_000,
-    maxDurationMs: 280_000,
-    concurrency: 4,
-    signal: traffic.signal,
-  });
+  const replay = replayFixtureTraffic(gateways.map((g) => g.url), model, traffic.signal);
 
   const spec = (version: string, o: SpecOverrides = {}) => ({
     specVersion: 1,

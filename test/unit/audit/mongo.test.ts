@@ -1,4 +1,5 @@
-import { auditWriteConcern, isDuplicateKeyError } from '../../../src/audit/mongo';
+import { auditWriteConcern } from '../../../src/audit/mongo';
+import { isDuplicateKeyError } from '../../../src/db/duplicate-key';
 
 describe('server-specific write behaviour', () => {
   it('asks MongoDB for majority and journal, and FerretDB for nothing it would ignore', () => {
