@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import type { AuditLog } from '../src/audit';
 import type { Mailer } from '../src/notify';
+import type { TemporalDeps } from './monitoring';
 
 /** What activities may touch. Only the worker builds the real clients; tests inject real or fake ones. */
 export interface ActivityDeps {
@@ -12,4 +13,6 @@ export interface ActivityDeps {
   temporalUiUrl?: string;
   /** A gateway replica whose heartbeat is older than this is not counted as serving. */
   replicaStaleMs?: number;
+  /** Lets the pipeline start or signal the model's monitor; without it, handing over monitoring fails. */
+  temporal?: TemporalDeps;
 }

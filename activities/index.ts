@@ -7,6 +7,7 @@ import { createGateActivities } from './gates';
 import { createIngestActivities } from './ingest';
 import { createInputCache } from './inputs';
 import { createKpiActivities } from './kpi-check';
+import { createMonitorActivities } from './monitoring';
 import { createNotifyActivities } from './notify-step';
 import { createRegistryActivities } from './registry-steps';
 import { createReportActivities } from './report-steps';
@@ -18,17 +19,19 @@ export type { ActivityDeps } from './deps';
 export function createActivities(deps: ActivityDeps) {
   const registry = createRegistry(deps.db);
   const inputs = createInputCache(registry);
+  const routing = createRoutingActivities(deps.db, deps.replicaStaleMs);
   const pipeline: PipelineActivities = {
     ...createIngestActivities(registry, inputs),
     ...createGateActivities(inputs),
     ...createRegistryActivities(registry),
     ...createAuditActivities(deps.auditLog ?? createAuditLog(deps.db)),
     ...createNotifyActivities(deps.db, deps.mailer, deps.temporalUiUrl),
-    ...createRoutingActivities(deps.db, deps.replicaStaleMs),
+    ...routing,
     ...createKpiActivities(deps.db),
     ...createReportActivities(deps.db, deps.reportsDir ?? 'reports'),
   };
-  return { ...createSmokeActivities(deps), ...pipeline };
+  const monitoring = createMonitorActivities(deps.db, registry, inputs, routing, deps.temporal);
+  return { ...createSmokeActivities(deps), ...pipeline, ...monitoring };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

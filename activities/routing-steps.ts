@@ -50,7 +50,8 @@ export function createRoutingActivities(
           const why = healthy.length === 0 ? 'no healthy gateway replica' : `replicas behind: ${behind.map((r) => `${r._id} at ${r.generations[model] ?? 0}`).join(', ')}`;
           throw ApplicationFailure.nonRetryable(`routing generation ${generation} of ${model} not live within ${timeoutMs} ms: ${why}`, FailureType.RouteNotConfirmed);
         }
-        heartbeat({ generation, behind: behind.length });
+        // A local activity has no heartbeat; its workflow task is kept alive by the worker instead.
+        if (!Context.current().info.isLocal) heartbeat({ generation, behind: behind.length });
         await sleep(Math.min(100, Math.max(10, deadline - Date.now())));
         if (Context.current().cancellationSignal.aborted) throw new Error('cancelled');
       }

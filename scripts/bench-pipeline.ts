@@ -22,6 +22,8 @@ import { createAuditLog } from '../src/audit';
 import { startPipeline } from '../src/client/start-pipeline';
 import { config } from '../src/config';
 import { approveSignal, statusQuery, type KpiCheck } from '../src/contracts/messages';
+import { monitorWorkflowId } from '../src/contracts/monitoring';
+import { PipelineStageKey } from '../src/contracts/search-attributes';
 import { connectMongo } from '../src/db';
 import { buildHeldOut, encodeArtifact, generateSynthetic, leaveLastNSplit, toCsvBytes, trainAls } from '../src/models';
 import { createMailer } from '../src/notify';
@@ -31,6 +33,7 @@ import type { RouteHistoryDoc } from '../src/routing/schemas';
 import { connectClient, temporalConnectionOptions } from '../src/temporal';
 import { WORKFLOWS_PATH } from '../src/worker/create-worker';
 import { startGateway } from '../test/support/gateway-process';
+import { createActivityTimer } from './lib/bench-pipeline/activity-timing';
 
 const CHECK_INTERVAL_MS = 200;
 const GOAL_PER_HOUR = 1000;
@@ -68,15 +71,6 @@ const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : NaN;
 };
-
-type Ts = { seconds?: unknown; nanos?: number | null } | null | undefined;
-function tsMs(t: Ts): number {
-  if (!t) return NaN;
-  const s = t.seconds as { toNumber?: () => number } | number | string | undefined;
-  const seconds = typeof s === 'object' && s?.toNumber ? s.toNumber() : Number(s ?? 0);
-  return seconds * 1000 + (t.nanos ?? 0) / 1e6;
-}
-const idNum = (x: unknown) => String(x);
 
 interface Artifacts {
   stable: Buffer;
@@ -116,14 +110,16 @@ async function runPipelines(client: Client, taskQueue: string, specs: Record<str
       const startedAt = Date.now();
       const { handle } = await startPipeline(client, spec, taskQueue);
       let approvedAt = NaN;
+      // The stage search attribute comes from the server alone; a status query would cost the worker an activation.
       for (;;) {
-        const status = await handle.query(statusQuery);
-        if (status.step === 'awaiting_approval') {
+        const { typedSearchAttributes } = await handle.describe();
+        const stage = typedSearchAttributes.get(PipelineStageKey);
+        if (stage === 'awaiting_approval') {
           await handle.signal(approveSignal, { approver: 'bob', comment: 'bench' });
           approvedAt = Date.now();
           break;
         }
-        if (status.step === 'done') break;
+        if (stage === 'done') break;
         await sleep(100);
       }
       const outcome = await handle.result().then(
@@ -135,31 +131,6 @@ async function runPipelines(client: Client, taskQueue: string, specs: Record<str
       return { handle, startedAt, endedAt, approvedAt, outcome, lastCheck };
     }),
   );
-}
-
-/** From the history: the sum of activity execution times, and the wait from the last activity before the approve signal to the signal. */
-async function historyFigures(run: Run): Promise<{ activityMs: number; approvalWaitMs: number; activities: number }> {
-  const history = await run.handle.fetchHistory();
-  const started = new Map<string, number>();
-  let activityMs = 0;
-  let activities = 0;
-  let lastActivityEnd = NaN;
-  let approvalWaitMs = 0;
-  for (const e of history.events ?? []) {
-    const at = tsMs(e.eventTime as Ts);
-    if (e.activityTaskStartedEventAttributes) started.set(idNum(e.activityTaskStartedEventAttributes.scheduledEventId), at);
-    const end = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes;
-    if (end) {
-      const from = started.get(idNum(end.scheduledEventId));
-      if (from !== undefined) {
-        activityMs += at - from;
-        activities++;
-      }
-      lastActivityEnd = at;
-    }
-    if (e.workflowExecutionSignaledEventAttributes?.signalName === 'approve' && approvalWaitMs === 0) approvalWaitMs = at - lastActivityEnd;
-  }
-  return { activityMs, approvalWaitMs, activities };
 }
 
 async function main(): Promise<string> {
@@ -179,6 +150,7 @@ async function main(): Promise<string> {
   let worker: Worker | null = null;
   let running: Promise<void> | null = null;
   let client: Client | null = null;
+  const benchModels: string[] = [];
   try {
     await ensureIndexes(db);
     await ensureRoutingIndexes(db);
@@ -194,16 +166,18 @@ async function main(): Promise<string> {
 
     gateway = await startGateway({ MONGODB_URI: env.MONGODB_URI, MONGODB_DB: dbName, GATEWAY_POLL_MS: '100', GATEWAY_KPI_FLUSH_MS: '250' }, `bench-${tag}`);
     const connection = await NativeConnection.connect(temporalConnectionOptions(env));
+    const timer = createActivityTimer();
+    client = await connectClient(env);
     worker = await Worker.create({
       connection,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       workflowsPath: WORKFLOWS_PATH,
-      activities: createActivities({ db, mailer, auditLog: createAuditLog(db), reportsDir, replicaStaleMs: 3000 }),
+      activities: createActivities({ db, mailer, auditLog: createAuditLog(db), reportsDir, replicaStaleMs: 3000, temporal: { client, taskQueue: env.TEMPORAL_TASK_QUEUE } }),
+      interceptors: { activity: [timer.interceptor] },
       ...workerOptions,
     });
     running = worker.run();
-    client = await connectClient(env);
 
     const spec = (model: string, version: string, rollout: Record<string, unknown>, thresholds: Record<string, unknown>) => ({
       specVersion: 1,
@@ -222,12 +196,13 @@ async function main(): Promise<string> {
     let modelSeq = 0;
     for (const n of rounds) {
       const models = Array.from({ length: n }, () => `bench-${tag}-${modelSeq++}`);
+      benchModels.push(...models);
       for (const m of models) await prepareModel(registry, routes, m, trainRef, artifacts.candidate, artifacts.stable);
       const specs = models.map((m) => spec(m, '1.1.0', { window: '0s', bake: '0s' }, {}));
       const t0 = Date.now();
       const runs = await runPipelines(client, env.TEMPORAL_TASK_QUEUE, specs);
       const wallMs = Math.max(...runs.map((r) => r.endedAt)) - t0;
-      const figures = await Promise.all(runs.map(historyFigures));
+      const figures = await Promise.all(runs.map((r) => timer.timing(r.handle)));
       const ratios = runs.map((r, i) => (r.endedAt - r.startedAt - figures[i].approvalWaitMs) / figures[i].activityMs);
       const ok = runs.filter((r) => r.outcome === 'promoted').length;
       const bad = runs.filter((r) => r.outcome !== 'promoted');
@@ -336,6 +311,8 @@ async function main(): Promise<string> {
     return JSON.stringify(json);
   } finally {
     traffic.abort();
+    // Each promotion started a monitor for its model; they end with the benchmark.
+    for (const model of benchModels) await client?.workflow.getHandle(monitorWorkflowId(model)).terminate('benchmark finished').catch(() => undefined);
     worker?.shutdown();
     await running?.catch(() => undefined);
     await client?.connection.close().catch(() => undefined);

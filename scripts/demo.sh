@@ -20,12 +20,13 @@ case "$(bash scripts/stack.sh status)" in *stopped*) started_stack=1 ;; esac
 bash scripts/stack.sh start
 source scripts/lib/stack-env.sh
 
+LOGS=${STACK_DIR:-.data}/logs
 GATEWAY_A=${DEMO_GATEWAY_PORT_A:-8080}
 GATEWAY_B=${DEMO_GATEWAY_PORT_B:-8081}
 export GATEWAY_URLS="http://127.0.0.1:$GATEWAY_A,http://127.0.0.1:$GATEWAY_B"
-GATEWAY_PORT=$GATEWAY_A GATEWAY_REPLICA_ID=demo-a start_bg demo-gateway-a .data/logs/demo-gateway-a.log node --import tsx src/gateway/main.ts
-GATEWAY_PORT=$GATEWAY_B GATEWAY_REPLICA_ID=demo-b start_bg demo-gateway-b .data/logs/demo-gateway-b.log node --import tsx src/gateway/main.ts
-start_bg demo-worker .data/logs/demo-worker.log node --import tsx src/worker/main.ts
+GATEWAY_PORT=$GATEWAY_A GATEWAY_REPLICA_ID=demo-a start_bg demo-gateway-a "$LOGS/demo-gateway-a.log" node --import tsx src/gateway/main.ts
+GATEWAY_PORT=$GATEWAY_B GATEWAY_REPLICA_ID=demo-b start_bg demo-gateway-b "$LOGS/demo-gateway-b.log" node --import tsx src/gateway/main.ts
+start_bg demo-worker "$LOGS/demo-worker.log" node --import tsx src/worker/main.ts
 for port in $GATEWAY_A $GATEWAY_B; do
   for _ in $(seq 1 150); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 done

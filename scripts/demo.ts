@@ -6,6 +6,7 @@ import { verifyAudit } from '../src/audit';
 import { startPipeline } from '../src/client/start-pipeline';
 import { config } from '../src/config';
 import { approveSignal, statusQuery, type PipelineStatus } from '../src/contracts/messages';
+import { monitorStatusQuery, monitorWorkflowId } from '../src/contracts/monitoring';
 import { loadWorkload } from '../src/datasets/workload';
 import { connectMongo } from '../src/db';
 import { encodeArtifact, toCsvBytes, trainAls, type TrainingFaults } from '../src/models';
@@ -109,6 +110,8 @@ async function main(): Promise<void> {
       console.log(`  ${r.version}: ${r.status.outcome.padEnd(11)} ${env.TEMPORAL_UI_URL}/namespaces/${env.TEMPORAL_NAMESPACE}/workflows/${r.id}`);
       console.log(`             ${r.status.outcome === 'promoted' ? `report ${reports}/${r.id}/report.html` : `rollback document ${reports}/${r.id}/rollback.md`}`);
     }
+    const monitor = await client.workflow.getHandle(monitorWorkflowId(MODEL)).query(monitorStatusQuery);
+    console.log(`  monitoring: ${monitor.state}, champion ${monitor.champion?.version ?? '-'}, last known good ${monitor.lastKnownGood?.version ?? '-'}; ${env.TEMPORAL_UI_URL}/namespaces/${env.TEMPORAL_NAMESPACE}/workflows/${monitorWorkflowId(MODEL)}`);
     console.log(`  mail inbox: ${env.MAIL_INBOX_URL}`);
     console.log(`  audit log: ${audit.ok ? `verified, ${audit.checked} events, chains intact` : `BROKEN at ${JSON.stringify(audit.firstBroken)}`}`);
     const expected = ['promoted', 'promoted', 'rolled_back'];

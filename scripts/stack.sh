@@ -52,9 +52,14 @@ start() {
   if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
     local attrs=()
     for a in "${SEARCH_ATTRIBUTES[@]}"; do attrs+=(--search-attribute "$a"); done
+    # One worker fleet polls each task queue, so one partition spares the forwarding between partitions, and eager
+    # activity dispatch hands an activity to the worker that scheduled it without a trip through matching.
     launch temporal "$BIN/temporal" server start-dev --db-filename "$STACK_DIR/temporal.db" \
       --ip 127.0.0.1 --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" --log-level warn \
-      --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal "${attrs[@]}"
+      --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal "${attrs[@]}" \
+      --dynamic-config-value matching.numTaskqueueReadPartitions=1 \
+      --dynamic-config-value matching.numTaskqueueWritePartitions=1 \
+      --dynamic-config-value system.enableActivityEagerExecution=true
   else say "using Temporal at $TEMPORAL_ADDRESS"; fi
   if [ -z "${MONGODB_URI:-}" ]; then
     # WAL with synchronous=normal: a commit survives a crash of any process, and skips an fsync per write.

@@ -3,8 +3,11 @@ import { auditCommand } from './commands/audit';
 import { approveCommand } from './commands/approve';
 import { deployCommand } from './commands/deploy';
 import { listCommand } from './commands/list';
+import { drillCommand } from './commands/drill';
 import { modelsCommand } from './commands/models';
+import { monitorCommand } from './commands/monitor';
 import { operatorCommands } from './commands/operator';
+import { policyCommand } from './commands/policy';
 import { registerCommand } from './commands/register';
 import { rejectCommand } from './commands/reject';
 import { reportCommand } from './commands/report';
@@ -33,6 +36,9 @@ export function buildProgram(ctx: CliContext): Command {
   auditCommand(program, ctx);
   routesCommand(program, ctx);
   modelsCommand(program, ctx);
+  policyCommand(program, ctx);
+  monitorCommand(program, ctx);
+  drillCommand(program, ctx);
   program.addHelpText('after', '\nExit codes: 0 success, 1 failure (not found, refused, not promoted, server error), 2 bad usage or invalid input.\nSettings come from the environment (README.md, Configuration); MODELSHIP_USER is who you are.');
   return program;
 }

@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle, type WorkflowIdReusePolicy } from '@temporalio/client';
 import { pipelineSpecSchema, pipelineWorkflowId, type PipelineSpec } from '../contracts/pipeline-spec';
 import { ModelNameKey, ModelVersionKey, OutcomeKey, PipelineStageKey, TrafficPercentKey } from '../contracts/search-attributes';
 
@@ -29,7 +29,11 @@ export interface StartedPipeline {
   started: boolean;
 }
 
-export async function startPipeline(client: Client, raw: unknown, taskQueue: string): Promise<StartedPipeline> {
+/**
+ * By default a failed or cancelled pipeline may be run again for the same version, a finished or running one may not;
+ * triggers pass REJECT_DUPLICATE so nothing they start ever runs twice.
+ */
+export async function startPipeline(client: Client, raw: unknown, taskQueue: string, reuse: WorkflowIdReusePolicy = 'ALLOW_DUPLICATE_FAILED_ONLY'): Promise<StartedPipeline> {
   const spec = parseSpec(raw);
   const workflowId = pipelineWorkflowId(spec.model, spec.version);
   try {
@@ -37,8 +41,7 @@ export async function startPipeline(client: Client, raw: unknown, taskQueue: str
       workflowId,
       taskQueue,
       args: [spec],
-      // A failed or cancelled pipeline may be run again for the same version; a finished or running one may not.
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      workflowIdReusePolicy: reuse,
       typedSearchAttributes: [
         { key: ModelNameKey, value: spec.model },
         { key: ModelVersionKey, value: spec.version },

@@ -1,6 +1,8 @@
 /** KPI buckets are the contract between the gateway (writer) and monitoring (reader). */
 export const KPI_BUCKETS = 'kpi_buckets';
 export const KPI_BUCKET_MS = 1000;
+/** Each replica keeps the ids of up to this many requesting users per (model, version, second): the served population. */
+export const USER_SAMPLE_PER_BUCKET = 50;
 
 /** Upper bounds in ms of the latency histogram; the last bucket is open-ended. */
 export const LATENCY_BOUNDS_MS = [0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 50, 75, 100, 150, 250, 500, 1000, 2500, 5000];
@@ -27,6 +29,8 @@ export interface KpiBucketDoc extends KpiCounters {
   /** Each replica writes its own buckets; a version's KPIs for a second are the sum over replicas. */
   replica: string;
   start: Date;
+  /** The first requesting users of the second, at most USER_SAMPLE_PER_BUCKET. */
+  users?: number[];
 }
 
 export function emptyCounters(): KpiCounters {

@@ -25,6 +25,7 @@ export const rollbackSignal = defineSignal<[OperatorAction]>('rollback');
 
 export const PIPELINE_STEPS = [
   'ingest',
+  'gates',
   'validate',
   'test',
   'quality',

@@ -40,7 +40,11 @@ export type NotificationKind =
   | 'stage_passed'
   | 'rolled_back'
   | 'rejected'
-  | 'completed';
+  | 'completed'
+  | 'monitor_alert'
+  | 'monitor_rollback_approval'
+  | 'monitor_rolled_back'
+  | 'drill_result';
 
 export type AuditOutcome = 'success' | 'failure' | 'refused';
 

@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import { addCounters, emptyCounters, KPI_BUCKET_MS, KPI_BUCKETS, latencyBucketIndex, type KpiCounters } from '../contracts/kpi';
+import { addCounters, emptyCounters, KPI_BUCKET_MS, KPI_BUCKETS, latencyBucketIndex, USER_SAMPLE_PER_BUCKET, type KpiCounters } from '../contracts/kpi';
 import { incrementsOf, type StoredBucket } from '../kpis/bucket-codec';
 
 interface Pending {
@@ -7,6 +7,9 @@ interface Pending {
   version: string;
   start: number;
   counters: KpiCounters;
+  /** Users sampled since the last flush, and how many this bucket has sampled in all. */
+  users: number[];
+  sampled: number;
 }
 
 /**
@@ -19,21 +22,29 @@ export function createKpiRecorder(db: Db, replicaId: string, now: () => number =
   const collection = db.collection<StoredBucket>(KPI_BUCKETS);
   let pending = new Map<string, Pending>();
   let flushing: Promise<number> | null = null;
+  /** Samples already flushed per bucket key, so a bucket flushed several times within its second stays capped. */
+  const sampledBefore = new Map<string, number>();
 
-  function slot(model: string, version: string): KpiCounters {
+  function entry(model: string, version: string): Pending {
     const start = Math.floor(now() / KPI_BUCKET_MS) * KPI_BUCKET_MS;
     const key = `${model}|${version}|${start}|${replicaId}`;
-    let entry = pending.get(key);
-    if (!entry) {
-      entry = { model, version, start, counters: emptyCounters() };
-      pending.set(key, entry);
+    let e = pending.get(key);
+    if (!e) {
+      e = { model, version, start, counters: emptyCounters(), users: [], sampled: sampledBefore.get(key) ?? 0 };
+      pending.set(key, e);
     }
-    return entry.counters;
+    return e;
   }
+  const slot = (model: string, version: string) => entry(model, version).counters;
 
   return {
-    request(model: string, version: string, latencyMs: number, outcome: { error: boolean; fallback: boolean }): void {
-      const c = slot(model, version);
+    request(model: string, version: string, latencyMs: number, outcome: { error: boolean; fallback: boolean }, user?: number): void {
+      const e = entry(model, version);
+      const c = e.counters;
+      if (user !== undefined && e.sampled < USER_SAMPLE_PER_BUCKET) {
+        e.users.push(user);
+        e.sampled++;
+      }
       c.requests++;
       if (outcome.error) c.errors++;
       if (outcome.fallback) c.fallbacks++;
@@ -63,12 +74,21 @@ export function createKpiRecorder(db: Db, replicaId: string, now: () => number =
   async function flushOnce(): Promise<number> {
     const batch = [...pending.entries()];
     pending = new Map();
+    const current = Math.floor(now() / KPI_BUCKET_MS) * KPI_BUCKET_MS;
+    for (const [key, p] of batch) {
+      if (p.start < current) sampledBefore.delete(key);
+      else sampledBefore.set(key, p.sampled);
+    }
     let written = 0;
     try {
       for (const [id, p] of batch) {
         await collection.updateOne(
           { _id: id },
-          { $inc: incrementsOf(p.counters), $setOnInsert: { model: p.model, version: p.version, replica: replicaId, start: new Date(p.start) } },
+          {
+            $inc: incrementsOf(p.counters),
+            ...(p.users.length ? { $push: { users: { $each: p.users } } } : {}),
+            $setOnInsert: { model: p.model, version: p.version, replica: replicaId, start: new Date(p.start) },
+          },
           { upsert: true },
         );
         written++;
@@ -76,9 +96,11 @@ export function createKpiRecorder(db: Db, replicaId: string, now: () => number =
       return written;
     } catch (err) {
       for (const [key, p] of batch.slice(written)) {
-        const current = pending.get(key);
-        if (current) addCounters(current.counters, p.counters);
-        else pending.set(key, p);
+        const kept = pending.get(key);
+        if (kept) {
+          addCounters(kept.counters, p.counters);
+          kept.users.unshift(...p.users);
+        } else pending.set(key, p);
       }
       throw err;
     }

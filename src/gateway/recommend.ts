@@ -83,7 +83,7 @@ export function createRecommender(deps: RecommendDeps) {
     if (fault.delayMs > 0) await sleep(fault.delayMs);
     if (fault.fail) {
       const ms = performance.now() - started;
-      kpis.request(model, loaded.version, ms, { error: true, fallback: false });
+      kpis.request(model, loaded.version, ms, { error: true, fallback: false }, query.user);
       metrics.requests.inc({ model, version: loaded.version, variant, outcome: 'error' });
       throw new HttpError(503, 'model_failure', `model ${model} ${loaded.version} failed to answer`);
     }
@@ -93,7 +93,7 @@ export function createRecommender(deps: RecommendDeps) {
     if (assignment.shadow) runShadow(model, state.models.get(assignment.shadow.sha256)!, query.user, query.k, result.items);
 
     const ms = performance.now() - started;
-    kpis.request(model, loaded.version, ms, { error: false, fallback: result.fallback });
+    kpis.request(model, loaded.version, ms, { error: false, fallback: result.fallback }, query.user);
     metrics.requests.inc({ model, version: loaded.version, variant, outcome: 'ok' });
     metrics.latency.observe({ model, version: loaded.version }, ms / 1000);
     return { model, user: query.user, version: loaded.version, variant, generation: state.route.generation, ...result };

@@ -5,6 +5,7 @@ import { createMailer } from '../notify';
 import { ensureIndexes } from '../registry';
 import { ensureKpiIndexes } from '../kpis/indexes';
 import { ensureRoutingIndexes } from '../routing';
+import { connectClient } from '../temporal';
 import { createWorker } from './create-worker';
 
 async function main(): Promise<void> {
@@ -14,12 +15,14 @@ async function main(): Promise<void> {
   await ensureRoutingIndexes(mongo.db);
   await ensureKpiIndexes(mongo.db);
   const mailer = createMailer(env);
+  const client = await connectClient(env);
   const worker = await createWorker(env, {
     db: mongo.db,
     mailer,
     auditLog: createAuditLog(mongo.db, env.AUDIT_HMAC_KEY ? { hmacKey: env.AUDIT_HMAC_KEY } : {}),
     reportsDir: env.REPORTS_DIR,
     temporalUiUrl: env.TEMPORAL_UI_URL,
+    temporal: { client, taskQueue: env.TEMPORAL_TASK_QUEUE },
   });
   console.log(`modelship worker polling task queue '${env.TEMPORAL_TASK_QUEUE}' on ${env.TEMPORAL_ADDRESS}`);
   const stop = () => worker.shutdown();
@@ -29,6 +32,7 @@ async function main(): Promise<void> {
     await worker.run();
   } finally {
     mailer.close();
+    await client.connection.close();
     await mongo.close();
   }
 }

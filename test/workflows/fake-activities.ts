@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { GateEvidence, GateName } from '../../src/contracts/evidence';
 import type { KpiCheck } from '../../src/contracts/messages';
+import type { MonitorActivities } from '../../src/contracts/monitoring';
 import type { PipelineActivities, RouteSnapshot } from '../../src/contracts/pipeline-activities';
 import { pipelineSpecSchema } from '../../src/contracts/pipeline-spec';
 import type { RouteSpec } from '../../src/routing/schemas';
@@ -41,7 +42,9 @@ function gateEvidence(gate: GateName, pass: boolean): GateEvidence {
   return { gate, datasets: { train: profile, recent: profile }, pass, checks: [check] };
 }
 
-export function createFakeActivities(scenarios: Map<string, Scenario>): { activities: PipelineActivities; worlds: Map<string, World> } {
+type FakeActivities = PipelineActivities & Pick<MonitorActivities, 'handOverMonitoring'>;
+
+export function createFakeActivities(scenarios: Map<string, Scenario>): { activities: FakeActivities; worlds: Map<string, World> } {
   const worlds = new Map<string, World>();
   const world = (model: string): World => {
     let w = worlds.get(model);
@@ -59,7 +62,7 @@ export function createFakeActivities(scenarios: Map<string, Scenario>): { activi
     return result;
   };
 
-  const activities: PipelineActivities = {
+  const activities: FakeActivities = {
     async acceptSpec({ spec }) {
       const parsed = pipelineSpecSchema.safeParse(spec);
       if (!parsed.success) throw ApplicationFailure.nonRetryable(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), 'InvalidSpec');
@@ -131,6 +134,9 @@ export function createFakeActivities(scenarios: Map<string, Scenario>): { activi
     },
     async writeReport(doc) {
       return track(doc.ref.model, 'writeReport', doc.status.outcome, { htmlPath: `reports/${doc.ref.pipelineId}.html`, jsonPath: `reports/${doc.ref.pipelineId}.json` });
+    },
+    async handOverMonitoring({ model, handover }) {
+      track(model, 'handOverMonitoring', handover, undefined);
     },
     async writeRollbackDocument(doc) {
       return track(doc.ref.model, 'writeRollbackDocument', { outcome: doc.status.outcome, cause: doc.cause, compensations: doc.compensations }, { path: `reports/${doc.ref.pipelineId}-rollback.json` });

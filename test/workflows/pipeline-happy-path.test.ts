@@ -30,6 +30,9 @@ describe('deployModelWorkflow, happy path and gates', () => {
     expect(w.mails.map((m) => m.kind)).toEqual(['approval_requested', 'rollout_started', 'stage_passed', 'stage_passed', 'stage_passed', 'stage_passed', 'stage_passed', 'completed']);
     expect(w.audits.map((a) => a.type)).toEqual(expect.arrayContaining(['pipeline.ingested', 'gate.validation', 'gate.scenarios', 'gate.quality', 'approval.requested', 'approval.approve', 'rollout.started', 'rollout.stage_passed', 'pipeline.promoted']));
     expect(w.calls.filter((c) => c.name === 'writeReport')).toHaveLength(1);
+    expect(w.calls.filter((c) => c.name === 'handOverMonitoring').map((c) => c.input)).toEqual([
+      { champion: { version: '2.0.0', sha256: CANDIDATE_SHA }, lastKnownGood: STABLE, by: handle.workflowId },
+    ]);
 
     const status = await handle.query(statusQuery);
     expect(status).toMatchObject({ step: 'done', outcome: 'promoted', trafficPercent: 100, champion: '1.0.0', approvalsRequired: 1 });

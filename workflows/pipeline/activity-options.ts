@@ -1,15 +1,20 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import { PERMANENT_FAILURES } from '../../src/contracts/failures';
-import type { PipelineActivities } from '../../src/contracts/pipeline-activities';
+import type { MonitorActivities } from '../../src/contracts/monitoring';
+import type { PipelineActivities as PipelineSteps } from '../../src/contracts/pipeline-activities';
+
+type PipelineActivities = PipelineSteps & Pick<MonitorActivities, 'handOverMonitoring'>;
 
 const nonRetryableErrorTypes = [...PERMANENT_FAILURES];
 
-/** Reads and writes of small documents: quick to time out, retried until the database is back (bounded at 30 min). */
-export const fastIo = proxyActivities<PipelineActivities>({
+export const fastIoOptions = {
   startToCloseTimeout: '30s',
   scheduleToCloseTimeout: '30m',
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', nonRetryableErrorTypes },
-});
+} as const;
+
+/** Reads and writes of small documents: quick to time out, retried until the database is back (bounded at 30 min). */
+export const fastIo = proxyActivities<PipelineActivities>(fastIoOptions);
 
 /** Gates load artifacts and datasets and score thousands of users; they heartbeat while they work. */
 export const evaluation = proxyActivities<PipelineActivities>({
@@ -18,18 +23,40 @@ export const evaluation = proxyActivities<PipelineActivities>({
   retry: { initialInterval: '2s', maximumInterval: '30s', maximumAttempts: 5, nonRetryableErrorTypes },
 });
 
-/** Routing changes decide how fast a rollback reverts traffic, so they retry quickly and often. */
-export const routing = proxyActivities<PipelineActivities>({
+export const routingOptions = {
   startToCloseTimeout: '15s',
   scheduleToCloseTimeout: '30m',
   retry: { initialInterval: '200ms', backoffCoefficient: 1.5, maximumInterval: '2s', nonRetryableErrorTypes },
-});
+} as const;
+
+/** Routing changes decide how fast a rollback reverts traffic, so they retry quickly and often. */
+export const routing = proxyActivities<PipelineActivities>(routingOptions);
 
 /** Waiting for replicas to acknowledge a generation polls inside the activity, up to the spec's confirm timeout. */
-export function confirming(timeoutMs: number) {
+function confirming(timeoutMs: number) {
   return proxyActivities<PipelineActivities>({
     startToCloseTimeout: timeoutMs + 10_000,
     heartbeatTimeout: '10s',
     retry: { initialInterval: '1s', maximumAttempts: 3, nonRetryableErrorTypes },
   });
 }
+
+export type StepActivities = { io: typeof fastIo; routing: typeof routing; confirming: typeof confirming };
+
+/**
+ * The short steps (audit, mail, status, aliases, routing writes and confirmations, KPI reads) take milliseconds, while
+ * a round trip through the server per activity took longer than the steps themselves. As local activities they run in
+ * the worker that runs the workflow, with the same timeouts and retries, and their results are recorded with the next
+ * workflow task. Every one of them is idempotent by key, so a worker crash that replays them changes nothing.
+ * Histories from before the patch keep replaying their ordinary activities. Call it first, before any other command.
+ */
+export function stepActivities(): StepActivities {
+  if (!patched('local-steps')) return { io: fastIo, routing, confirming };
+  return {
+    io: proxyLocalActivities<PipelineActivities>(fastIoOptions),
+    routing: proxyLocalActivities<PipelineActivities>(routingOptions),
+    confirming: (timeoutMs: number) =>
+      proxyLocalActivities<PipelineActivities>({ startToCloseTimeout: timeoutMs + 10_000, retry: { initialInterval: '1s', maximumAttempts: 3, nonRetryableErrorTypes } }),
+  };
+}
+

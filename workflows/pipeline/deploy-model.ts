@@ -2,16 +2,17 @@ import {
   ApplicationFailure,
   CancellationScope,
   isCancellation,
+  patched,
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { GateName } from '../../src/contracts/evidence';
+import type { GateEvidence, GateName } from '../../src/contracts/evidence';
 import { FailureType } from '../../src/contracts/failures';
 import type { KpiCheck, Outcome } from '../../src/contracts/messages';
 import type { IngestSummary, NotifyInput, PipelineOutcomeDoc, PipelineRef, RouteSnapshot } from '../../src/contracts/pipeline-activities';
 import type { PipelineSpec, PipelineSpecInput, Stage } from '../../src/contracts/pipeline-spec';
 import { durationMs } from '../../src/contracts/primitives';
-import { evaluation, fastIo, routing } from './activity-options';
+import { evaluation, stepActivities, type StepActivities } from './activity-options';
 import { awaitApproval } from './approval';
 import { Controls } from './controls';
 import { approvalRequested, simple } from './notifications';
@@ -28,12 +29,18 @@ export interface DeployModelResult {
 
 const GATES: GateName[] = ['validation', 'scenarios', 'quality'];
 
+function gateFailure(evidence: GateEvidence): string {
+  return `${evidence.gate} gate failed: ${evidence.checks.filter((c) => c.verdict === 'fail').map((c) => c.summary).join('; ')}`;
+}
+
 /**
  * The deployment pipeline: ingest, offline gates, durable approval, staged rollout with monitoring windows, and
  * promotion; or, on any failure, rejection or cancellation, every change undone in reverse so production is exactly
  * as it was.
  */
 export async function deployModelWorkflow(input: PipelineSpecInput): Promise<DeployModelResult> {
+  const steps = stepActivities();
+  const { io } = steps;
   const pipelineId = workflowInfo().workflowId;
   const ref: PipelineRef = { pipelineId, model: String(input?.model ?? ''), version: String(input?.version ?? '') };
   const state = new PipelineState(ref);
@@ -46,16 +53,16 @@ export async function deployModelWorkflow(input: PipelineSpecInput): Promise<Dep
   let lockHeld = false;
 
   const audit = (key: string, type: string, outcome: 'success' | 'failure' | 'refused', evidence?: Record<string, unknown>, who = actor) =>
-    fastIo.audit({ ref, key: `${pipelineId}:${key}`, type, actor: who, outcome, evidence });
+    io.audit({ ref, key: `${pipelineId}:${key}`, type, actor: who, outcome, evidence });
   const notify = (key: string, mail: Omit<NotifyInput, 'key'>) =>
-    fastIo.notify({ ...mail, key: `${pipelineId}:mail:${key}` });
+    io.notify({ ...mail, key: `${pipelineId}:mail:${key}` });
   const transition = async (to: string, reason: string) => {
-    await fastIo.transitionStatus({ ref, to, key: `${pipelineId}:status:${to}`, actor, reason });
+    await io.transitionStatus({ ref, to, key: `${pipelineId}:status:${to}`, actor, reason });
     versionStatus = to;
   };
 
   try {
-    spec = await fastIo.acceptSpec({ pipelineId, spec: input });
+    spec = await io.acceptSpec({ pipelineId, spec: input });
     const s = spec;
     state.step('ingest');
     const ingest: IngestSummary = await evaluation.ingest({ ref, spec: s });
@@ -63,22 +70,34 @@ export async function deployModelWorkflow(input: PipelineSpecInput): Promise<Dep
     await audit('ingest', 'pipeline.ingested', 'success', { ...ingest });
 
     await transition('validating', 'offline gates started');
-    for (const gate of GATES) {
-      state.step(gate === 'validation' ? 'validate' : gate === 'scenarios' ? 'test' : 'quality');
-      const evidence = await evaluation.runGate({ ref, gate, spec: s, ingest });
+    const recordGate = async (evidence: GateEvidence) => {
       state.evidence.push(evidence);
-      await audit(`gate:${gate}`, `gate.${gate}`, evidence.pass ? 'success' : 'failure', { pass: evidence.pass, checks: evidence.checks });
-      if (!evidence.pass) {
-        const failed = evidence.checks.filter((c) => c.verdict === 'fail').map((c) => c.summary);
-        throw ApplicationFailure.nonRetryable(`${gate} gate failed: ${failed.join('; ')}`, FailureType.GateFailed);
+      await audit(`gate:${evidence.gate}`, `gate.${evidence.gate}`, evidence.pass ? 'success' : 'failure', { pass: evidence.pass, checks: evidence.checks });
+    };
+    // The gates are independent: run together they cost one round trip instead of three, and a failure no longer
+    // hides what the other gates would have said.
+    if (patched('concurrent-gates')) {
+      state.step('gates');
+      const evidence = await Promise.all(GATES.map((gate) => evaluation.runGate({ ref, gate, spec: s, ingest })));
+      for (const e of evidence) await recordGate(e);
+      const failed = evidence.filter((e) => !e.pass);
+      if (failed.length) throw ApplicationFailure.nonRetryable(failed.map(gateFailure).join('; '), FailureType.GateFailed);
+    } else {
+      for (const gate of GATES) {
+        state.step(gate === 'validation' ? 'validate' : gate === 'scenarios' ? 'test' : 'quality');
+        const evidence = await evaluation.runGate({ ref, gate, spec: s, ingest });
+        await recordGate(evidence);
+        if (!evidence.pass) throw ApplicationFailure.nonRetryable(gateFailure(evidence), FailureType.GateFailed);
       }
     }
 
     await transition('awaiting_approval', 'offline gates passed');
     state.step('awaiting_approval', null);
     const deadline = new Date(Date.now() + durationMs(s.approval.deadline)).toISOString();
-    await notify('approval-requested', approvalRequested(ref, s, state.evidence, deadline));
-    await audit('approval-requested', 'approval.requested', 'success', { approvers: s.approval.approvers, required: s.approval.required, deadline });
+    await Promise.all([
+      notify('approval-requested', approvalRequested(ref, s, state.evidence, deadline)),
+      audit('approval-requested', 'approval.requested', 'success', { approvers: s.approval.approvers, required: s.approval.required, deadline }),
+    ]);
     const approval = await awaitApproval({
       spec: s,
       state,
@@ -94,16 +113,18 @@ export async function deployModelWorkflow(input: PipelineSpecInput): Promise<Dep
     }
 
     state.step('rollout', null);
-    await acquireLock(ref, s, state);
+    await acquireLock(io, ref, s, state);
     lockHeld = true;
     await transition('rolling_out', `approved by ${approval.approvers.join(', ')}`);
-    const before: RouteSnapshot = await routing.readRoute({ model: ref.model });
+    const before: RouteSnapshot = await steps.routing.readRoute({ model: ref.model });
     state.rollout = { stages: s.rollout.stages, routeBefore: before };
-    await audit('rollout-started', 'rollout.started', 'success', { routeBefore: before, stages: s.rollout.stages });
-    await notify('rollout-started', simple(ref, s, 'rollout_started', 'Rollout started', [
-      `Approved by ${approval.approvers.join(', ')}. Stages: ${s.rollout.stages.map((st) => `${st.name} ${st.percent}%`).join(', ')}.`,
-      `Each stage is watched for ${s.rollout.window}; the bake at 100% lasts ${s.rollout.bake}.`,
-    ]));
+    await Promise.all([
+      audit('rollout-started', 'rollout.started', 'success', { routeBefore: before, stages: s.rollout.stages }),
+      notify('rollout-started', simple(ref, s, 'rollout_started', 'Rollout started', [
+        `Approved by ${approval.approvers.join(', ')}. Stages: ${s.rollout.stages.map((st) => `${st.name} ${st.percent}%`).join(', ')}.`,
+        `Each stage is watched for ${s.rollout.window}; the bake at 100% lasts ${s.rollout.bake}.`,
+      ])),
+    ]);
 
     await runRollout({
       ref,
@@ -113,22 +134,34 @@ export async function deployModelWorkflow(input: PipelineSpecInput): Promise<Dep
       saga,
       controls,
       before,
+      steps,
       onStagePassed: async (stage: Stage, check: KpiCheck | null) => {
-        await audit(`stage:${stage.name}`, 'rollout.stage_passed', 'success', { stage, check });
-        await notify(`stage:${stage.name}`, simple(ref, s, 'stage_passed', `Stage ${stage.name} passed`, [
-          `${stage.kind === 'shadow' ? 'Shadowed' : 'Served'} ${stage.percent}% of traffic through its monitoring window.`,
-          ...(check ? check.rules.map((r) => `  ${r.rule}: ${r.value ?? 'n/a'} (threshold ${r.threshold}) ${r.verdict}`) : []),
-        ]));
+        await Promise.all([
+          audit(`stage:${stage.name}`, 'rollout.stage_passed', 'success', { stage, check }),
+          notify(`stage:${stage.name}`, simple(ref, s, 'stage_passed', `Stage ${stage.name} passed`, [
+            `${stage.kind === 'shadow' ? 'Shadowed' : 'Served'} ${stage.percent}% of traffic through its monitoring window.`,
+            ...(check ? check.rules.map((r) => `  ${r.rule}: ${r.value ?? 'n/a'} (threshold ${r.threshold}) ${r.verdict}`) : []),
+          ])),
+        ]);
       },
     });
 
     state.step('promote', 'full');
-    await promote(ref, ingest, before, saga, state, actor);
+    await promote(steps, ref, ingest, before, saga, state, actor);
     await transition('production', 'promoted after the bake window');
     committed = true;
     state.finish('promoted');
-    await audit('promoted', 'pipeline.promoted', 'success', { champion: ref.version, previous: ingest.champion?.version ?? null });
-    const report = await fastIo.writeReport(state.document(null));
+    if (patched('monitor-handover')) {
+      const previous = ingest.champion;
+      await io.handOverMonitoring({
+        model: ref.model,
+        handover: { champion: { version: ref.version, sha256: ingest.artifactSha256 }, lastKnownGood: previous ? { version: previous.version, sha256: previous.sha256 } : null, by: pipelineId },
+      });
+    }
+    const [, report] = await Promise.all([
+      audit('promoted', 'pipeline.promoted', 'success', { champion: ref.version, previous: ingest.champion?.version ?? null }),
+      io.writeReport(state.document(null)),
+    ]);
     await notify('completed', simple(ref, s, 'completed', 'Deployed', [
       `${ref.model} ${ref.version} now serves 100% of traffic and is the champion.`,
       `Performance report: ${report.htmlPath}`,
@@ -138,7 +171,7 @@ export async function deployModelWorkflow(input: PipelineSpecInput): Promise<Dep
     if (committed) throw err;
     return await CancellationScope.nonCancellable(() => unwind(err));
   } finally {
-    if (lockHeld) await CancellationScope.nonCancellable(() => fastIo.releaseRolloutLock({ ref }));
+    if (lockHeld) await CancellationScope.nonCancellable(() => io.releaseRolloutLock({ ref }));
   }
 
   async function unwind(err: unknown): Promise<DeployModelResult> {
@@ -161,7 +194,7 @@ export async function deployModelWorkflow(input: PipelineSpecInput): Promise<Dep
     state.finish(outcome, message);
     await audit('unwound', `pipeline.${outcome}`, 'failure', { type, message, compensations: records, check });
     const doc: PipelineOutcomeDoc = state.document({ type, message, check });
-    const { path } = await fastIo.writeRollbackDocument(doc);
+    const { path } = await io.writeRollbackDocument(doc);
     if (spec) {
       const kind = rejected ? 'rejected' : 'rolled_back';
       await notify('unwound', simple(ref, spec, kind, rejected ? (type === 'ApprovalExpired' ? 'Approval expired' : 'Rejected') : 'Rolled back', [
@@ -179,10 +212,10 @@ export async function deployModelWorkflow(input: PipelineSpecInput): Promise<Dep
 }
 
 /** One rollout per model: a second pipeline for the same model waits here, durably, until the first one ends. */
-async function acquireLock(ref: PipelineRef, spec: PipelineSpec, state: PipelineState): Promise<void> {
+async function acquireLock(io: StepActivities['io'], ref: PipelineRef, spec: PipelineSpec, state: PipelineState): Promise<void> {
   let waitingOn: string | null = null;
   for (;;) {
-    const { acquired, holder } = await fastIo.acquireRolloutLock({ ref });
+    const { acquired, holder } = await io.acquireRolloutLock({ ref });
     if (acquired) return;
     if (holder !== waitingOn) state.note(`waiting for ${holder} to finish its rollout of ${ref.model}`);
     waitingOn = holder;
@@ -190,14 +223,14 @@ async function acquireLock(ref: PipelineRef, spec: PipelineSpec, state: Pipeline
   }
 }
 
-async function promote(ref: PipelineRef, ingest: IngestSummary, before: RouteSnapshot, saga: Saga, state: PipelineState, actor: string): Promise<void> {
+async function promote({ io, routing }: StepActivities, ref: PipelineRef, ingest: IngestSummary, before: RouteSnapshot, saga: Saga, state: PipelineState, actor: string): Promise<void> {
   const previous = ingest.champion?.version ?? null;
   saga.add(`${ref.pipelineId}:restore-champion`, `move champion back to ${previous ?? 'none'}`, async () => {
-    await fastIo.moveAlias({ ref, alias: 'champion', to: previous, expected: ref.version, key: `${ref.pipelineId}:restore-champion`, actor, reason: 'rollback' });
+    await io.moveAlias({ ref, alias: 'champion', to: previous, expected: ref.version, key: `${ref.pipelineId}:restore-champion`, actor, reason: 'rollback' });
   });
-  await fastIo.moveAlias({ ref, alias: 'champion', to: ref.version, expected: previous, key: `${ref.pipelineId}:champion`, actor, reason: 'promoted' });
+  await io.moveAlias({ ref, alias: 'champion', to: ref.version, expected: previous, key: `${ref.pipelineId}:champion`, actor, reason: 'promoted' });
   if (previous) {
-    await fastIo.moveAlias({ ref, alias: 'last-known-good', to: previous, expected: null, key: `${ref.pipelineId}:last-known-good`, actor, reason: `previous champion, replaced by ${ref.version}` });
+    await io.moveAlias({ ref, alias: 'last-known-good', to: previous, expected: null, key: `${ref.pipelineId}:last-known-good`, actor, reason: `previous champion, replaced by ${ref.version}` });
   }
   const { generation } = await routing.applyRoute({
     ref,

@@ -5,7 +5,7 @@ import type { IngestSummary, PipelineRef, RouteSnapshot } from '../../src/contra
 import type { PipelineSpec, Stage } from '../../src/contracts/pipeline-spec';
 import { durationMs } from '../../src/contracts/primitives';
 import type { RouteSpec } from '../../src/routing/schemas';
-import { confirming, fastIo, routing } from './activity-options';
+import type { StepActivities } from './activity-options';
 import type { Controls } from './controls';
 import type { Saga } from './saga';
 import type { PipelineState } from './state';
@@ -18,6 +18,7 @@ export interface RolloutContext {
   saga: Saga;
   controls: Controls;
   before: RouteSnapshot;
+  steps: StepActivities;
   onStagePassed: (stage: Stage, check: KpiCheck | null) => Promise<void>;
 }
 
@@ -69,7 +70,7 @@ async function monitor(ctx: RolloutContext, stage: Stage, windowMs: number, cand
       state.note('resumed');
       continue;
     }
-    last = await fastIo.checkKpis({
+    last = await ctx.steps.io.checkKpis({
       ref: ctx.ref,
       stage,
       candidate,
@@ -88,7 +89,8 @@ async function monitor(ctx: RolloutContext, stage: Stage, windowMs: number, cand
 }
 
 async function moveTo(ctx: RolloutContext, stage: Stage, route: RouteSpec, label: string): Promise<void> {
-  const { ref, spec, state, saga, before } = ctx;
+  const { ref, spec, state, saga, before, steps } = ctx;
+  const { routing } = steps;
   saga.add(restoreRouteKey(ref), 'restore the routing as it was before the rollout', async () => {
     await routing.applyRoute({ ref, key: restoreRouteKey(ref), spec: before.spec, actor: `pipeline:${ref.pipelineId}`, reason: 'rollback' });
   });
@@ -101,7 +103,7 @@ async function moveTo(ctx: RolloutContext, stage: Stage, route: RouteSpec, label
   });
   state.traffic(route.candidate?.percent ?? 0, route.shadow?.percent ?? 0);
   const timeoutMs = durationMs(spec.rollout.confirmTimeout);
-  const { replicas } = await confirming(timeoutMs).confirmRouteLive({ model: ref.model, generation, timeoutMs });
+  const { replicas } = await steps.confirming(timeoutMs).confirmRouteLive({ model: ref.model, generation, timeoutMs });
   state.note(`generation ${generation} live`, `${replicas.length} replica(s): ${replicas.join(', ')}`);
 }
 

@@ -1,6 +1,8 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
+import { artifactSha256 } from '../../models';
 import { createRegistry, ensureIndexes, registerArtifact, uploadDataset, type ModelVersion } from '../../registry';
+import { triggerOnRegistration } from '../../operations/trigger';
 import type { CliContext } from '../context';
 import { failure, usageError } from '../exit-codes';
 import { collect, keyValues, parseLoose, readBytes, readJsonFile } from '../options';
@@ -19,6 +21,7 @@ interface RegisterOptions {
   description?: string;
   createModel?: boolean;
   owner?: string;
+  trigger?: string;
   as?: string;
   json?: boolean;
 }
@@ -40,6 +43,7 @@ export function registerCommand(program: Command, ctx: CliContext): void {
     .option('--description <text>', 'metadata.description')
     .option('--create-model', 'create the model if it does not exist (needs --owner)')
     .option('--owner <team>', 'owner of a model created with --create-model')
+    .option('--trigger <policy>', 'trigger of a model created with --create-model: manual, or auto to start a pipeline on each registration', 'manual')
     .option('--as <user>', 'who registers (default MODELSHIP_USER, else the OS user)')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', '\nExample:\n  modelship register model.msa --model movielens-als --version 1.1.0 --train-data train.csv \\\n    --validation-data heldout.csv --code-version 3f2c1a9 --hyperparameters \'{"factors":16}\' --metric ndcg@10=0.21')
@@ -55,7 +59,7 @@ export function registerCommand(program: Command, ctx: CliContext): void {
       let modelCreated = false;
       if (!(await registry.getModel(opts.model))) {
         if (!opts.createModel) throw failure(`model: no model named "${opts.model}"; pass --create-model --owner TEAM to create it`);
-        await registry.createModel({ name: opts.model, owner: opts.owner!, actor });
+        await registry.createModel({ name: opts.model, owner: opts.owner!, trigger: opts.trigger as 'auto' | 'manual', actor });
         modelCreated = true;
       }
       const datasets: { train?: string; validation?: string } = {};
@@ -63,7 +67,12 @@ export function registerCommand(program: Command, ctx: CliContext): void {
       if (opts.validationData) datasets.validation = await uploadDataset(registry, readBytes(opts.validationData, 'validation data'));
       if (metadata.trainingDataVersion === undefined && datasets.train) metadata.trainingDataVersion = datasets.train;
 
-      const version: ModelVersion = await registerArtifact(registry, { model: opts.model, version: opts.version, bytes, metadata: metadata as never, createdBy: actor });
+      // The same bytes registered again under the same name are a retry: it answers as the first time did, and a
+      // trigger the first attempt could not fire is fired now.
+      const key = `register:${opts.model}:${opts.version}:${artifactSha256(bytes)}`;
+      const version: ModelVersion = await registerArtifact(registry, { model: opts.model, version: opts.version, bytes, metadata: metadata as never, createdBy: actor, key });
+      const env = ctx.env();
+      const trigger = await triggerOnRegistration(db, await ctx.temporal(), env.TEMPORAL_TASK_QUEUE, version.model, version.version);
       const result = {
         model: version.model,
         version: version.version,
@@ -72,6 +81,7 @@ export function registerCommand(program: Command, ctx: CliContext): void {
         length: version.artifact.length,
         modelCreated,
         datasets,
+        trigger,
       };
       if (opts.json) return printJson(result);
       if (modelCreated) print(`created model ${opts.model} (owner ${opts.owner})`);
@@ -79,6 +89,8 @@ export function registerCommand(program: Command, ctx: CliContext): void {
       if (datasets.validation) print(`dataset validation  sha256 ${datasets.validation}  (${basename(opts.validationData!)})`);
       print(`registered ${result.model}@${result.version} (status ${result.status})`);
       print(`artifact sha256 ${result.sha256}  (${result.length} bytes)`);
+      if (!trigger.triggered) print(`no pipeline started: ${trigger.reason}`);
+      else print(`${trigger.started ? 'started' : 'already started:'} pipeline ${trigger.workflowId} (trigger auto)`);
     });
 }
 

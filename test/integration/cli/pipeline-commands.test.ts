@@ -14,6 +14,7 @@ import { ensureRoutingIndexes } from '../../../src/routing';
 import { connectClient } from '../../../src/temporal';
 import { createWorker } from '../../../src/worker';
 import { startGateway, type GatewayProcess } from '../../support/gateway-process';
+import { stopMonitor } from '../../support/monitors';
 import { openTestDb } from '../../support/mongo';
 import { runCli, writeModelFiles } from './run-cli';
 
@@ -73,12 +74,14 @@ describe('modelship CLI: pipelines on the real stack', () => {
     files = await writeModelFiles(dir, [1, 2, 3, 4, 5]);
     mailer = createMailer(baseEnv);
     gateway = await startGateway({ MONGODB_URI: baseEnv.MONGODB_URI, MONGODB_DB: mongo.db.databaseName, GATEWAY_POLL_MS: '100', GATEWAY_KPI_FLUSH_MS: '250' }, `${model}-a`);
-    worker = await createWorker(baseEnv, { db: mongo.db, mailer, auditLog: createAuditLog(mongo.db), reportsDir: dir, replicaStaleMs: 3000 });
-    running = worker.run();
     client = await connectClient(baseEnv);
+    const temporal = { client, taskQueue: baseEnv.TEMPORAL_TASK_QUEUE };
+    worker = await createWorker(baseEnv, { db: mongo.db, mailer, auditLog: createAuditLog(mongo.db), reportsDir: dir, replicaStaleMs: 3000, temporal });
+    running = worker.run();
   });
 
   afterAll(async () => {
+    if (client) await stopMonitor(client, model);
     worker?.shutdown();
     await running;
     await client?.connection.close();

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verifyAudit } from '../../../src/audit';
 import { approveSignal } from '../../../src/contracts/messages';
+import { monitorStatusQuery, monitorWorkflowId } from '../../../src/contracts/monitoring';
 import { addCounters, emptyCounters, KPI_BUCKETS, latencyQuantile, type KpiCounters } from '../../../src/contracts/kpi';
 import { countersOf, type StoredBucket } from '../../../src/kpis/bucket-codec';
 import type { PerformanceReport } from '../../../src/reports';
@@ -77,6 +78,9 @@ describe('the deployment pipeline on the real stack', () => {
     expect((await fixture.registry.getAlias(model, 'champion')).version).toBe('1.1.0');
     expect((await fixture.registry.getAlias(model, 'last-known-good')).version).toBe('1.0.0');
     expect((await fixture.registry.getVersion(model, '1.1.0'))!.status).toBe('production');
+    // Each promotion handed the champion to the model's one monitor: the second one replaced the first's.
+    const monitor = await stack.client.workflow.getHandle(monitorWorkflowId(model)).query(monitorStatusQuery);
+    expect(monitor).toMatchObject({ champion: { version: '1.1.0' }, lastKnownGood: { version: '1.0.0' }, handedOverBy: second.workflowId });
 
     const served = await sample(stack, 100);
     expect(new Set(served.map((s) => `${s.status} ${s.version}`))).toEqual(new Set(['200 1.1.0']));

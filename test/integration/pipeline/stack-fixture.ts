@@ -15,6 +15,7 @@ import { connectClient } from '../../../src/temporal';
 import { createWorker } from '../../../src/worker';
 import { startGateway, type GatewayProcess } from '../../support/gateway-process';
 import { listMail, type InboxMail } from '../../support/inbox';
+import { stopMonitor } from '../../support/monitors';
 import { openTestDb } from '../../support/mongo';
 import { createPipelineFixture, replayFixtureTraffic, type PipelineFixture } from '../../support/pipeline-fixture';
 
@@ -69,9 +70,10 @@ export async function openStack(prefix: string): Promise<Stack> {
     GATEWAY_KPI_FLUSH_MS: String(GATEWAY_KPI_FLUSH_MS),
   };
   const gateways = await Promise.all([startGateway(dbEnv, `${model}-a`), startGateway(dbEnv, `${model}-b`)]);
-  const worker: Worker = await createWorker(env, { db: mongo.db, mailer, auditLog: createAuditLog(mongo.db), reportsDir, replicaStaleMs: 3000 });
-  const running = worker.run();
   const client = await connectClient(env);
+  const temporal = { client, taskQueue: env.TEMPORAL_TASK_QUEUE };
+  const worker: Worker = await createWorker(env, { db: mongo.db, mailer, auditLog: createAuditLog(mongo.db), reportsDir, replicaStaleMs: 3000, temporal });
+  const running = worker.run();
   if (process.env.STACK_DEBUG) console.log(`stack open +${Date.now() - opened} ms`);
   const replay = replayFixtureTraffic(gateways.map((g) => g.url), model, traffic.signal);
 
@@ -129,6 +131,7 @@ export async function openStack(prefix: string): Promise<Stack> {
       traffic.abort();
       await replay.catch(() => undefined);
       lap('replay');
+      await stopMonitor(client, model);
       worker.shutdown();
       await running;
       lap('worker');

@@ -1,0 +1,99 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { LRUCache } from 'lru-cache';
+import type { Db } from 'mongodb';
+import { handoverSignal, monitorWorkflowId, type MonitorActivities, type MonitorInput, type PopulationDrift } from '../src/contracts/monitoring';
+import { evaluateKpiCheck } from '../src/policy/kpi-rules';
+import { populationDrift, trainingActivity } from '../src/monitoring/population-drift';
+import { getModelPolicy } from '../src/operations/policies';
+import type { Registry } from '../src/registry';
+import type { InputCache } from './inputs';
+import { readWindow } from './kpi-check';
+import type { createRoutingActivities } from './routing-steps';
+
+export const DRILLS = 'drills';
+const SHA256 = /^[0-9a-f]{64}$/;
+const PRODUCTION_STAGE = { name: 'production', kind: 'traffic', percent: 100 } as const;
+
+export interface TemporalDeps {
+  client: Client;
+  taskQueue: string;
+}
+
+export function createMonitorActivities(
+  db: Db,
+  registry: Registry,
+  inputs: InputCache,
+  routing: ReturnType<typeof createRoutingActivities>,
+  temporal?: TemporalDeps,
+): MonitorActivities {
+  const activityBySha = new LRUCache<string, Promise<Map<number, number>>>({ max: 8 });
+
+  /** The training users of a version, when its training data is a dataset stored in the registry. */
+  async function reference(model: string, version: string): Promise<Map<number, number> | null> {
+    const doc = await registry.getVersion(model, version);
+    const sha = doc?.metadata.trainingDataVersion ?? '';
+    if (!SHA256.test(sha) || !(await registry.datasets.stat(sha))) return null;
+    let pending = activityBySha.get(sha);
+    if (!pending) {
+      pending = inputs.dataset(sha).then(trainingActivity);
+      pending.catch(() => activityBySha.delete(sha));
+      activityBySha.set(sha, pending);
+    }
+    return pending;
+  }
+
+  async function versionRef(model: string, version: string | null) {
+    if (!version) return null;
+    const doc = await registry.getVersion(model, version);
+    return doc ? { version, sha256: doc.artifact.sha256 } : null;
+  }
+
+  return {
+    async readModelPolicy({ model }) {
+      const { monitoring, drill } = await getModelPolicy(db, model);
+      return { monitoring, drill };
+    },
+
+    async checkProduction({ model, version, fromMs, toMs, policy }) {
+      const window = await readWindow(db, model, version, fromMs, toMs);
+      const kpi = evaluateKpiCheck({ stage: PRODUCTION_STAGE, from: new Date(fromMs), to: new Date(toMs), candidate: window.counters, stable: null, thresholds: policy.thresholds });
+      const activity = await reference(model, version);
+      const drift: PopulationDrift = activity
+        ? populationDrift(activity, window.users, policy.drift)
+        : { samples: window.users.length, coldShare: null, psi: null, verdict: 'no_reference', reasons: ['the training data is not a dataset in the registry'] };
+      const kpiReasons = kpi.rules.filter((r) => r.verdict === 'breach').map((r) => `${r.rule} ${r.value} vs ${r.threshold}`);
+      const reasons = [...kpiReasons, ...(drift.verdict === 'drift' ? drift.reasons : [])];
+      const verdict = kpi.verdict === 'breach' || (drift.verdict === 'drift' && policy.drift.action === 'rollback') ? 'breach' : drift.verdict === 'drift' ? 'alert' : 'ok';
+      return { model, version, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), kpi, drift, verdict, reasons };
+    },
+
+    async handOverMonitoring({ model, handover }) {
+      if (!temporal) throw ApplicationFailure.nonRetryable('this worker has no Temporal client to start monitoring with', 'MonitoringUnavailable');
+      const initial: MonitorInput = { model, champion: null, lastKnownGood: null, handedOverBy: null };
+      await temporal.client.workflow.signalWithStart('monitorModelWorkflow', {
+        workflowId: monitorWorkflowId(model),
+        taskQueue: temporal.taskQueue,
+        args: [initial],
+        signal: handoverSignal,
+        signalArgs: [handover],
+      });
+    },
+
+    async readAliases({ model }) {
+      const [champion, lkg] = await Promise.all([registry.getAlias(model, 'champion'), registry.getAlias(model, 'last-known-good')]);
+      return { champion: await versionRef(model, champion.version), lastKnownGood: await versionRef(model, lkg.version) };
+    },
+
+    async revertRoute({ routeName, key, spec, actor, reason, timeoutMs }) {
+      const startedAt = Date.now();
+      const { generation } = await routing.applyRoute({ ref: { pipelineId: actor, model: routeName, version: spec.stable?.version ?? '' }, key, spec, actor, reason });
+      const { replicas } = await routing.confirmRouteLive({ model: routeName, generation, timeoutMs });
+      return { generation, replicas, revertMs: Date.now() - startedAt };
+    },
+
+    async recordDrill(result) {
+      await db.collection(DRILLS).replaceOne({ _id: result.drillId as never }, { ...result, at: new Date() }, { upsert: true });
+    },
+  };
+}

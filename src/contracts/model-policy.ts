@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { durationMs, durationSchema } from './primitives';
+import { kpiThresholdsSchema } from './pipeline-spec';
+
+const identity = z.string().trim().min(1, 'must name a person or service');
+const email = z.string().email('must be an email address');
+
+/**
+ * What continuous monitoring does with a model in production. `rollback` states explicitly whether a sustained breach
+ * rolls back by itself, waits for a human, or only alerts.
+ */
+export const monitoringPolicySchema = z
+  .object({
+    checkInterval: durationSchema.default('30s'),
+    /** Each check judges the KPIs of this much time before it. */
+    window: durationSchema.default('5m'),
+    thresholds: kpiThresholdsSchema,
+    drift: z
+      .object({
+        /** Population stability index of the served users' training activity against the training users'. */
+        maxPsi: z.number().nonnegative('must not be negative').default(0.25),
+        /** Share of requests from users the training data never saw. */
+        maxColdShare: z.number().min(0, 'must be at least 0').max(1, 'must be at most 1').default(0.3),
+        /** Below this many sampled requests in a window, drift is not judged. */
+        minSamples: z.number().int('must be an integer').positive('must be positive').default(100),
+        /** Whether drift counts towards a rollback or only raises alerts. */
+        action: z.enum(['rollback', 'alert'], { message: 'must be rollback or alert' }).default('rollback'),
+      })
+      .default({ maxPsi: 0.25, maxColdShare: 0.3, minSamples: 100, action: 'rollback' }),
+    /** Consecutive breaching checks that make a breach sustained. */
+    sustainedChecks: z.number().int('must be an integer').min(1, 'must be at least 1').max(100, 'must be at most 100').default(3),
+    rollback: z.enum(['automatic', 'approval', 'alert-only'], { message: 'must be automatic, approval or alert-only' }).default('automatic'),
+    /** Who may approve a rollback when `rollback` is `approval`. */
+    approvers: z.array(identity).default([]),
+    approvalTimeout: durationSchema.default('30m'),
+    recipients: z.array(email).default([]),
+    /** Checks per workflow run before it continues as new, which keeps its history bounded. */
+    checksPerRun: z.number().int('must be an integer').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(200),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.rollback === 'approval' && p.approvers.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['approvers'], message: 'must name at least one approver when rollback is approval' });
+    }
+    const [interval, window] = [p.checkInterval, p.window].map((d) => (durationSchema.safeParse(d).success ? durationMs(d) : NaN));
+    if (interval > window) ctx.addIssue({ code: 'custom', path: ['window'], message: 'must not be shorter than checkInterval' });
+  });
+
+/** A scheduled rollback drill: how often, and where its result is mailed. */
+export const drillPolicySchema = z
+  .object({
+    every: durationSchema.default('24h'),
+    recipients: z.array(email).default([]),
+    confirmTimeout: durationSchema.default('30s'),
+  })
+  .strict();
+
+export const modelPolicyInputSchema = z
+  .object({
+    monitoring: monitoringPolicySchema.default(() => monitoringPolicySchema.parse({})),
+    drill: drillPolicySchema.optional(),
+    /** Under an `auto` trigger, a new version's pipeline spec: everything but model, version and submitter. */
+    pipeline: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+export type MonitoringPolicy = z.output<typeof monitoringPolicySchema>;
+export type DrillPolicy = z.output<typeof drillPolicySchema>;
+export type ModelPolicyInput = z.input<typeof modelPolicyInputSchema>;
+
+export interface ModelPolicy {
+  model: string;
+  monitoring: MonitoringPolicy;
+  drill: DrillPolicy | null;
+  /** The pipeline template for `auto` triggers, stored as given and validated whole when a version fills it in. */
+  pipeline: Record<string, unknown> | null;
+  revision: number;
+  updatedBy: string | null;
+  updatedAt: string | null;
+}
+
+export const DEFAULT_MONITORING_POLICY: MonitoringPolicy = monitoringPolicySchema.parse({});

@@ -1,0 +1,162 @@
+import { condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { approveSignal, rejectSignal } from '../../src/contracts/messages';
+import type { MonitoringPolicy } from '../../src/contracts/model-policy';
+import {
+  handoverSignal,
+  monitorStatusQuery,
+  type Handover,
+  type MonitorInput,
+  type MonitorStatus,
+  type ProductionCheck,
+} from '../../src/contracts/monitoring';
+import type { AuditOutcome, NotifyInput, PipelineRef } from '../../src/contracts/pipeline-activities';
+import { durationMs } from '../../src/contracts/primitives';
+import { judgeDecision, type ReceivedDecision } from '../pipeline/decisions';
+import { alertMail, rollbackApprovalMail, rolledBackMail, sustainedWithoutRollbackMail } from './monitor-mail';
+import { rollbackToLastKnownGood } from './rollback-to-lkg';
+import { steps } from './steps';
+
+/**
+ * Watches one model in production for as long as it has one: every check interval it judges the champion's KPIs
+ * from the gateway's buckets and the drift of the users it serves, alerts on a breach, and on a sustained breach
+ * rolls back to the last known good version as the model's policy says (automatically, after a human's approval, or
+ * not at all). Pipelines hand it each new champion by signal. It continues as new every few hundred checks, so its
+ * history stays bounded however long it runs.
+ */
+export async function monitorModelWorkflow(input: MonitorInput): Promise<void> {
+  const { workflowId: id, runId } = workflowInfo();
+  const { model } = input;
+  const status: MonitorStatus = {
+    model,
+    state: input.champion ? 'watching' : 'idle',
+    champion: input.champion,
+    lastKnownGood: input.lastKnownGood,
+    handedOverBy: input.handedOverBy,
+    breachStreak: input.breachStreak ?? 0,
+    checks: 0,
+    lastCheck: null,
+    rollbacks: input.rollbacks ?? [],
+    policy: null,
+  };
+  const handovers: Handover[] = [];
+  const decisions: ReceivedDecision[] = [];
+  const at = () => new Date().toISOString();
+  setHandler(handoverSignal, (h) => void handovers.push(h));
+  setHandler(approveSignal, (d) => void decisions.push({ decision: 'approve', input: d, at: at() }));
+  setHandler(rejectSignal, (d) => void decisions.push({ decision: 'reject', input: d, at: at() }));
+  setHandler(monitorStatusQuery, () => status);
+
+  let iteration = 0;
+  let alerting = false;
+  let escalated = false;
+  const ref = (): PipelineRef => ({ pipelineId: id, model, version: status.champion?.version ?? '' });
+  const key = (what: string) => `${id}:${runId}:${iteration}:${what}`;
+  const audit = (what: string, type: string, outcome: AuditOutcome, evidence: Record<string, unknown>, actor = `monitor:${id}`) =>
+    steps.audit({ ref: ref(), key: key(what), type, actor, outcome, evidence });
+  const notify = (what: string, mail: Omit<NotifyInput, 'key'>) => steps.notify({ ...mail, key: `${key(what)}:mail` });
+
+  async function refuseStrayDecisions(): Promise<void> {
+    while (decisions.length > 0) {
+      const d = decisions.shift()!;
+      await audit(`stray-decision:${d.at}`, `monitor.rollback_${d.decision}`, 'refused', { ...d, reason: 'no rollback is awaiting a decision' }, `user:${String(d.input?.approver ?? 'unknown')}`);
+    }
+  }
+
+  async function takeHandovers(): Promise<void> {
+    while (handovers.length > 0) {
+      const h = handovers.shift()!;
+      if (h.by === status.handedOverBy) continue; // a retried handover
+      Object.assign(status, { champion: h.champion, lastKnownGood: h.lastKnownGood, handedOverBy: h.by, breachStreak: 0, state: 'watching' });
+      alerting = escalated = false;
+      await audit(`handover:${h.by}`, 'monitor.handover', 'success', { ...h });
+    }
+  }
+
+  /** Waits for an approver's decision; anything but an accepted approval before the deadline keeps the model as it is. */
+  async function approvedBy(policy: MonitoringPolicy): Promise<string | null> {
+    status.state = 'awaiting_rollback_approval';
+    const deadline = Date.now() + durationMs(policy.approvalTimeout);
+    const approval = { approvers: policy.approvers, required: 1, deadline: policy.approvalTimeout, reminderBefore: '0s' };
+    try {
+      for (;;) {
+        const left = deadline - Date.now();
+        if (left <= 0 || !(await condition(() => decisions.length > 0 || handovers.length > 0, left)) || handovers.length > 0) {
+          await audit('rollback-undecided', 'monitor.rollback_expired', 'refused', { deadline: new Date(deadline).toISOString() });
+          return null;
+        }
+        const d = decisions.shift()!;
+        const record = judgeDecision(d, { submitter: `monitor:${id}`, approval }, [], true);
+        await audit(`rollback-decision:${d.at}`, `monitor.rollback_${d.decision}`, record.accepted ? 'success' : 'refused', { ...record }, `user:${record.approver || 'unknown'}`);
+        if (record.accepted) return record.decision === 'approve' ? record.approver : null;
+      }
+    } finally {
+      status.state = 'watching';
+    }
+  }
+
+  async function onSustainedBreach(policy: MonitoringPolicy, check: ProductionCheck): Promise<void> {
+    const champion = status.champion!;
+    const lkg = status.lastKnownGood;
+    const why = policy.rollback === 'alert-only' ? 'the rollback policy is alert-only' : lkg ? null : 'there is no last-known-good version';
+    if (why) {
+      if (escalated) return;
+      escalated = true;
+      await audit('sustained', 'monitor.sustained_breach', 'failure', { check, rolledBack: false, why });
+      await notify('sustained', sustainedWithoutRollbackMail(ref(), policy, check, why));
+      return;
+    }
+    let approver: string | null = null;
+    if (policy.rollback === 'approval') {
+      await notify('rollback-approval', rollbackApprovalMail(ref(), policy, check, lkg!, new Date(Date.now() + durationMs(policy.approvalTimeout)).toISOString()));
+      approver = await approvedBy(policy);
+      if (!approver) {
+        status.breachStreak = 0;
+        return;
+      }
+    }
+    status.state = 'rolling_back';
+    const incident = `${id}:rollback:${status.handedOverBy ?? 'start'}:${champion.version}`;
+    const done = await rollbackToLastKnownGood({ ref: ref(), from: champion, to: lkg!, policy, check, key: incident, superseded: () => handovers.length > 0 });
+    status.state = 'watching';
+    if (!done) return;
+    status.rollbacks.push({ from: champion.version, to: lkg!.version, at: at(), reason: check.reasons.join('; '), revertMs: done.revertMs });
+    await audit('rolled-back', 'monitor.rolled_back', 'success', { from: champion, to: lkg, check, approvedBy: approver, ...done });
+    await notify('rolled-back', rolledBackMail(ref(), policy, check, lkg!, done.revertMs, approver));
+    Object.assign(status, { champion: lkg, lastKnownGood: null, breachStreak: 0 });
+    alerting = escalated = false;
+  }
+
+  async function check(policy: MonitoringPolicy): Promise<void> {
+    const now = Date.now();
+    const result = await steps.checkProduction({ model, version: status.champion!.version, fromMs: now - durationMs(policy.window), toMs: now, policy });
+    status.lastCheck = result;
+    status.checks++;
+    if (result.verdict === 'ok') {
+      if (alerting) await audit('recovered', 'monitor.recovered', 'success', { check: result, streak: status.breachStreak });
+      status.breachStreak = 0;
+      alerting = escalated = false;
+      return;
+    }
+    if (result.verdict === 'breach') status.breachStreak++;
+    if (!alerting) {
+      alerting = true;
+      await audit('alert', result.verdict === 'breach' ? 'monitor.breach' : 'monitor.drift_alert', 'failure', { check: result, streak: status.breachStreak });
+      await notify('alert', alertMail(ref(), policy, result, status.breachStreak));
+    }
+    if (result.verdict === 'breach' && status.breachStreak >= policy.sustainedChecks) await onSustainedBreach(policy, result);
+  }
+
+  for (;;) {
+    const { monitoring: policy } = await steps.readModelPolicy({ model });
+    status.policy = policy;
+    await condition(() => handovers.length > 0 || decisions.length > 0, durationMs(policy.checkInterval));
+    iteration++;
+    await refuseStrayDecisions();
+    if (handovers.length > 0) await takeHandovers();
+    else if (status.champion) await check(policy);
+    if ((iteration >= policy.checksPerRun || workflowInfo().continueAsNewSuggested) && handovers.length === 0 && decisions.length === 0) {
+      const next: MonitorInput = { model, champion: status.champion, lastKnownGood: status.lastKnownGood, handedOverBy: status.handedOverBy, breachStreak: status.breachStreak, rollbacks: status.rollbacks.slice(-20) };
+      await continueAsNew<typeof monitorModelWorkflow>(next);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import { CancellationScope, sleep } from '@temporalio/workflow';
+import type { MonitoringPolicy } from '../../src/contracts/model-policy';
+import type { ProductionCheck, VersionRef } from '../../src/contracts/monitoring';
+import type { PipelineRef } from '../../src/contracts/pipeline-activities';
+import { durationMs } from '../../src/contracts/primitives';
+import { reverting, steps } from './steps';
+
+export interface RollbackRequest {
+  ref: PipelineRef;
+  from: VersionRef;
+  to: VersionRef;
+  policy: MonitoringPolicy;
+  check: ProductionCheck;
+  /** Unique per incident: every step's idempotency key derives from it. */
+  key: string;
+  /** True when the model changed hands meanwhile: the rollback is then abandoned. */
+  superseded: () => boolean;
+}
+
+const CONFIRM_TIMEOUT_MS = 30_000;
+
+/**
+ * Puts the last-known-good version back as the only one served, then as champion, and marks the breaching version
+ * rolled back. It takes the model's rollout lock first, so it never races a pipeline's own routing changes.
+ */
+export async function rollbackToLastKnownGood(req: RollbackRequest): Promise<{ revertMs: number; replicas: string[] } | null> {
+  const { ref, from, to, key } = req;
+  const actor = ref.pipelineId;
+  for (;;) {
+    if (req.superseded()) return null;
+    const { acquired } = await steps.acquireRolloutLock({ ref });
+    if (acquired) break;
+    await sleep(durationMs(req.policy.checkInterval));
+  }
+  try {
+    if (req.superseded()) return null;
+    const before = await steps.readRoute({ model: ref.model });
+    const reason = `monitoring: sustained breach of ${from.version} (${req.check.reasons.join(', ')})`;
+    const revert = await reverting(CONFIRM_TIMEOUT_MS).revertRoute({
+      routeName: ref.model,
+      key: `${key}:route`,
+      spec: { ...before.spec, stable: to, candidate: null, shadow: null },
+      actor,
+      reason,
+      timeoutMs: CONFIRM_TIMEOUT_MS,
+    });
+    await steps.moveAlias({ ref, alias: 'champion', to: to.version, expected: from.version, key: `${key}:champion`, actor, reason });
+    await steps.moveAlias({ ref, alias: 'last-known-good', to: null, expected: to.version, key: `${key}:last-known-good`, actor, reason: `${to.version} is champion again` });
+    await steps.transitionStatus({ ref, to: 'rolled_back', key: `${key}:status`, actor, reason });
+    return { revertMs: revert.revertMs, replicas: revert.replicas };
+  } finally {
+    await CancellationScope.nonCancellable(() => steps.releaseRolloutLock({ ref }));
+  }
+}
