@@ -67,9 +67,9 @@ export function registerCommand(program: Command, ctx: CliContext): void {
       if (opts.validationData) datasets.validation = await uploadDataset(registry, readBytes(opts.validationData, 'validation data'));
       if (metadata.trainingDataVersion === undefined && datasets.train) metadata.trainingDataVersion = datasets.train;
 
-      // The same bytes registered again under the same name are a retry: it answers as the first time did, and a
-      // trigger the first attempt could not fire is fired now.
-      const key = `register:${opts.model}:${opts.version}:${artifactSha256(bytes)}`;
+      // The same registration again (same bytes, metadata and user) is a retry: it answers as the first time did, and
+      // a trigger the first attempt could not fire is fired now. Anything else under the same version is refused.
+      const key = `register:${opts.model}:${opts.version}:${artifactSha256(Buffer.from(JSON.stringify([artifactSha256(bytes), metadata, actor])))}`;
       const version: ModelVersion = await registerArtifact(registry, { model: opts.model, version: opts.version, bytes, metadata: metadata as never, createdBy: actor, key });
       const env = ctx.env();
       const trigger = await triggerOnRegistration(db, await ctx.temporal(), env.TEMPORAL_TASK_QUEUE, version.model, version.version);
