@@ -35,6 +35,10 @@ export async function ensureRoutingIndexes(db: Db): Promise<void> {
   ]);
 }
 
+function historyId(model: string, generation: number): string {
+  return `${model}:${generation}`;
+}
+
 export function createRouteStore(db: Db) {
   const routes: Collection<RouteDoc> = db.collection<RouteDoc>(ROUTES);
   const history: Collection<RouteHistoryDoc> = db.collection<RouteHistoryDoc>(ROUTE_HISTORY);
@@ -59,20 +63,42 @@ export function createRouteStore(db: Db) {
    * after a newer one. Every writer therefore checks, after its own write, that the route doc shows the newest
    * history row, and republishes it if not: the last writer to finish leaves the doc right.
    */
-  async function settle(model: string): Promise<void> {
+  async function settle(model: string): Promise<RouteDoc | null> {
     for (let i = 0; i < 10; i++) {
-      const [head, doc] = await Promise.all([latest(model), current(model)]);
-      if (!head || (doc && doc.generation >= head.generation)) return;
-      await routes.updateOne({ _id: model }, { $set: { ...routeFields(head) } }, { upsert: true });
+      const { doc, ahead } = await newest(model);
+      if (!ahead) return doc;
+      await routes.updateOne({ _id: model }, { $set: { ...routeFields(ahead) } }, { upsert: true });
     }
+    return current(model);
   }
 
   function routeFields(h: RouteHistoryDoc) {
     return { generation: h.generation, stable: h.stable, candidate: h.candidate, shadow: h.shadow, killSwitch: h.killSwitch, updatedAt: h.at, updatedBy: h.actor, reason: h.reason, changeKey: h.changeKey };
   }
 
-  async function latest(model: string): Promise<RouteHistoryDoc | null> {
-    return history.find({ model }).sort({ generation: -1 }).limit(1).next();
+  /**
+   * The route doc, and the newest history row if the doc lags behind it. Generations are gap-free and a row's _id is
+   * `${model}:${generation}`, so the rows past the doc are found by probing _ids: lookups FerretDB 1.x answers from
+   * its primary key, where a query on `model` would decode the history of every model.
+   */
+  async function newest(model: string): Promise<{ doc: RouteDoc | null; ahead: RouteHistoryDoc | null }> {
+    const doc = await current(model);
+    let ahead: RouteHistoryDoc | null = null;
+    for (let generation = (doc?.generation ?? 0) + 1; ; generation++) {
+      const row = await history.findOne({ _id: historyId(model, generation) });
+      if (!row) return { doc, ahead };
+      ahead = row;
+    }
+  }
+
+  /** A change already in the history under this key; only a retry or a lost race pays for this scan. */
+  async function landed(key: string): Promise<RouteHistoryDoc | null> {
+    return history.findOne({ changeKey: key });
+  }
+
+  async function finish(model: string, row: RouteHistoryDoc | null): Promise<RouteDoc> {
+    if (row) await publish(row);
+    return (await settle(model))!;
   }
 
   /**
@@ -82,21 +108,24 @@ export function createRouteStore(db: Db) {
    */
   async function apply(change: RouteChange): Promise<RouteDoc> {
     const spec = parseInput('routes.apply', routeSpecSchema, change.spec);
+    let suspectLanded = false;
     for (;;) {
-      const done = await history.findOne({ changeKey: change.key });
-      if (done) {
-        await publish(done);
-        await settle(change.model);
-        return (await current(change.model))!;
+      if (suspectLanded) {
+        const done = await landed(change.key);
+        if (done) return finish(change.model, done);
       }
-      const head = await latest(change.model);
-      if (head) await publish(head); // finishes a change whose writer died between its two writes
-      const generation = head?.generation ?? 0;
+      const { doc, ahead } = await newest(change.model);
+      const top = ahead ?? doc;
+      if (top?.changeKey === change.key) return finish(change.model, ahead);
+      if (ahead) await publish(ahead); // finishes a change whose writer died between its two writes
+      const generation = top?.generation ?? 0;
       if (change.expectedGeneration !== undefined && change.expectedGeneration !== generation) {
+        const done = await landed(change.key);
+        if (done) return finish(change.model, done);
         throw new StaleRouteError(change.model, change.expectedGeneration, generation);
       }
       const entry: RouteHistoryDoc = {
-        _id: `${change.model}:${generation + 1}`,
+        _id: historyId(change.model, generation + 1),
         model: change.model,
         generation: generation + 1,
         at: new Date(),
@@ -108,12 +137,11 @@ export function createRouteStore(db: Db) {
       try {
         await history.insertOne(entry);
       } catch (err) {
-        if (isDuplicateKeyError(err)) continue; // lost the race for this generation, or the same key landed meanwhile
-        throw err;
+        if (!isDuplicateKeyError(err)) throw err;
+        suspectLanded = true; // lost the race for this generation, or this key landed earlier
+        continue;
       }
-      await publish(entry);
-      await settle(change.model);
-      return (await current(change.model))!;
+      return finish(change.model, entry);
     }
   }
 

@@ -7,12 +7,14 @@ import { WORKFLOWS_PATH } from '../../src/worker';
 jest.setTimeout(120_000);
 
 const dir = join(__dirname, 'histories');
-// remote-steps/ holds histories recorded before the short steps became local activities; they must keep replaying.
+// Older histories must keep replaying: remote-steps/ from before the short steps became local activities,
+// steps-in-sequence/ from before independent steps ran together and stage mails stopped holding the rollout.
 const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.history.bin')).sort();
 
 describe('replay of committed workflow histories', () => {
   it('has histories to replay', () => {
     expect(files.filter((f) => f.startsWith('remote-steps/')).length).toBeGreaterThanOrEqual(10);
+    expect(files.filter((f) => f.startsWith('steps-in-sequence/')).length).toBeGreaterThanOrEqual(10);
     expect(files.filter((f) => !f.includes('/')).length).toBeGreaterThanOrEqual(10);
   });
 

@@ -19,6 +19,10 @@ export interface Scenario {
   lockHolder?: string;
   /** A routing change whose key ends with this fails permanently, e.g. 'promoted'. */
   failRoute?: string;
+  /** Every mail takes this long to send. */
+  mailDelayMs?: number;
+  /** A mail whose key ends with this fails permanently, e.g. 'stage:canary'. */
+  failMail?: string;
 }
 
 export interface World {
@@ -89,6 +93,10 @@ export function createFakeActivities(scenarios: Map<string, Scenario>): { activi
       if (!w.audits.some((a) => a.key === key)) w.audits.push({ key, type, outcome, actor });
     },
     async notify({ ref, key, kind, subject, lines }) {
+      const scenario = scenarios.get(ref.model);
+      if (scenario?.mailDelayMs) await new Promise((r) => setTimeout(r, scenario.mailDelayMs));
+      if (scenario?.failMail && key.endsWith(scenario.failMail)) throw ApplicationFailure.nonRetryable(`mail server refused ${key}`, 'MailRefused');
+      track(ref.model, 'notify', key, undefined);
       const w = world(ref.model);
       if (!w.mails.some((m) => m.key === key)) w.mails.push({ key, kind, subject, lines });
     },

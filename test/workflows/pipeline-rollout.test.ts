@@ -39,7 +39,7 @@ describe('deployModelWorkflow staged rollout and saga', () => {
     expect(w.compensatingRoutes).toBe(1);
     expect(w.aliases.get('champion')).toBe(STABLE.version);
     expect(w.statuses.slice(-2)).toEqual(['rolling_out', 'rolled_back']);
-    const names = w.calls.map((c) => c.name);
+    const names = w.calls.map((c) => c.name).filter((n) => n !== 'notify');
     expect(names.slice(names.lastIndexOf('checkKpis') + 1)).toEqual(['applyRoute', 'transitionStatus', 'writeRollbackDocument', 'releaseRolloutLock']);
     const doc = w.calls.find((c) => c.name === 'writeRollbackDocument')!.input as { cause: { type: string; check: { stage: string; verdict: string } }; compensations: { key: string; outcome: string }[] };
     expect(doc.cause).toMatchObject({ type: 'KpiBreach', check: { stage, verdict: 'breach' } });
@@ -50,6 +50,35 @@ describe('deployModelWorkflow staged rollout and saga', () => {
     expect(status).toMatchObject({ outcome: 'rolled_back', trafficPercent: 0, step: 'done' });
     expect(status.lastCheck).toMatchObject({ stage, verdict: 'breach' });
     await h.record(handle, `breach-at-${stage}`);
+  });
+
+  it('moves on to the next stage while a stage mail is still being sent, and sends every mail before it ends', async () => {
+    const handle = await approved('slow-mail', { mailDelayMs: 1500 });
+    expect(await handle.result()).toMatchObject({ outcome: 'promoted' });
+    const w = h.world('slow-mail');
+    const order = w.calls.map((c) => (c.name === 'notify' ? `mail ${String(c.input).split(':').pop()}` : c.name === 'applyRoute' ? `route ${(c.input as { key: string }).key.split(':').pop()}` : null)).filter(Boolean);
+    // A stage mail of 1.5 s does not hold the next stage: canary traffic starts while the shadow stage's mail is out.
+    expect(order.indexOf('route canary')).toBeLessThan(order.indexOf('mail shadow'));
+    expect(w.mails.map((m) => m.kind).sort()).toEqual(['approval_requested', 'completed', 'rollout_started', 'stage_passed', 'stage_passed', 'stage_passed', 'stage_passed', 'stage_passed']);
+    expect(w.mails.at(-1)!.kind).toBe('completed');
+    // Every stage mail was out before the champion moved.
+    const firstAliasMove = w.calls.findIndex((c) => c.name === 'moveAlias');
+    expect(w.calls.slice(firstAliasMove).filter((c) => c.name === 'notify').map((c) => String(c.input).split(':').pop())).toEqual(['completed']);
+    await h.record(handle, 'stage-mails-in-background');
+  });
+
+  it('rolls back when a stage mail cannot be sent, before anything is promoted', async () => {
+    const handle = await approved('mail-refused', { failMail: 'stage:canary' });
+    const cause = await failureOf(handle.result());
+    expect(cause.type).toBe('MailRefused');
+    const w = h.world('mail-refused');
+    expect(w.calls.map((c) => c.name)).not.toContain('moveAlias');
+    expect(w.routes.get('mail-refused')!.spec).toEqual(ORIGINAL_ROUTE);
+    expect(w.aliases.get('champion')).toBe(STABLE.version);
+    expect(w.statuses.slice(-1)).toEqual(['rolled_back']);
+    expect(w.mails.at(-1)).toMatchObject({ kind: 'rolled_back' });
+    expect(w.mails.map((m) => m.kind)).not.toContain('completed');
+    await h.record(handle, 'stage-mail-refused');
   });
 
   it('undoes the promotion in reverse when the bake breaches after the alias would move — champion untouched', async () => {

@@ -12,8 +12,9 @@ import type { KpiCheck, Outcome } from '../../src/contracts/messages';
 import type { IngestSummary, NotifyInput, PipelineOutcomeDoc, PipelineRef, RouteSnapshot } from '../../src/contracts/pipeline-activities';
 import type { PipelineSpec, PipelineSpecInput, Stage } from '../../src/contracts/pipeline-spec';
 import { durationMs } from '../../src/contracts/primitives';
-import { evaluation, stepActivities, type StepActivities } from './activity-options';
+import { evaluation, fastIo, stepActivities, type StepActivities } from './activity-options';
 import { awaitApproval } from './approval';
+import { Background } from './background';
 import { Controls } from './controls';
 import { approvalRequested, simple } from './notifications';
 import { runRollout } from './rollout';
@@ -40,6 +41,8 @@ function gateFailure(evidence: GateEvidence): string {
  */
 export async function deployModelWorkflow(input: PipelineSpecInput): Promise<DeployModelResult> {
   const steps = stepActivities();
+  // Steps that do not depend on each other run together, each pair saving a round trip through the workflow.
+  const together = patched('independent-steps-together');
   const { io } = steps;
   const pipelineId = workflowInfo().workflowId;
   const ref: PipelineRef = { pipelineId, model: String(input?.model ?? ''), version: String(input?.version ?? '') };
@@ -56,6 +59,21 @@ export async function deployModelWorkflow(input: PipelineSpecInput): Promise<Dep
     io.audit({ ref, key: `${pipelineId}:${key}`, type, actor: who, outcome, evidence });
   const notify = (key: string, mail: Omit<NotifyInput, 'key'>) =>
     io.notify({ ...mail, key: `${pipelineId}:mail:${key}` });
+  const mails = new Background();
+  /**
+   * The audit record is part of the rollout's order; its mail, under the patch, goes out while the rollout moves on.
+   * That mail is an ordinary activity: a local one still running while later local activities complete is resolved
+   * in another order on replay than it was live, and the history would no longer replay.
+   */
+  const auditAndMail = async (record: () => Promise<void>, key: string, mail: Omit<NotifyInput, 'key'>) => {
+    if (!together) {
+      await Promise.all([record(), notify(key, mail)]);
+      return;
+    }
+    const recorded = record();
+    mails.start(fastIo.notify({ ...mail, key: `${pipelineId}:mail:${key}` }));
+    await recorded;
+  };
   const transition = async (to: string, reason: string) => {
     await io.transitionStatus({ ref, to, key: `${pipelineId}:status:${to}`, actor, reason });
     versionStatus = to;
@@ -115,16 +133,23 @@ export async function deployModelWorkflow(input: PipelineSpecInput): Promise<Dep
     state.step('rollout', null);
     await acquireLock(io, ref, s, state);
     lockHeld = true;
-    await transition('rolling_out', `approved by ${approval.approvers.join(', ')}`);
-    const before: RouteSnapshot = await steps.routing.readRoute({ model: ref.model });
+    const rollingOut = () => transition('rolling_out', `approved by ${approval.approvers.join(', ')}`);
+    const readBefore = () => steps.routing.readRoute({ model: ref.model });
+    let before: RouteSnapshot;
+    if (together) [, before] = await Promise.all([rollingOut(), readBefore()]);
+    else {
+      await rollingOut();
+      before = await readBefore();
+    }
     state.rollout = { stages: s.rollout.stages, routeBefore: before };
-    await Promise.all([
-      audit('rollout-started', 'rollout.started', 'success', { routeBefore: before, stages: s.rollout.stages }),
-      notify('rollout-started', simple(ref, s, 'rollout_started', 'Rollout started', [
+    await auditAndMail(
+      () => audit('rollout-started', 'rollout.started', 'success', { routeBefore: before, stages: s.rollout.stages }),
+      'rollout-started',
+      simple(ref, s, 'rollout_started', 'Rollout started', [
         `Approved by ${approval.approvers.join(', ')}. Stages: ${s.rollout.stages.map((st) => `${st.name} ${st.percent}%`).join(', ')}.`,
         `Each stage is watched for ${s.rollout.window}; the bake at 100% lasts ${s.rollout.bake}.`,
-      ])),
-    ]);
+      ]),
+    );
 
     await runRollout({
       ref,
@@ -135,33 +160,41 @@ export async function deployModelWorkflow(input: PipelineSpecInput): Promise<Dep
       controls,
       before,
       steps,
-      onStagePassed: async (stage: Stage, check: KpiCheck | null) => {
-        await Promise.all([
-          audit(`stage:${stage.name}`, 'rollout.stage_passed', 'success', { stage, check }),
-          notify(`stage:${stage.name}`, simple(ref, s, 'stage_passed', `Stage ${stage.name} passed`, [
+      onStagePassed: (stage: Stage, check: KpiCheck | null) =>
+        auditAndMail(
+          () => audit(`stage:${stage.name}`, 'rollout.stage_passed', 'success', { stage, check }),
+          `stage:${stage.name}`,
+          simple(ref, s, 'stage_passed', `Stage ${stage.name} passed`, [
             `${stage.kind === 'shadow' ? 'Shadowed' : 'Served'} ${stage.percent}% of traffic through its monitoring window.`,
             ...(check ? check.rules.map((r) => `  ${r.rule}: ${r.value ?? 'n/a'} (threshold ${r.threshold}) ${r.verdict}`) : []),
-          ])),
-        ]);
-      },
+          ]),
+        ),
     });
 
     state.step('promote', 'full');
-    await promote(steps, ref, ingest, before, saga, state, actor);
+    await mails.settle();
+    await promote(steps, ref, ingest, before, saga, state, actor, together);
     await transition('production', 'promoted after the bake window');
     committed = true;
     state.finish('promoted');
-    if (patched('monitor-handover')) {
+    const handOver = async () => {
+      if (!patched('monitor-handover')) return;
       const previous = ingest.champion;
       await io.handOverMonitoring({
         model: ref.model,
         handover: { champion: { version: ref.version, sha256: ingest.artifactSha256 }, lastKnownGood: previous ? { version: previous.version, sha256: previous.sha256 } : null, by: pipelineId },
       });
+    };
+    const recordPromotion = () => audit('promoted', 'pipeline.promoted', 'success', { champion: ref.version, previous: ingest.champion?.version ?? null });
+    let report: { htmlPath: string };
+    if (together) {
+      // The promotion stands: what is left needs no order, and the next rollout of the model need not wait for the mail.
+      [, , report] = await Promise.all([handOver(), recordPromotion(), io.writeReport(state.document(null)), io.releaseRolloutLock({ ref })]);
+      lockHeld = false;
+    } else {
+      await handOver();
+      [, report] = await Promise.all([recordPromotion(), io.writeReport(state.document(null))]);
     }
-    const [, report] = await Promise.all([
-      audit('promoted', 'pipeline.promoted', 'success', { champion: ref.version, previous: ingest.champion?.version ?? null }),
-      io.writeReport(state.document(null)),
-    ]);
     await notify('completed', simple(ref, s, 'completed', 'Deployed', [
       `${ref.model} ${ref.version} now serves 100% of traffic and is the champion.`,
       `Performance report: ${report.htmlPath}`,
@@ -195,6 +228,7 @@ export async function deployModelWorkflow(input: PipelineSpecInput): Promise<Dep
     await audit('unwound', `pipeline.${outcome}`, 'failure', { type, message, compensations: records, check });
     const doc: PipelineOutcomeDoc = state.document({ type, message, check });
     const { path } = await io.writeRollbackDocument(doc);
+    await mails.settle().catch((e: unknown) => state.note('a stage mail could not be sent', String(e)));
     if (spec) {
       const kind = rejected ? 'rejected' : 'rolled_back';
       await notify('unwound', simple(ref, spec, kind, rejected ? (type === 'ApprovalExpired' ? 'Approval expired' : 'Rejected') : 'Rolled back', [
@@ -223,14 +257,29 @@ async function acquireLock(io: StepActivities['io'], ref: PipelineRef, spec: Pip
   }
 }
 
-async function promote({ io, routing }: StepActivities, ref: PipelineRef, ingest: IngestSummary, before: RouteSnapshot, saga: Saga, state: PipelineState, actor: string): Promise<void> {
+async function promote(
+  { io, routing }: StepActivities,
+  ref: PipelineRef,
+  ingest: IngestSummary,
+  before: RouteSnapshot,
+  saga: Saga,
+  state: PipelineState,
+  actor: string,
+  together: boolean,
+): Promise<void> {
   const previous = ingest.champion?.version ?? null;
   saga.add(`${ref.pipelineId}:restore-champion`, `move champion back to ${previous ?? 'none'}`, async () => {
     await io.moveAlias({ ref, alias: 'champion', to: previous, expected: ref.version, key: `${ref.pipelineId}:restore-champion`, actor, reason: 'rollback' });
   });
-  await io.moveAlias({ ref, alias: 'champion', to: ref.version, expected: previous, key: `${ref.pipelineId}:champion`, actor, reason: 'promoted' });
-  if (previous) {
+  const champion = () => io.moveAlias({ ref, alias: 'champion', to: ref.version, expected: previous, key: `${ref.pipelineId}:champion`, actor, reason: 'promoted' });
+  const lastKnownGood = async () => {
+    if (!previous) return;
     await io.moveAlias({ ref, alias: 'last-known-good', to: previous, expected: null, key: `${ref.pipelineId}:last-known-good`, actor, reason: `previous champion, replaced by ${ref.version}` });
+  };
+  if (together) await Promise.all([champion(), lastKnownGood()]);
+  else {
+    await champion();
+    await lastKnownGood();
   }
   const { generation } = await routing.applyRoute({
     ref,

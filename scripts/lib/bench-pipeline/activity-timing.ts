@@ -19,10 +19,22 @@ function tsMs(t: Ts): number {
 export interface PipelineTiming {
   /** Σ of every activity execution (ordinary and local) of the pipeline, as timed inside the worker. */
   activityMs: number;
+  /** Time during which at least one of the pipeline's activities ran: the union of their spans, not their sum. */
+  busyMs: number;
   activities: number;
   localActivities: number;
   /** From the end of the last activity before the `approve` signal to that signal: time spent waiting on the harness. */
   approvalWaitMs: number;
+}
+
+function unionMs(spans: Span[]): number {
+  let total = 0;
+  let end = -Infinity;
+  for (const s of [...spans].sort((a, b) => a.startMs - b.startMs)) {
+    total += Math.max(0, s.endMs - Math.max(s.startMs, end));
+    end = Math.max(end, s.endMs);
+  }
+  return total;
 }
 
 /**
@@ -55,6 +67,7 @@ export function createActivityTimer() {
     const before = list.filter((s) => s.endMs <= signalMs).map((s) => s.endMs);
     return {
       activityMs: list.reduce((sum, s) => sum + (s.endMs - s.startMs), 0),
+      busyMs: unionMs(list),
       activities: list.length,
       localActivities: list.filter((s) => s.local).length,
       approvalWaitMs: before.length ? signalMs - Math.max(...before) : 0,

@@ -33,6 +33,16 @@ describe('routing store on FerretDB', () => {
     expect(route!.changeKey).toBe(history[9].changeKey);
   });
 
+  it('answers a retry as the first attempt even after later changes landed', async () => {
+    const first = await change('late-retry', 'l1', spec(5), 0);
+    await change('late-retry', 'l2', spec(25));
+    const retried = await change('late-retry', 'l1', spec(5), 0);
+    expect(retried).toMatchObject({ generation: 2, candidate: { percent: 25 } });
+    expect(first.generation).toBe(1);
+    const history = await mongo.db.collection(ROUTE_HISTORY).find({ model: 'late-retry' }).sort({ generation: 1 }).toArray();
+    expect(history.map((h) => h.changeKey)).toEqual(['l1', 'l2']);
+  });
+
   it('refuses a change from a stale generation and writes nothing', async () => {
     await change('stale', 's1', spec(5));
     await change('stale', 's2', spec(25));
