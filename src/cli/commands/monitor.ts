@@ -1,6 +1,8 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Command } from 'commander';
 import { monitorStatusQuery, monitorWorkflowId } from '../../contracts/monitoring';
 import type { CliContext } from '../context';
+import { failure } from '../exit-codes';
 import { print, printJson, table } from '../output';
 
 export function monitorCommand(program: Command, ctx: CliContext): void {
@@ -11,7 +13,13 @@ export function monitorCommand(program: Command, ctx: CliContext): void {
     .option('--json', 'print as JSON')
     .action(async (model: string, opts: { json?: boolean }) => {
       const client = await ctx.temporal();
-      const s = await client.workflow.getHandle(monitorWorkflowId(model)).query(monitorStatusQuery);
+      const s = await client.workflow
+        .getHandle(monitorWorkflowId(model))
+        .query(monitorStatusQuery)
+        .catch((err: unknown) => {
+          if (err instanceof WorkflowNotFoundError) throw failure(`no monitor runs for ${model}: monitoring starts when a pipeline promotes a version of it`);
+          throw err;
+        });
       if (opts.json) return printJson(s);
       print(`model           ${s.model} (${s.state})`);
       print(`champion        ${s.champion?.version ?? '-'}   last known good ${s.lastKnownGood?.version ?? '-'}   handed over by ${s.handedOverBy ?? '-'}`);

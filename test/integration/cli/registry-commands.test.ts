@@ -116,6 +116,33 @@ describe('modelship CLI: registry, routes, audit and bad input', () => {
     expect(d.code).toBe(2);
   });
 
+  it('sets and shows an operations policy, refusing a bad one by its field, and says when no monitor runs', async () => {
+    const bad = join(dir, 'bad-policy.yaml');
+    writeFileSync(bad, 'monitoring:\n  rollback: approval\n');
+    const good = join(dir, 'policy.yaml');
+    writeFileSync(good, 'monitoring:\n  checkInterval: 10s\n  window: 1m\n  rollback: approval\n  approvers: [carol]\n  recipients: [ops@example.test]\n');
+
+    const refused = await cli('policy', 'set', model, '--file', bad, '--as', 'alice');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('monitoring.approvers: must name at least one approver when rollback is approval');
+    const defaults = await cli('policy', 'show', model, '--json');
+    expect(JSON.parse(defaults.stdout)).toMatchObject({ model, revision: 0, monitoring: { rollback: 'automatic', checkInterval: '30s' } });
+
+    const saved = await cli('policy', 'set', model, '--file', good, '--as', 'alice');
+    expect(saved.stderr).toBe('');
+    expect(saved.code).toBe(0);
+    expect(saved.stdout).toContain(`policy of ${model} saved (revision 1): rollback approval, checks every 10s`);
+    const shown = await cli('policy', 'show', model);
+    expect(shown.stdout).toContain('monitoring  every 10s over 1m; sustained after 3 checks; rollback approval (approvers carol)');
+    expect(shown.stdout).toContain('drill       not scheduled');
+    const event = await mongo.db.collection('audit_events').findOne({ type: 'policy.updated', 'subject.model': model });
+    expect(event).toMatchObject({ actor: 'user:alice', outcome: 'success', evidence: { revision: 1, monitoring: { rollback: 'approval', approvers: ['carol'] } } });
+
+    const monitor = await cli('monitor', model);
+    expect(monitor.code).toBe(1);
+    expect(monitor.stderr).toContain(`no monitor runs for ${model}: monitoring starts when a pipeline promotes a version of it`);
+  });
+
   it('needs an identity to approve, and says when a pipeline does not exist', async () => {
     const [noIdentity, missing] = await Promise.all([
       cli('approve', `${model}@1.0.0`, '--comment', 'ok'),
@@ -143,7 +170,9 @@ describe('modelship CLI: registry, routes, audit and bad input', () => {
     expect(verify.stdout).toContain('audit log intact');
     expect(exported.code).toBe(0);
     expect(existsSync(out)).toBe(true);
-    expect(readFileSync(out, 'utf8')).toBe('');
+    // The only audited change so far is the policy set above.
+    const events = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; actor: string });
+    expect(events.map((e) => [e.type, e.actor])).toEqual([['policy.updated', 'user:alice']]);
     expect(badSince.code).toBe(2);
     expect(badSince.stderr).toContain('--since "yesterday"');
   });
