@@ -9,6 +9,7 @@ import { monitorWorkflowId } from '../../../src/contracts/monitoring';
 import { createRegistry } from '../../../src/registry';
 import { createRouteStore } from '../../../src/routing';
 import type { InboxMail } from '../../support/inbox';
+import { stackPorts } from '../../support/stack-ports';
 
 jest.setTimeout(420_000);
 
@@ -21,12 +22,7 @@ const MODEL = 'movielens-als';
 describe('the demo', () => {
   const dir = mkdtempSync(join(tmpdir(), 'modelship-demo-'));
   const ports = {
-    STACK_TEMPORAL_PORT: String(BASE + 233),
-    STACK_TEMPORAL_UI_PORT: String(BASE + 234),
-    STACK_MONGO_PORT: String(BASE + 17),
-    STACK_MONGO_DEBUG_PORT: String(BASE + 18),
-    STACK_SMTP_PORT: String(BASE + 25),
-    STACK_INBOX_PORT: String(BASE + 80),
+    ...stackPorts(BASE),
     DEMO_GATEWAY_PORT_A: String(BASE + 81),
     DEMO_GATEWAY_PORT_B: String(BASE + 82),
   };

@@ -16,6 +16,7 @@ import { connectClient } from '../../../src/temporal';
 import { startGateway, type GatewayProcess } from '../../support/gateway-process';
 import type { InboxMail } from '../../support/inbox';
 import { createPipelineFixture, replayFixtureTraffic, type PipelineFixture } from '../../support/pipeline-fixture';
+import { stackPorts } from '../../support/stack-ports';
 
 const run = promisify(execFile);
 const root = join(__dirname, '../../..');
@@ -67,14 +68,7 @@ export interface PrivateStack {
 
 export async function openPrivateStack(prefix: string, base: number): Promise<PrivateStack> {
   const dir = mkdtempSync(join(tmpdir(), `modelship-dur-${prefix}-`));
-  const ports = {
-    STACK_TEMPORAL_PORT: String(base + 233),
-    STACK_TEMPORAL_UI_PORT: String(base + 234),
-    STACK_MONGO_PORT: String(base + 17),
-    STACK_MONGO_DEBUG_PORT: String(base + 18),
-    STACK_SMTP_PORT: String(base + 25),
-    STACK_INBOX_PORT: String(base + 80),
-  };
+  const ports = stackPorts(base);
   const scriptEnv = { ...process.env, STACK_DIR: dir, ...ports, TEMPORAL_ADDRESS: '', MONGODB_URI: '', SMTP_URL: '' };
   const stackScript = async (cmd: 'start' | 'stop') => (await run('bash', [join(root, 'scripts/stack.sh'), cmd], { env: scriptEnv, cwd: root })).stdout;
   const pid = (service: Service) => Number(readFileSync(join(dir, 'pids', `${service}.pid`), 'utf8'));
