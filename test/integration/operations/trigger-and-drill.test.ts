@@ -102,5 +102,17 @@ describe('deployment triggers and rollback drills on the real stack', () => {
     expect(mails[0].text).toContain(`${drill!.revertMs} ms`);
     const described = await schedule.describe();
     expect(described.info.recentActions).toHaveLength(1);
+
+    // The same drill on demand through the CLI, which waits for its result; a bad interval is refused.
+    const cliEnv = { MONGODB_DB: mongo.db.databaseName, TEMPORAL_TASK_QUEUE: env.TEMPORAL_TASK_QUEUE };
+    const onDemand = await runCli(['drill', 'run', model], cliEnv);
+    expect(onDemand.stderr).toBe('');
+    expect(onDemand.code).toBe(0);
+    expect(onDemand.stdout).toMatch(new RegExp(`^drill passed: ${model} 2\\.0\\.0 -> 1\\.0\\.0 served by .+ in \\d+ ms`));
+    expect(await mongo.db.collection<DrillResult>(DRILLS).countDocuments({ model, outcome: 'passed' })).toBe(2);
+    expect(await routes.current(model)).toEqual(production);
+    const badEvery = await runCli(['drill', 'schedule', model, '--every', 'soon'], cliEnv);
+    expect(badEvery.code).toBe(2);
+    expect(badEvery.stderr).toContain('--every: soon must be a duration such as 30m, 24h or 7d');
   });
 });
