@@ -1,5 +1,4 @@
-import { approveSignal } from '../../../src/contracts/messages';
-import { deployFirst, expectDeliveredOnce, isAlive, openPrivateStack, routeHistory, sleep, type PrivateStack } from './private-stack';
+import { expectDeliveredOnce, intoCanaryWindow, isAlive, openPrivateStack, sleep, type PrivateStack } from './private-stack';
 
 jest.setTimeout(170_000);
 
@@ -16,14 +15,7 @@ describe('FerretDB stopped for 20 s during a monitoring window', () => {
     const t0 = Date.now();
     stack = await openPrivateStack('fo', 23000);
     const s = stack;
-    await deployFirst(s, '1.0.0');
-    const generationsBefore = (await routeHistory(s)).length;
-
-    await s.fixture.register('2.0.0', { seed: 2 });
-    const handle = await s.startUntilApproval('2.0.0');
-    await handle.signal(approveSignal, { approver: 'bob', comment: 'ok' });
-    const stage = await s.waitForStage(handle, ['canary']);
-    await sleep(1000);
+    const { handle, stage, generationsBefore } = await intoCanaryWindow(s);
 
     const ferret = s.pid('ferretdb');
     process.kill(ferret, 'SIGTERM');

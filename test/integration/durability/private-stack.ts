@@ -248,6 +248,21 @@ export async function deployFirst(stack: PrivateStack, version: string): Promise
   if (result.outcome !== 'promoted') throw new Error(`first version ended ${result.outcome}`);
 }
 
+/**
+ * Where every fault strikes: 1.0.0 in production, then 2.0.0 approved and one second into its canary window, with its
+ * checks running and their activities in flight. Returns how many routing generations there were before 2.0.0.
+ */
+export async function intoCanaryWindow(stack: PrivateStack): Promise<{ handle: WorkflowHandle; stage: string; generationsBefore: number }> {
+  await deployFirst(stack, '1.0.0');
+  const generationsBefore = (await routeHistory(stack)).length;
+  await stack.fixture.register('2.0.0', { seed: 2 });
+  const handle = await stack.startUntilApproval('2.0.0');
+  await handle.signal(approveSignal, { approver: 'bob', comment: 'ok' });
+  const stage = await stack.waitForStage(handle, ['canary']);
+  await sleep(1000);
+  return { handle, stage, generationsBefore };
+}
+
 export async function routeHistory(stack: PrivateStack): Promise<RouteHistoryDoc[]> {
   return stack.mongo.db.collection<RouteHistoryDoc>(ROUTE_HISTORY).find({ model: stack.model }).sort({ generation: 1 }).toArray();
 }

@@ -1,5 +1,5 @@
-import { approveSignal, statusQuery } from '../../../src/contracts/messages';
-import { deployFirst, expectDeliveredOnce, isAlive, openPrivateStack, routeHistory, sleep, type PrivateStack } from './private-stack';
+import { statusQuery } from '../../../src/contracts/messages';
+import { expectDeliveredOnce, intoCanaryWindow, isAlive, openPrivateStack, sleep, type PrivateStack } from './private-stack';
 
 jest.setTimeout(150_000);
 
@@ -13,14 +13,7 @@ describe('the Temporal dev server killed and started again mid-pipeline', () => 
   it('keeps the pipeline in its SQLite file; the same worker process reconnects and the pipeline promotes, nothing duplicated', async () => {
     const t0 = Date.now();
     stack = await openPrivateStack('tr', 22000);
-    await deployFirst(stack, '1.0.0');
-    const generationsBefore = (await routeHistory(stack)).length;
-
-    await stack.fixture.register('2.0.0', { seed: 2 });
-    const handle = await stack.startUntilApproval('2.0.0');
-    await handle.signal(approveSignal, { approver: 'bob', comment: 'ok' });
-    const stage = await stack.waitForStage(handle, ['canary']);
-    await sleep(1000);
+    const { handle, stage, generationsBefore } = await intoCanaryWindow(stack);
 
     const worker = stack.worker;
     const temporal = stack.pid('temporal');
