@@ -13,13 +13,14 @@ import { createRegistryActivities } from './registry-steps';
 import { createReportActivities } from './report-steps';
 import { createRoutingActivities } from './routing-steps';
 import { createSmokeActivities } from './smoke';
+import { closedRunProbe } from './workflow-runs';
 
 export type { ActivityDeps } from './deps';
 
 export function createActivities(deps: ActivityDeps) {
   const registry = createRegistry(deps.db);
   const inputs = createInputCache(registry);
-  const routing = createRoutingActivities(deps.db, deps.replicaStaleMs);
+  const routing = createRoutingActivities(deps.db, deps.replicaStaleMs, deps.temporal ? closedRunProbe(deps.temporal.client) : undefined);
   const pipeline: PipelineActivities = {
     ...createIngestActivities(registry, inputs),
     ...createGateActivities(inputs),

@@ -10,6 +10,7 @@ import type { Registry } from '../src/registry';
 import type { InputCache } from './inputs';
 import { readWindow } from './kpi-check';
 import type { createRoutingActivities } from './routing-steps';
+import { signalAbort } from './workflow-runs';
 
 export const DRILLS = 'drills';
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -90,6 +91,11 @@ export function createMonitorActivities(
       const { generation } = await routing.applyRoute({ ref: { pipelineId: actor, model: routeName, version: spec.stable?.version ?? '' }, key, spec, actor, reason });
       const { replicas } = await routing.confirmRouteLive({ model: routeName, generation, timeoutMs });
       return { generation, replicas, revertMs: Date.now() - startedAt };
+    },
+
+    async abortRollout({ holder, actor, reason }) {
+      if (!temporal) throw ApplicationFailure.nonRetryable('this worker has no Temporal client to signal the rollout with', 'MonitoringUnavailable');
+      return { signalled: await signalAbort(temporal.client, holder, actor, reason) };
     },
 
     async recordDrill(result) {

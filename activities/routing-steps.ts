@@ -1,26 +1,19 @@
 import { ApplicationFailure, Context, heartbeat, sleep } from '@temporalio/activity';
 import type { Db } from 'mongodb';
 import { FailureType } from '../src/contracts/failures';
-import { isDuplicateKeyError } from '../src/db';
 import type { PipelineActivities } from '../src/contracts/pipeline-activities';
 import { GATEWAY_REPLICAS, type ReplicaHeartbeat } from '../src/gateway/heartbeat';
-import { createRouteStore, EMPTY_ROUTE } from '../src/routing';
+import { createRolloutLocks, createRouteStore, EMPTY_ROUTE, type IsClosed, type LockHolder } from '../src/routing';
 import { asPermanent } from './failures';
-
-export const ROLLOUT_LOCKS = 'rollout_locks';
-
-interface LockDoc {
-  _id: string;
-  holder: string;
-  since: Date;
-}
 
 export function createRoutingActivities(
   db: Db,
   replicaStaleMs = 5000,
+  isClosed?: IsClosed,
 ): Pick<PipelineActivities, 'readRoute' | 'applyRoute' | 'confirmRouteLive' | 'acquireRolloutLock' | 'releaseRolloutLock'> {
   const routes = createRouteStore(db);
-  const locks = db.collection<LockDoc>(ROLLOUT_LOCKS);
+  const locks = createRolloutLocks(db, isClosed);
+  const me = (workflowId: string): LockHolder => ({ workflowId, runId: Context.current().info.workflowExecution?.runId ?? '' });
   return {
     async readRoute({ model }) {
       const doc = await routes.current(model);
@@ -58,19 +51,12 @@ export function createRoutingActivities(
     },
 
     async acquireRolloutLock({ ref }) {
-      try {
-        await locks.insertOne({ _id: ref.model, holder: ref.pipelineId, since: new Date() });
-        return { acquired: true, holder: ref.pipelineId };
-      } catch (err) {
-        if (!isDuplicateKeyError(err)) throw err;
-        const lock = await locks.findOne({ _id: ref.model });
-        if (!lock) return { acquired: false, holder: 'a pipeline that just finished' };
-        return { acquired: lock.holder === ref.pipelineId, holder: lock.holder };
-      }
+      const result = await locks.acquire(ref.model, me(ref.pipelineId));
+      return { acquired: result.acquired, holder: result.holder, ...(result.acquired && result.takenOverFrom ? { takenOverFrom: result.takenOverFrom } : {}) };
     },
 
     async releaseRolloutLock({ ref }) {
-      await locks.deleteOne({ _id: ref.model, holder: ref.pipelineId });
+      await locks.release(ref.model, me(ref.pipelineId));
     },
   };
 }

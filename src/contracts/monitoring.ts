@@ -102,4 +102,6 @@ export interface MonitorActivities {
   /** Applies a routing change and waits until every healthy replica serves it, timing both together. */
   revertRoute(input: { routeName: string; key: string; spec: RouteSpec; actor: string; reason: string; timeoutMs: number }): Promise<{ generation: number; replicas: string[]; revertMs: number }>;
   recordDrill(input: DrillResult): Promise<void>;
+  /** Asks the pipeline holding the model's rollout lock to abort, so a breaching champion need not wait for it. */
+  abortRollout(input: { holder: string; actor: string; reason: string }): Promise<{ signalled: boolean }>;
 }

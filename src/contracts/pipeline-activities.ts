@@ -93,6 +93,14 @@ export interface PipelineOutcomeDoc {
   routeBefore?: RouteSnapshot | null;
 }
 
+export interface LockAcquisition {
+  acquired: boolean;
+  /** The workflow id that holds the lock now. */
+  holder: string;
+  /** The closed run whose forgotten lock this acquisition replaced. */
+  takenOverFrom?: { workflowId: string; runId: string };
+}
+
 export interface PipelineActivities {
   /** Validates the spec again inside the worker and audits its acceptance or refusal. */
   acceptSpec(input: { pipelineId: string; spec: unknown }): Promise<PipelineSpec>;
@@ -101,7 +109,8 @@ export interface PipelineActivities {
   runGate(input: { ref: PipelineRef; gate: GateName; spec: PipelineSpec; ingest: IngestSummary }): Promise<GateEvidence>;
   audit(input: AuditInput): Promise<void>;
   notify(input: NotifyInput): Promise<void>;
-  acquireRolloutLock(input: { ref: PipelineRef }): Promise<{ acquired: boolean; holder: string }>;
+  /** Takes the model's rollout lock for this run; a lock whose run has closed is taken over and named. */
+  acquireRolloutLock(input: { ref: PipelineRef }): Promise<LockAcquisition>;
   releaseRolloutLock(input: { ref: PipelineRef }): Promise<void>;
   readRoute(input: { model: string }): Promise<RouteSnapshot>;
   applyRoute(input: { ref: PipelineRef; key: string; spec: RouteSpec; actor: string; reason: string }): Promise<{ generation: number }>;

@@ -4,6 +4,7 @@ import type { KpiCheck } from '../../src/contracts/messages';
 import type { MonitorActivities } from '../../src/contracts/monitoring';
 import type { PipelineActivities, RouteSnapshot } from '../../src/contracts/pipeline-activities';
 import { pipelineSpecSchema } from '../../src/contracts/pipeline-spec';
+import { canTransition, type Status } from '../../src/registry/lifecycle';
 import type { RouteSpec } from '../../src/routing/schemas';
 
 export const CANDIDATE_SHA = 'c'.repeat(64);
@@ -23,12 +24,26 @@ export interface Scenario {
   mailDelayMs?: number;
   /** A mail whose key ends with this fails permanently, e.g. 'stage:canary'. */
   failMail?: string;
+  /** The alias move whose key ends with this takes this long, e.g. { champion: 800 }. */
+  aliasDelayMs?: Record<string, number>;
+  /** The alias move whose key ends with this fails permanently, as a registry outage past retries would. */
+  failAlias?: string;
+  /** The routing change whose key ends with this takes this long, e.g. { canary: 1000 }. */
+  routeDelayMs?: Record<string, number>;
+  /** Every gate takes this long. */
+  gateDelayMs?: number;
+  /** The last-known-good alias before the pipeline; unset by default. */
+  lastKnownGood?: string | null;
 }
 
 export interface World {
   calls: { name: string; input: unknown }[];
   routes: Map<string, RouteSnapshot>;
   aliases: Map<string, string | null>;
+  /** Every version's status, as the registry's lifecycle table allows it to change. */
+  versions: Map<string, string>;
+  /** The lock holder's workflow id, or null. */
+  lock: string | null;
   statuses: string[];
   audits: { key: string; type: string; outcome: string; actor: string }[];
   mails: { key: string; kind: string; subject: string; lines: string[] }[];
@@ -46,7 +61,7 @@ function gateEvidence(gate: GateName, pass: boolean): GateEvidence {
   return { gate, datasets: { train: profile, recent: profile }, pass, checks: [check] };
 }
 
-type FakeActivities = PipelineActivities & Pick<MonitorActivities, 'handOverMonitoring'>;
+type FakeActivities = PipelineActivities & Pick<MonitorActivities, 'handOverMonitoring' | 'readAliases'>;
 
 export function createFakeActivities(scenarios: Map<string, Scenario>): { activities: FakeActivities; worlds: Map<string, World> } {
   const worlds = new Map<string, World>();
@@ -54,8 +69,11 @@ export function createFakeActivities(scenarios: Map<string, Scenario>): { activi
     let w = worlds.get(model);
     if (!w) {
       const route = scenarios.get(model)?.route ?? { stable: STABLE, candidate: null, shadow: null, killSwitch: 'off' as const };
-      w = { calls: [], routes: new Map([[model, { generation: 1, spec: route }]]), aliases: new Map(), statuses: [], audits: [], mails: [], compensatingRoutes: 0 };
-      w.aliases.set('champion', scenarios.get(model)?.champion === undefined ? STABLE.version : scenarios.get(model)!.champion!);
+      const champion = scenarios.get(model)?.champion === undefined ? STABLE.version : scenarios.get(model)!.champion!;
+      w = { calls: [], routes: new Map([[model, { generation: 1, spec: route }]]), aliases: new Map(), versions: new Map(), lock: scenarios.get(model)?.lockHolder ?? null, statuses: [], audits: [], mails: [], compensatingRoutes: 0 };
+      w.aliases.set('champion', champion);
+      w.aliases.set('last-known-good', scenarios.get(model)?.lastKnownGood ?? null);
+      if (champion) w.versions.set(champion, 'production');
       worlds.set(model, w);
     }
     return w;
@@ -73,7 +91,9 @@ export function createFakeActivities(scenarios: Map<string, Scenario>): { activi
       return track(parsed.data.model, 'acceptSpec', spec, parsed.data);
     },
     async ingest({ ref }) {
-      const champion = world(ref.model).aliases.get('champion') ?? null;
+      const w = world(ref.model);
+      if (!w.versions.has(ref.version)) w.versions.set(ref.version, 'registered');
+      const champion = w.aliases.get('champion') ?? null;
       const ds = { sha256: 'd'.repeat(64), rows: 10, users: 5, items: 5 };
       return track(ref.model, 'ingest', ref, {
         artifactSha256: CANDIDATE_SHA, kind: 'embedding', dims: 8, users: 5, items: 5,
@@ -81,11 +101,19 @@ export function createFakeActivities(scenarios: Map<string, Scenario>): { activi
         datasets: { train: ds, validation: ds, recent: ds },
       });
     },
-    async transitionStatus({ ref, to }) {
-      world(ref.model).statuses.push(to);
+    async transitionStatus({ ref, to, key }) {
+      const w = world(ref.model);
+      if (appliedKeys.has(key)) return;
+      const from = (w.versions.get(ref.version) ?? 'registered') as Status;
+      if (!canTransition(from, to as Status)) throw ApplicationFailure.nonRetryable(`illegal transition of ${ref.model}@${ref.version}: ${from} -> ${to}`, 'IllegalTransition');
+      appliedKeys.add(key);
+      w.versions.set(ref.version, to);
+      w.statuses.push(to);
       track(ref.model, 'transitionStatus', to, undefined);
     },
     async runGate({ ref, gate }) {
+      const delay = scenarios.get(ref.model)?.gateDelayMs;
+      if (delay) await new Promise((r) => setTimeout(r, delay));
       return track(ref.model, 'runGate', gate, gateEvidence(gate, scenarios.get(ref.model)?.failGate !== gate));
     },
     async audit({ ref, key, type, outcome, actor }) {
@@ -101,11 +129,19 @@ export function createFakeActivities(scenarios: Map<string, Scenario>): { activi
       if (!w.mails.some((m) => m.key === key)) w.mails.push({ key, kind, subject, lines });
     },
     async acquireRolloutLock({ ref }) {
-      const holder = scenarios.get(ref.model)?.lockHolder;
-      return track(ref.model, 'acquireRolloutLock', ref, holder ? { acquired: false, holder } : { acquired: true, holder: ref.pipelineId });
+      const w = world(ref.model);
+      w.lock ??= ref.pipelineId;
+      return track(ref.model, 'acquireRolloutLock', ref, { acquired: w.lock === ref.pipelineId, holder: w.lock });
     },
     async releaseRolloutLock({ ref }) {
+      const w = world(ref.model);
+      if (w.lock === ref.pipelineId) w.lock = null;
       track(ref.model, 'releaseRolloutLock', ref, undefined);
+    },
+    async readAliases({ model }) {
+      const w = world(model);
+      const refOf = (version: string | null | undefined) => (version ? { version, sha256: version === STABLE.version ? STABLE.sha256 : CANDIDATE_SHA } : null);
+      return track(model, 'readAliases', model, { champion: refOf(w.aliases.get('champion')), lastKnownGood: refOf(w.aliases.get('last-known-good')) });
     },
     async readRoute({ model }) {
       return track(model, 'readRoute', model, structuredClone(world(model).routes.get(model)!));
@@ -114,11 +150,14 @@ export function createFakeActivities(scenarios: Map<string, Scenario>): { activi
       const w = world(ref.model);
       const current = w.routes.get(ref.model)!;
       if (appliedKeys.has(key)) return { generation: current.generation };
+      const delay = Object.entries(scenarios.get(ref.model)?.routeDelayMs ?? {}).find(([suffix]) => key.endsWith(`:${suffix}`))?.[1];
+      if (delay) await new Promise((r) => setTimeout(r, delay));
       const failRoute = scenarios.get(ref.model)?.failRoute;
       if (failRoute && key.endsWith(`:${failRoute}`)) throw ApplicationFailure.nonRetryable(`routing store refused ${key}`, 'IllegalTransition');
       appliedKeys.add(key);
       if (key.endsWith(':restore-route')) w.compensatingRoutes++;
-      const next = { generation: current.generation + 1, spec: structuredClone(spec) };
+      // Read again: another change may have landed while this one was delayed.
+      const next = { generation: w.routes.get(ref.model)!.generation + 1, spec: structuredClone(spec) };
       w.routes.set(ref.model, next);
       return track(ref.model, 'applyRoute', { key, spec }, { generation: next.generation });
     },
@@ -136,9 +175,22 @@ export function createFakeActivities(scenarios: Map<string, Scenario>): { activi
       };
       return track(ref.model, 'checkKpis', stage.name, check);
     },
-    async moveAlias({ ref, alias, to, key }) {
-      world(ref.model).aliases.set(alias, to);
-      track(ref.model, 'moveAlias', { alias, to, key }, undefined);
+    /** As the registry's activity: a move already made (by key, or because the alias holds its target) is a no-op,
+     *  and a move from anything but what the alias holds is refused. */
+    async moveAlias({ ref, alias, to, expected, key }) {
+      const scenario = scenarios.get(ref.model);
+      const delay = Object.entries(scenario?.aliasDelayMs ?? {}).find(([suffix]) => key.endsWith(`:${suffix}`))?.[1];
+      if (delay) await new Promise((r) => setTimeout(r, delay));
+      if (scenario?.failAlias && key.endsWith(`:${scenario.failAlias}`)) throw ApplicationFailure.nonRetryable(`registry refused ${key}`, 'IllegalTransition');
+      const w = world(ref.model);
+      const current = w.aliases.get(alias) ?? null;
+      if (appliedKeys.has(key) || current === to) return;
+      if (current !== expected) {
+        throw ApplicationFailure.nonRetryable(`expected: alias ${ref.model}:${alias} was expected at ${expected ?? '(unset)'} but holds ${current ?? '(unset)'}`, 'IllegalTransition');
+      }
+      appliedKeys.add(key);
+      w.aliases.set(alias, to);
+      track(ref.model, 'moveAlias', { alias, to, expected, key }, undefined);
     },
     async writeReport(doc) {
       return track(doc.ref.model, 'writeReport', doc.status.outcome, { htmlPath: `reports/${doc.ref.pipelineId}.html`, jsonPath: `reports/${doc.ref.pipelineId}.json` });

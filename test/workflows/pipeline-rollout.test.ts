@@ -112,16 +112,18 @@ describe('deployModelWorkflow staged rollout and saga', () => {
     await h.record(handle, 'cancelled');
   });
 
-  it('stops checking while paused and continues after resume', async () => {
+  it('holds the window open while paused, checking all along, and continues after resume', async () => {
     const handle = await approved('pause', {}, { rollout: { window: '1s', checkInterval: '100ms', bake: '300ms', confirmTimeout: '5s' } });
     await h.waitForStep(handle, (s) => s.stage === 'canary');
     await handle.signal(pauseSignal, { actor: 'ops-dan', reason: 'looking at dashboards' });
     await h.waitForStep(handle, (s) => s.paused);
     const checksAtPause = h.world('pause').calls.filter((c) => c.name === 'checkKpis').length;
-    await new Promise((r) => setTimeout(r, 1500));
+    await new Promise((r) => setTimeout(r, 3000));
     const stillPaused = await handle.query(statusQuery);
+    // Paused for three times the window, still at canary: the window waits, the checks do not (the server fires
+    // timers at a granularity of about a second, so about one check a second).
     expect(stillPaused).toMatchObject({ paused: true, stage: 'canary' });
-    expect(h.world('pause').calls.filter((c) => c.name === 'checkKpis').length).toBe(checksAtPause);
+    expect(h.world('pause').calls.filter((c) => c.name === 'checkKpis').length).toBeGreaterThanOrEqual(checksAtPause + 2);
     await handle.signal(resumeSignal, { actor: 'ops-dan', reason: 'fine' });
     expect(await handle.result()).toMatchObject({ outcome: 'promoted' });
     await h.record(handle, 'paused-resumed');
@@ -164,16 +166,19 @@ describe('deployModelWorkflow when promotion itself fails', () => {
     const w = h.world('promote-fails');
     const doc = w.calls.find((c) => c.name === 'writeRollbackDocument')!.input as { compensations: { key: string; outcome: string }[] };
     expect(doc.compensations.map((c) => [c.key.split(':').pop(), c.outcome])).toEqual([
+      ['restore-last-known-good', 'done'],
       ['restore-champion', 'done'],
       ['restore-route', 'done'],
     ]);
     const aliasMoves = w.calls.filter((c) => c.name === 'moveAlias').map((c) => (c.input as { alias: string; to: string | null }));
     expect(aliasMoves).toEqual([
-      { alias: 'champion', to: '2.0.0', key: 'deploy-promote-fails-2.0.0:champion' },
-      { alias: 'last-known-good', to: STABLE.version, key: 'deploy-promote-fails-2.0.0:last-known-good' },
-      { alias: 'champion', to: STABLE.version, key: 'deploy-promote-fails-2.0.0:restore-champion' },
+      { alias: 'champion', to: '2.0.0', expected: STABLE.version, key: 'deploy-promote-fails-2.0.0:champion' },
+      { alias: 'last-known-good', to: STABLE.version, expected: null, key: 'deploy-promote-fails-2.0.0:last-known-good' },
+      { alias: 'last-known-good', to: null, expected: STABLE.version, key: 'deploy-promote-fails-2.0.0:restore-last-known-good' },
+      { alias: 'champion', to: STABLE.version, expected: '2.0.0', key: 'deploy-promote-fails-2.0.0:restore-champion' },
     ]);
     expect(w.aliases.get('champion')).toBe(STABLE.version);
+    expect(w.aliases.get('last-known-good')).toBeNull();
     expect(w.routes.get('promote-fails')!.spec).toEqual(ORIGINAL_ROUTE);
     expect(w.statuses.slice(-2)).toEqual(['rolling_out', 'rolled_back']);
     expect(await handle.query(statusQuery)).toMatchObject({ outcome: 'rolled_back', trafficPercent: 0 });

@@ -116,7 +116,7 @@ export async function monitorModelWorkflow(input: MonitorInput): Promise<void> {
     }
     status.state = 'rolling_back';
     const incident = `${id}:rollback:${status.handedOverBy ?? 'start'}:${champion.version}`;
-    const done = await rollbackToLastKnownGood({ ref: ref(), from: champion, to: lkg!, policy, check, key: incident, superseded: () => handovers.length > 0 });
+    const done = await rollbackToLastKnownGood({ ref: ref(), from: champion, to: lkg!, policy, check, key: incident, superseded: () => handovers.length > 0, audit: (what, type, evidence) => audit(what, type, 'success', evidence) });
     status.state = 'watching';
     if (!done) return;
     status.rollbacks.push({ from: champion.version, to: lkg!.version, at: at(), reason: check.reasons.join('; '), revertMs: done.revertMs });

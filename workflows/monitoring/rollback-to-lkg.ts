@@ -15,6 +15,8 @@ export interface RollbackRequest {
   key: string;
   /** True when the model changed hands meanwhile: the rollback is then abandoned. */
   superseded: () => boolean;
+  /** Records what the rollback did to other holders of the model: an abort asked of a rollout, a lock taken over. */
+  audit: (what: string, type: string, evidence: Record<string, unknown>) => Promise<void>;
 }
 
 const CONFIRM_TIMEOUT_MS = 30_000;
@@ -26,16 +28,26 @@ const CONFIRM_TIMEOUT_MS = 30_000;
 export async function rollbackToLastKnownGood(req: RollbackRequest): Promise<{ revertMs: number; replicas: string[] } | null> {
   const { ref, from, to, key } = req;
   const actor = ref.pipelineId;
+  const reason = `monitoring: sustained breach of ${from.version} (${req.check.reasons.join(', ')})`;
+  let abortedHolder: string | null = null;
   for (;;) {
     if (req.superseded()) return null;
-    const { acquired } = await steps.acquireRolloutLock({ ref });
-    if (acquired) break;
+    const lock = await steps.acquireRolloutLock({ ref });
+    if (lock.acquired) {
+      if (lock.takenOverFrom) await req.audit('lock-taken-over', 'rollout.lock_taken_over', { from: lock.takenOverFrom, by: actor });
+      break;
+    }
+    // A rollout in flight would hold the breaching champion as its stable for a whole bake: stop it first.
+    if (abortedHolder !== lock.holder) {
+      abortedHolder = lock.holder;
+      const { signalled } = await steps.abortRollout({ holder: lock.holder, actor, reason });
+      await req.audit(`abort-requested:${lock.holder}`, 'monitor.rollout_abort_requested', { holder: lock.holder, signalled, reason });
+    }
     await sleep(durationMs(req.policy.checkInterval));
   }
   try {
     if (req.superseded()) return null;
     const before = await steps.readRoute({ model: ref.model });
-    const reason = `monitoring: sustained breach of ${from.version} (${req.check.reasons.join(', ')})`;
     const revert = await reverting(CONFIRM_TIMEOUT_MS).revertRoute({
       routeName: ref.model,
       key: `${key}:route`,

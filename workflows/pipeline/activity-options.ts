@@ -3,7 +3,7 @@ import { PERMANENT_FAILURES } from '../../src/contracts/failures';
 import type { MonitorActivities } from '../../src/contracts/monitoring';
 import type { PipelineActivities as PipelineSteps } from '../../src/contracts/pipeline-activities';
 
-type PipelineActivities = PipelineSteps & Pick<MonitorActivities, 'handOverMonitoring'>;
+type PipelineActivities = PipelineSteps & Pick<MonitorActivities, 'handOverMonitoring' | 'readAliases'>;
 
 const nonRetryableErrorTypes = [...PERMANENT_FAILURES];
 

@@ -23,14 +23,23 @@ export class Controls {
   promote: OperatorAction | null = null;
   stop: StopRequest | null = null;
   readonly decisions: ReceivedDecision[] = [];
+  /** Whether an approval is being awaited now; every decision is stamped with it on arrival. */
+  awaitingApproval = false;
+  /** How many of the decisions have been judged and audited. */
+  judged = 0;
   readonly actions: { signal: string; actor: string; reason: string; at: string }[] = [];
+
+  /** Whether decisions arrived that nobody has judged yet. */
+  get unjudged(): boolean {
+    return this.judged < this.decisions.length;
+  }
 
   constructor() {
     const at = () => new Date().toISOString();
     const log = (signal: string, a: OperatorAction) =>
       this.actions.push({ signal, actor: String(a?.actor ?? ''), reason: String(a?.reason ?? ''), at: at() });
-    setHandler(approveSignal, (input) => void this.decisions.push({ decision: 'approve', input, at: at() }));
-    setHandler(rejectSignal, (input) => void this.decisions.push({ decision: 'reject', input, at: at() }));
+    setHandler(approveSignal, (input) => void this.decisions.push({ decision: 'approve', input, at: at(), awaiting: this.awaitingApproval }));
+    setHandler(rejectSignal, (input) => void this.decisions.push({ decision: 'reject', input, at: at(), awaiting: this.awaitingApproval }));
     setHandler(pauseSignal, (a) => {
       log('pause', a);
       this.paused = true;

@@ -5,26 +5,36 @@ export interface ReceivedDecision {
   decision: 'approve' | 'reject';
   input: DecisionInput;
   at: string;
+  /** False when it arrived while no approval was awaited (before the request, or after the decision). */
+  awaiting?: boolean;
+}
+
+/** A refused decision; a malformed one is refused for what is wrong with it, whatever the reason given. */
+export function refuseDecision(received: ReceivedDecision, reason: string): ApprovalRecord {
+  const parsed = decisionSchema.safeParse(received.input);
+  const approver = typeof received.input?.approver === 'string' ? received.input.approver.trim() : '';
+  const why = parsed.success ? reason : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  return { approver, decision: received.decision, at: received.at, comment: parsed.success ? parsed.data.comment : '', accepted: false, reason: why };
 }
 
 /**
- * Judges one approval or rejection against the spec: a listed approver, not the submitter (four-eyes), once each.
- * Pure, so the rules are unit-tested and replay the same.
+ * Judges one approval or rejection against the spec: a listed approver, not the submitter (four-eyes), once each,
+ * and only while an approval is awaited. Pure, so the rules are unit-tested and replay the same.
  */
 export function judgeDecision(
   received: ReceivedDecision,
   spec: Pick<PipelineSpec, 'submitter' | 'approval'>,
   earlier: readonly ApprovalRecord[],
   awaiting: boolean,
+  outOfTurn = 'the pipeline is not awaiting approval',
 ): ApprovalRecord {
-  const parsed = decisionSchema.safeParse(received.input);
-  const approver = typeof received.input?.approver === 'string' ? received.input.approver.trim() : '';
-  const base = { approver, decision: received.decision, at: received.at, comment: parsed.success ? parsed.data.comment : '' };
-  const refuse = (reason: string): ApprovalRecord => ({ ...base, accepted: false, reason });
-  if (!parsed.success) return refuse(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  if (!awaiting) return refuse('the pipeline is not awaiting approval');
-  if (approver === spec.submitter) return refuse(`${approver} submitted this pipeline and cannot also decide on it (four-eyes)`);
-  if (!spec.approval.approvers.includes(approver)) return refuse(`${approver} is not an approver of this pipeline`);
-  if (earlier.some((r) => r.accepted && r.approver === approver)) return refuse(`${approver} has already decided`);
-  return { ...base, accepted: true };
+  const refused = (reason: string) => refuseDecision(received, reason);
+  if (!decisionSchema.safeParse(received.input).success) return refused('');
+  const approver = received.input.approver.trim();
+  if (!awaiting) return refused(outOfTurn);
+  if (approver === spec.submitter) return refused(`${approver} submitted this pipeline and cannot also decide on it (four-eyes)`);
+  if (!spec.approval.approvers.includes(approver)) return refused(`${approver} is not an approver of this pipeline`);
+  if (earlier.some((r) => r.accepted && r.approver === approver)) return refused(`${approver} has already decided`);
+  const { comment } = decisionSchema.parse(received.input);
+  return { approver, decision: received.decision, at: received.at, comment, accepted: true };
 }

@@ -8,17 +8,19 @@ import {
 } from '@temporalio/workflow';
 import type { GateEvidence, GateName } from '../../src/contracts/evidence';
 import { FailureType } from '../../src/contracts/failures';
-import type { KpiCheck, Outcome } from '../../src/contracts/messages';
+import type { ApprovalRecord, KpiCheck, Outcome } from '../../src/contracts/messages';
+import type { VersionRef } from '../../src/contracts/monitoring';
 import type { IngestSummary, NotifyInput, PipelineOutcomeDoc, PipelineRef, RouteSnapshot } from '../../src/contracts/pipeline-activities';
 import type { PipelineSpec, PipelineSpecInput, Stage } from '../../src/contracts/pipeline-spec';
 import { durationMs } from '../../src/contracts/primitives';
 import { evaluation, fastIo, stepActivities, type StepActivities } from './activity-options';
 import { awaitApproval } from './approval';
+import { refuseDecision } from './decisions';
 import { Background } from './background';
 import { Controls } from './controls';
 import { approvalRequested, simple } from './notifications';
 import { runRollout } from './rollout';
-import { Saga } from './saga';
+import { allSettledOrThrow, Saga, uninterrupted } from './saga';
 import { PipelineState } from './state';
 
 export interface DeployModelResult {
@@ -74,8 +76,20 @@ export async function deployModelWorkflow(input: PipelineSpecInput): Promise<Dep
     mails.start(fastIo.notify({ ...mail, key: `${pipelineId}:mail:${key}` }));
     await recorded;
   };
+  const recordDecision = (r: ApprovalRecord, index: number) =>
+    audit(`approval:${index}`, `approval.${r.decision}`, r.accepted ? 'success' : 'refused', { ...r }, `user:${r.approver || 'unknown'}`);
+  /** Decisions that came after the approval was settled (or before it was requested, when it never was) are refused
+   *  with the reason and audited, never dropped. */
+  const refuseOutOfTurn = async (why: string) => {
+    while (controls.unjudged) {
+      const index = controls.judged++;
+      const record = refuseDecision(controls.decisions[index], why);
+      state.approval(record);
+      await recordDecision(record, index);
+    }
+  };
   const transition = async (to: string, reason: string) => {
-    await io.transitionStatus({ ref, to, key: `${pipelineId}:status:${to}`, actor, reason });
+    await uninterrupted(() => io.transitionStatus({ ref, to, key: `${pipelineId}:status:${to}`, actor, reason }));
     versionStatus = to;
   };
 
@@ -111,6 +125,7 @@ export async function deployModelWorkflow(input: PipelineSpecInput): Promise<Dep
 
     await transition('awaiting_approval', 'offline gates passed');
     state.step('awaiting_approval', null);
+    controls.awaitingApproval = true;
     const deadline = new Date(Date.now() + durationMs(s.approval.deadline)).toISOString();
     await Promise.all([
       notify('approval-requested', approvalRequested(ref, s, state.evidence, deadline)),
@@ -119,8 +134,8 @@ export async function deployModelWorkflow(input: PipelineSpecInput): Promise<Dep
     const approval = await awaitApproval({
       spec: s,
       state,
-      inbox: controls.decisions,
-      record: (r, i) => audit(`approval:${i}`, `approval.${r.decision}`, r.accepted ? 'success' : 'refused', { ...r }, `user:${r.approver || 'unknown'}`),
+      controls,
+      record: recordDecision,
       remind: () => notify('approval-reminder', approvalRequested(ref, s, state.evidence, deadline, true)),
     });
     if (approval.decision !== 'approved') {
@@ -131,7 +146,7 @@ export async function deployModelWorkflow(input: PipelineSpecInput): Promise<Dep
     }
 
     state.step('rollout', null);
-    await acquireLock(io, ref, s, state);
+    await acquireLock(io, ref, s, state, (from) => audit('lock-taken-over', 'rollout.lock_taken_over', 'success', { from, by: pipelineId }));
     lockHeld = true;
     const rollingOut = () => transition('rolling_out', `approved by ${approval.approvers.join(', ')}`);
     const readBefore = () => steps.routing.readRoute({ model: ref.model });
@@ -160,6 +175,7 @@ export async function deployModelWorkflow(input: PipelineSpecInput): Promise<Dep
       controls,
       before,
       steps,
+      betweenChecks: () => refuseOutOfTurn(`it arrived after the approval was settled (${approval.approvers.join(', ')} approved)`),
       onStagePassed: (stage: Stage, check: KpiCheck | null) =>
         auditAndMail(
           () => audit(`stage:${stage.name}`, 'rollout.stage_passed', 'success', { stage, check }),
@@ -173,19 +189,18 @@ export async function deployModelWorkflow(input: PipelineSpecInput): Promise<Dep
 
     state.step('promote', 'full');
     await mails.settle();
-    await promote(steps, ref, ingest, before, saga, state, actor, together);
+    const { previous } = await promote(steps, ref, ingest, before, saga, state, actor);
     await transition('production', 'promoted after the bake window');
     committed = true;
     state.finish('promoted');
     const handOver = async () => {
       if (!patched('monitor-handover')) return;
-      const previous = ingest.champion;
       await io.handOverMonitoring({
         model: ref.model,
         handover: { champion: { version: ref.version, sha256: ingest.artifactSha256 }, lastKnownGood: previous ? { version: previous.version, sha256: previous.sha256 } : null, by: pipelineId },
       });
     };
-    const recordPromotion = () => audit('promoted', 'pipeline.promoted', 'success', { champion: ref.version, previous: ingest.champion?.version ?? null });
+    const recordPromotion = () => audit('promoted', 'pipeline.promoted', 'success', { champion: ref.version, previous: previous?.version ?? null });
     let report: { htmlPath: string };
     if (together) {
       // The promotion stands: what is left needs no order, and the next rollout of the model need not wait for the mail.
@@ -199,6 +214,7 @@ export async function deployModelWorkflow(input: PipelineSpecInput): Promise<Dep
       `${ref.model} ${ref.version} now serves 100% of traffic and is the champion.`,
       `Performance report: ${report.htmlPath}`,
     ]));
+    await refuseOutOfTurn('it arrived after the pipeline was promoted');
     return { outcome: 'promoted', pipelineId, reportPath: report.htmlPath };
   } catch (err) {
     if (committed) throw err;
@@ -239,6 +255,7 @@ export async function deployModelWorkflow(input: PipelineSpecInput): Promise<Dep
         `Rollback document: ${path}`,
       ]));
     }
+    await refuseOutOfTurn(`it arrived after the pipeline had ended (${outcome})`);
     if (outcome === 'rejected' || outcome === 'expired') return { outcome, pipelineId, rollbackDocumentPath: path };
     // The failure itself, not the activity wrapper, is what people read in the Web UI.
     throw failure && !isCancellation(err) ? failure : err;
@@ -246,10 +263,20 @@ export async function deployModelWorkflow(input: PipelineSpecInput): Promise<Dep
 }
 
 /** One rollout per model: a second pipeline for the same model waits here, durably, until the first one ends. */
-async function acquireLock(io: StepActivities['io'], ref: PipelineRef, spec: PipelineSpec, state: PipelineState): Promise<void> {
+async function acquireLock(
+  io: StepActivities['io'],
+  ref: PipelineRef,
+  spec: PipelineSpec,
+  state: PipelineState,
+  recordTakeover: (from: { workflowId: string; runId: string }) => Promise<void>,
+): Promise<void> {
   let waitingOn: string | null = null;
   for (;;) {
-    const { acquired, holder } = await io.acquireRolloutLock({ ref });
+    const { acquired, holder, takenOverFrom } = await io.acquireRolloutLock({ ref });
+    if (acquired && takenOverFrom) {
+      state.note(`took over the rollout lock of ${takenOverFrom.workflowId}, which closed without releasing it`);
+      await recordTakeover(takenOverFrom);
+    }
     if (acquired) return;
     if (holder !== waitingOn) state.note(`waiting for ${holder} to finish its rollout of ${ref.model}`);
     waitingOn = holder;
@@ -257,6 +284,11 @@ async function acquireLock(io: StepActivities['io'], ref: PipelineRef, spec: Pip
   }
 }
 
+/**
+ * Moves champion to the candidate and last-known-good to the champion it replaces, both from what the registry holds
+ * now (a monitor may have rolled back since ingest), and the route to 100%. Each move's compensation is pushed first,
+ * and both moves settle before anything can be undone.
+ */
 async function promote(
   { io, routing }: StepActivities,
   ref: PipelineRef,
@@ -265,29 +297,33 @@ async function promote(
   saga: Saga,
   state: PipelineState,
   actor: string,
-  together: boolean,
-): Promise<void> {
-  const previous = ingest.champion?.version ?? null;
-  saga.add(`${ref.pipelineId}:restore-champion`, `move champion back to ${previous ?? 'none'}`, async () => {
-    await io.moveAlias({ ref, alias: 'champion', to: previous, expected: ref.version, key: `${ref.pipelineId}:restore-champion`, actor, reason: 'rollback' });
-  });
-  const champion = () => io.moveAlias({ ref, alias: 'champion', to: ref.version, expected: previous, key: `${ref.pipelineId}:champion`, actor, reason: 'promoted' });
-  const lastKnownGood = async () => {
-    if (!previous) return;
-    await io.moveAlias({ ref, alias: 'last-known-good', to: previous, expected: null, key: `${ref.pipelineId}:last-known-good`, actor, reason: `previous champion, replaced by ${ref.version}` });
-  };
-  if (together) await Promise.all([champion(), lastKnownGood()]);
-  else {
-    await champion();
-    await lastKnownGood();
+): Promise<{ previous: VersionRef | null }> {
+  const { champion: previous, lastKnownGood } = await io.readAliases({ model: ref.model });
+  const was = { champion: previous?.version ?? null, lastKnownGood: lastKnownGood?.version ?? null };
+  state.note('aliases before promotion', `champion ${was.champion ?? '(unset)'}, last-known-good ${was.lastKnownGood ?? '(unset)'}`);
+  const move = (alias: 'champion' | 'last-known-good', to: string | null, expected: string | null, key: string, reason: string) =>
+    uninterrupted(() => io.moveAlias({ ref, alias, to, expected, key: `${ref.pipelineId}:${key}`, actor, reason }));
+  saga.add(`${ref.pipelineId}:restore-champion`, `move champion back to ${was.champion ?? 'none'}`, () =>
+    move('champion', was.champion, ref.version, 'restore-champion', 'rollback'),
+  );
+  const moves = [move('champion', ref.version, was.champion, 'champion', 'promoted')];
+  if (was.champion) {
+    saga.add(`${ref.pipelineId}:restore-last-known-good`, `move last-known-good back to ${was.lastKnownGood ?? 'none'}`, () =>
+      move('last-known-good', was.lastKnownGood, was.champion, 'restore-last-known-good', 'rollback'),
+    );
+    moves.push(move('last-known-good', was.champion, was.lastKnownGood, 'last-known-good', `previous champion, replaced by ${ref.version}`));
   }
-  const { generation } = await routing.applyRoute({
-    ref,
-    key: `${ref.pipelineId}:route:promoted`,
-    spec: { ...before.spec, stable: { version: ref.version, sha256: ingest.artifactSha256 }, candidate: null, shadow: null },
-    actor,
-    reason: 'promoted',
-  });
+  await allSettledOrThrow(moves);
+  const { generation } = await uninterrupted(() =>
+    routing.applyRoute({
+      ref,
+      key: `${ref.pipelineId}:route:promoted`,
+      spec: { ...before.spec, stable: { version: ref.version, sha256: ingest.artifactSha256 }, candidate: null, shadow: null },
+      actor,
+      reason: 'promoted',
+    }),
+  );
   state.traffic(100, 0);
   state.note(`promoted: generation ${generation} serves ${ref.version} as stable`);
+  return { previous };
 }

@@ -7,7 +7,7 @@ import { durationMs } from '../../src/contracts/primitives';
 import type { RouteSpec } from '../../src/routing/schemas';
 import type { StepActivities } from './activity-options';
 import type { Controls } from './controls';
-import type { Saga } from './saga';
+import { uninterrupted, type Saga } from './saga';
 import type { PipelineState } from './state';
 
 export interface RolloutContext {
@@ -20,6 +20,8 @@ export interface RolloutContext {
   before: RouteSnapshot;
   steps: StepActivities;
   onStagePassed: (stage: Stage, check: KpiCheck | null) => Promise<void>;
+  /** Runs before each check: refuses and audits the decisions that arrived since the last one. */
+  betweenChecks: () => Promise<void>;
 }
 
 export const FULL_STAGE: Stage = { name: 'full', kind: 'traffic', percent: 100 };
@@ -46,30 +48,33 @@ function stopFailure(controls: Controls): ApplicationFailure {
 }
 
 /**
- * One monitoring window: every check interval, the candidate's and stable's KPIs since the window opened are judged.
- * A breach ends the rollout at once. Paused time does not count towards the window.
+ * One monitoring window: every check interval, the candidate's and stable's KPIs since the window opened are judged,
+ * and a breach ends the rollout at once. A pause holds the window open without holding traffic back, so the checks
+ * go on while paused and a breach still rolls back; paused time does not count towards the window.
  */
 async function monitor(ctx: RolloutContext, stage: Stage, windowMs: number, candidate: string): Promise<KpiCheck | null> {
   const { controls, state, spec } = ctx;
   const interval = durationMs(spec.rollout.checkInterval);
   const openedAt = Date.now();
   let pausedMs = 0;
+  let pausedSince: number | null = null;
+  const counted = () => Date.now() - openedAt - pausedMs - (pausedSince === null ? 0 : Date.now() - pausedSince);
   let last: KpiCheck | null = null;
   for (;;) {
-    const remaining = windowMs - (Date.now() - openedAt - pausedMs);
-    if (remaining > 0) await condition(() => controls.stop !== null || controls.promote !== null || controls.paused, Math.min(interval, remaining));
+    const paused = controls.paused;
+    const wait = paused ? interval : Math.min(interval, windowMs - counted());
+    if (wait > 0) await condition(() => controls.stop !== null || controls.promote !== null || controls.paused !== paused, wait);
     if (controls.stop) throw stopFailure(controls);
-    if (controls.paused) {
-      const pausedAt = Date.now();
-      state.status.paused = true;
-      state.note('paused');
-      await condition(() => !controls.paused || controls.stop !== null);
-      state.status.paused = false;
-      pausedMs += Date.now() - pausedAt;
-      if (controls.stop) throw stopFailure(controls);
-      state.note('resumed');
+    if (controls.paused !== paused) {
+      notePause(ctx, controls.paused);
+      if (controls.paused) pausedSince = Date.now();
+      else {
+        pausedMs += Date.now() - pausedSince!;
+        pausedSince = null;
+      }
       continue;
     }
+    await ctx.betweenChecks();
     last = await ctx.steps.io.checkKpis({
       ref: ctx.ref,
       stage,
@@ -84,8 +89,13 @@ async function monitor(ctx: RolloutContext, stage: Stage, windowMs: number, cand
       const breached = last.rules.filter((r) => r.verdict === 'breach').map((r) => `${r.rule} ${r.value} vs ${r.threshold}`);
       throw ApplicationFailure.nonRetryable(`KPI breach at ${stage.name}: ${breached.join(', ')}`, FailureType.KpiBreach, last);
     }
-    if (controls.promote || Date.now() - openedAt - pausedMs >= windowMs) return last;
+    if (controls.promote || (!controls.paused && counted() >= windowMs)) return last;
   }
+}
+
+function notePause(ctx: RolloutContext, paused: boolean): void {
+  ctx.state.status.paused = paused;
+  ctx.state.note(paused ? 'paused: traffic stays as it is and the checks go on; the window does not advance' : 'resumed');
 }
 
 async function moveTo(ctx: RolloutContext, stage: Stage, route: RouteSpec, label: string): Promise<void> {
@@ -94,13 +104,15 @@ async function moveTo(ctx: RolloutContext, stage: Stage, route: RouteSpec, label
   saga.add(restoreRouteKey(ref), 'restore the routing as it was before the rollout', async () => {
     await routing.applyRoute({ ref, key: restoreRouteKey(ref), spec: before.spec, actor: `pipeline:${ref.pipelineId}`, reason: 'rollback' });
   });
-  const { generation } = await routing.applyRoute({
-    ref,
-    key: `${ref.pipelineId}:route:${label}`,
-    spec: route,
-    actor: `pipeline:${ref.pipelineId}`,
-    reason: `stage ${stage.name}`,
-  });
+  const { generation } = await uninterrupted(() =>
+    routing.applyRoute({
+      ref,
+      key: `${ref.pipelineId}:route:${label}`,
+      spec: route,
+      actor: `pipeline:${ref.pipelineId}`,
+      reason: `stage ${stage.name}`,
+    }),
+  );
   state.traffic(route.candidate?.percent ?? 0, route.shadow?.percent ?? 0);
   const timeoutMs = durationMs(spec.rollout.confirmTimeout);
   const { replicas } = await steps.confirming(timeoutMs).confirmRouteLive({ model: ref.model, generation, timeoutMs });

@@ -1,4 +1,22 @@
+import { CancellationScope } from '@temporalio/workflow';
 import type { CompensationRecord } from '../../src/contracts/pipeline-activities';
+
+/**
+ * Runs a step that changes production to its end even when the pipeline is cancelled meanwhile: a compensation
+ * must never run while the step it undoes may still land after it.
+ */
+export function uninterrupted<T>(step: () => Promise<T>): Promise<T> {
+  return CancellationScope.nonCancellable(step);
+}
+
+/** Waits for every step to settle before failing with the first failure, so none is still in flight when the saga
+ *  starts undoing them. */
+export async function allSettledOrThrow<T>(steps: Promise<T>[]): Promise<T[]> {
+  const results = await Promise.allSettled(steps);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
+}
 
 interface Compensation {
   key: string;
