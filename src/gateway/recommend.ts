@@ -76,21 +76,30 @@ export function createRecommender(deps: RecommendDeps) {
     if (!state) throw new HttpError(404, 'unknown_model', `model: '${model}' has no routing on this gateway`);
     const assignment = assignVariant(model, String(query.user), state.route);
     if (!assignment.served) throw new HttpError(503, 'no_target', `model: '${model}' has no version to serve`);
-    const loaded = state.models.get(assignment.served.sha256)!;
+    const loaded = state.models.get(assignment.served.version)!;
     const variant = assignment.served.role;
 
+    // Every failure to answer, injected or thrown by the scorer, is an error of the version that was asked.
+    const countError = () => {
+      kpis.request(model, loaded.version, performance.now() - started, { error: true, fallback: false }, query.user);
+      metrics.requests.inc({ model, version: loaded.version, variant, outcome: 'error' });
+    };
     const fault = loaded.nextFault();
     if (fault.delayMs > 0) await sleep(fault.delayMs);
     if (fault.fail) {
-      const ms = performance.now() - started;
-      kpis.request(model, loaded.version, ms, { error: true, fallback: false }, query.user);
-      metrics.requests.inc({ model, version: loaded.version, variant, outcome: 'error' });
+      countError();
       throw new HttpError(503, 'model_failure', `model ${model} ${loaded.version} failed to answer`);
     }
 
-    const result = score(loaded, query.user, query.k, assignment.fallbackOnly);
+    let result: ReturnType<typeof score>;
+    try {
+      result = score(loaded, query.user, query.k, assignment.fallbackOnly);
+    } catch (err) {
+      countError();
+      throw err;
+    }
     recent.remember(model, loaded.version, query.user, result.items);
-    if (assignment.shadow) runShadow(model, state.models.get(assignment.shadow.sha256)!, query.user, query.k, result.items);
+    if (assignment.shadow) runShadow(model, state.models.get(assignment.shadow.version)!, query.user, query.k, result.items);
 
     const ms = performance.now() - started;
     kpis.request(model, loaded.version, ms, { error: false, fallback: result.fallback }, query.user);

@@ -3,15 +3,20 @@ import type { RouteDoc } from '../routing';
 
 export type FetchArtifact = (sha256: string) => Promise<Buffer>;
 
-export interface LoadedModel {
+interface LoadedArtifact {
+  scorer: Scorer;
+  faults: Parameters<typeof createFaultInjector>[0];
+}
+
+export interface LoadedModel extends LoadedArtifact {
   version: string;
   sha256: string;
-  scorer: Scorer;
   nextFault: () => FaultDecision;
 }
 
 export interface ServedRoute {
   route: RouteDoc;
+  /** By version: the same bytes may be registered as several versions, each counted under its own label. */
   models: Map<string, LoadedModel>;
 }
 
@@ -23,33 +28,35 @@ export interface ServedRoute {
 export function createServedModels(fetchArtifact: FetchArtifact) {
   let served = new Map<string, ServedRoute>();
   const loadErrors = new Map<string, string>();
-  const loading = new Map<string, Promise<LoadedModel>>();
+  /** Loaded (or loading) artifacts by sha256; after each sync only those still served are kept. */
+  const artifacts = new Map<string, Promise<LoadedArtifact>>();
 
-  async function load(version: string, sha256: string): Promise<LoadedModel> {
+  async function load(version: string, sha256: string): Promise<LoadedArtifact> {
     const bytes = await fetchArtifact(sha256);
     const actual = artifactSha256(bytes);
     if (actual !== sha256) throw new Error(`artifact ${version}: sha256 is ${actual}, the route expects ${sha256}`);
     const artifact = loadArtifact(bytes);
-    return { version, sha256, scorer: createScorer(artifact), nextFault: createFaultInjector(artifact.metadata.faults) };
+    return { scorer: createScorer(artifact), faults: artifact.metadata.faults };
   }
 
-  function obtain(version: string, sha256: string): Promise<LoadedModel> {
-    for (const route of served.values()) {
-      const existing = route.models.get(sha256);
-      if (existing) return Promise.resolve(existing);
-    }
-    let pending = loading.get(sha256);
+  /** The scorer is shared by every version with these bytes; the label and the fault stream belong to the version. */
+  async function obtain(model: string, version: string, sha256: string): Promise<LoadedModel> {
+    const existing = served.get(model)?.models.get(version);
+    if (existing?.sha256 === sha256) return existing;
+    let pending = artifacts.get(sha256);
     if (!pending) {
-      pending = load(version, sha256).finally(() => loading.delete(sha256));
-      loading.set(sha256, pending);
+      pending = load(version, sha256);
+      pending.catch(() => artifacts.delete(sha256));
+      artifacts.set(sha256, pending);
     }
-    return pending;
+    const { scorer, faults } = await pending;
+    return { version, sha256, scorer, faults, nextFault: createFaultInjector(faults) };
   }
 
   async function prepare(route: RouteDoc): Promise<ServedRoute> {
     const targets = [route.stable, route.candidate, route.shadow].filter((t) => t !== null);
     const models = new Map<string, LoadedModel>();
-    for (const t of targets) models.set(t.sha256, await obtain(t.version, t.sha256));
+    for (const t of targets) models.set(t.version, await obtain(route._id, t.version, t.sha256));
     return { route, models };
   }
 
@@ -77,6 +84,8 @@ export function createServedModels(fetchArtifact: FetchArtifact) {
         }
       }
       served = next;
+      const inUse = new Set([...next.values()].flatMap((r) => [...r.models.values()].map((m) => m.sha256)));
+      for (const sha of artifacts.keys()) if (!inUse.has(sha)) artifacts.delete(sha);
     },
   };
 }

@@ -23,6 +23,9 @@ interface World {
   reverts: { stable: string | null }[];
   aliases: { alias: string; to: string | null }[];
   statuses: string[];
+  /** A pipeline holding the model's rollout lock; it releases the lock a moment after it is asked to abort. */
+  lockHolder: string | null;
+  aborts: string[];
 }
 
 function productionCheck(model: string, version: string, verdict: ProductionCheck['verdict']): ProductionCheck {
@@ -40,7 +43,7 @@ function productionCheck(model: string, version: string, verdict: ProductionChec
 
 function fakeActivities(worlds: Map<string, World>) {
   const w = (model: string) => worlds.get(model)!;
-  const activities: Pick<MonitorActivities, 'readModelPolicy' | 'checkProduction' | 'revertRoute'> &
+  const activities: Pick<MonitorActivities, 'readModelPolicy' | 'checkProduction' | 'revertRoute' | 'abortRollout'> &
     Pick<PipelineActivities, 'audit' | 'notify' | 'acquireRolloutLock' | 'releaseRolloutLock' | 'readRoute' | 'moveAlias' | 'transitionStatus'> = {
     async readModelPolicy({ model }) {
       return { monitoring: w(model).policy, drill: null };
@@ -59,7 +62,14 @@ function fakeActivities(worlds: Map<string, World>) {
       w(ref.model).mails.push({ kind, subject });
     },
     async acquireRolloutLock({ ref }) {
-      return { acquired: true, holder: ref.pipelineId };
+      const holder = w(ref.model).lockHolder;
+      return holder && holder !== ref.pipelineId ? { acquired: false, holder } : { acquired: true, holder: ref.pipelineId };
+    },
+    async abortRollout({ holder }) {
+      const model = [...worlds.entries()].find(([, world]) => world.lockHolder === holder)![0];
+      w(model).aborts.push(holder);
+      setTimeout(() => (w(model).lockHolder = null), 300);
+      return { signalled: true };
     },
     async releaseRolloutLock() {},
     async readRoute() {
@@ -104,6 +114,8 @@ describe('monitorModelWorkflow and its rollback policies', () => {
       reverts: [],
       aliases: [],
       statuses: [],
+      lockHolder: null,
+      aborts: [],
     };
     worlds.set(model, world);
     const input: MonitorInput = { model, champion: CHAMPION, lastKnownGood: LAST_GOOD, handedOverBy: `deploy-${model}-2.0.0` };
@@ -131,6 +143,16 @@ describe('monitorModelWorkflow and its rollback policies', () => {
     expect(world.statuses).toEqual(['rolled_back']);
     expect(world.audits.map((a) => a.type)).toEqual(['monitor.breach', 'monitor.rolled_back']);
     expect(world.mails.map((m) => m.kind)).toEqual(['monitor_alert', 'monitor_rolled_back']);
+  });
+
+  it('asks a rollout holding the model\'s lock to abort, then rolls back once the lock is free', async () => {
+    const { handle, world } = await watch('busy', { sustainedChecks: 2, rollback: 'automatic' }, ['breach', 'breach']);
+    world.lockHolder = 'deploy-busy-3.0.0';
+    const status = await until(handle, (s) => s.rollbacks.length === 1);
+    expect(status.champion).toEqual(LAST_GOOD);
+    expect(world.aborts).toEqual(['deploy-busy-3.0.0']);
+    expect(world.reverts).toEqual([{ stable: '1.0.0' }]);
+    expect(world.audits.map((a) => a.type)).toEqual(['monitor.breach', 'monitor.rollout_abort_requested', 'monitor.rolled_back']);
   });
 
   it('waits for a listed approver under the approval policy, refusing anyone else, then rolls back', async () => {

@@ -14,7 +14,7 @@ import { durationMs } from '../../src/contracts/primitives';
 import { judgeDecision, type ReceivedDecision } from '../pipeline/decisions';
 import { alertMail, rollbackApprovalMail, rolledBackMail, sustainedWithoutRollbackMail } from './monitor-mail';
 import { rollbackToLastKnownGood } from './rollback-to-lkg';
-import { steps } from './steps';
+import { mails, steps } from './steps';
 
 /**
  * Watches one model in production for as long as it has one: every check interval it judges the champion's KPIs
@@ -53,7 +53,7 @@ export async function monitorModelWorkflow(input: MonitorInput): Promise<void> {
   const key = (what: string) => `${id}:${runId}:${iteration}:${what}`;
   const audit = (what: string, type: string, outcome: AuditOutcome, evidence: Record<string, unknown>, actor = `monitor:${id}`) =>
     steps.audit({ ref: ref(), key: key(what), type, actor, outcome, evidence });
-  const notify = (what: string, mail: Omit<NotifyInput, 'key'>) => steps.notify({ ...mail, key: `${key(what)}:mail` });
+  const notify = (what: string, mail: Omit<NotifyInput, 'key'>) => mails.notify({ ...mail, key: `${key(what)}:mail` });
 
   async function refuseStrayDecisions(): Promise<void> {
     while (decisions.length > 0) {

@@ -2,7 +2,7 @@ import { workflowInfo } from '@temporalio/workflow';
 import { drillRouteName, type DrillResult, type VersionRef } from '../../src/contracts/monitoring';
 import type { PipelineRef } from '../../src/contracts/pipeline-activities';
 import { durationMs } from '../../src/contracts/primitives';
-import { reverting, steps } from './steps';
+import { mails, reverting, steps } from './steps';
 
 /**
  * Proves that rollback works without touching production: on the model's drill route, which the gateway replicas
@@ -38,7 +38,7 @@ export async function rollbackDrillWorkflow(input: { model: string }): Promise<D
 
   await steps.recordDrill(result);
   await steps.audit({ ref, key: `${drillId}:result`, type: `drill.${result.outcome}`, actor, outcome: result.outcome === 'passed' ? 'success' : 'failure', evidence: { ...result } });
-  await steps.notify({
+  await mails.notify({
     ref,
     key: `${drillId}:mail`,
     kind: 'drill_result',

@@ -16,6 +16,13 @@ export const fastIoOptions = {
 /** Reads and writes of small documents: quick to time out, retried until the database is back (bounded at 30 min). */
 export const fastIo = proxyActivities<PipelineActivities>(fastIoOptions);
 
+/** One mail: the SMTP client gives up within 5 s (src/notify/mailer.ts), so an attempt whose worker died is retried
+ *  after 10 s rather than after the 30 s a database step may take. */
+export const mailOptions = { ...fastIoOptions, startToCloseTimeout: '10s' } as const;
+
+/** Mails the rollout does not wait for, as ordinary activities (see Background). */
+export const backgroundMail = proxyActivities<PipelineActivities>(mailOptions);
+
 /** Gates load artifacts and datasets and score thousands of users; they heartbeat while they work. */
 export const evaluation = proxyActivities<PipelineActivities>({
   startToCloseTimeout: '15m',
@@ -41,7 +48,7 @@ function confirming(timeoutMs: number) {
   });
 }
 
-export type StepActivities = { io: typeof fastIo; routing: typeof routing; confirming: typeof confirming };
+export type StepActivities = { io: typeof fastIo; mail: typeof fastIo; routing: typeof routing; confirming: typeof confirming };
 
 /**
  * The short steps (audit, mail, status, aliases, routing writes and confirmations, KPI reads) take milliseconds, while
@@ -51,9 +58,10 @@ export type StepActivities = { io: typeof fastIo; routing: typeof routing; confi
  * Histories from before the patch keep replaying their ordinary activities. Call it first, before any other command.
  */
 export function stepActivities(): StepActivities {
-  if (!patched('local-steps')) return { io: fastIo, routing, confirming };
+  if (!patched('local-steps')) return { io: fastIo, mail: fastIo, routing, confirming };
   return {
     io: proxyLocalActivities<PipelineActivities>(fastIoOptions),
+    mail: proxyLocalActivities<PipelineActivities>(mailOptions),
     routing: proxyLocalActivities<PipelineActivities>(routingOptions),
     confirming: (timeoutMs: number) =>
       proxyLocalActivities<PipelineActivities>({ startToCloseTimeout: timeoutMs + 10_000, retry: { initialInterval: '1s', maximumAttempts: 3, nonRetryableErrorTypes } }),

@@ -13,7 +13,7 @@ import type { VersionRef } from '../../src/contracts/monitoring';
 import type { IngestSummary, NotifyInput, PipelineOutcomeDoc, PipelineRef, RouteSnapshot } from '../../src/contracts/pipeline-activities';
 import type { PipelineSpec, PipelineSpecInput, Stage } from '../../src/contracts/pipeline-spec';
 import { durationMs } from '../../src/contracts/primitives';
-import { evaluation, fastIo, stepActivities, type StepActivities } from './activity-options';
+import { backgroundMail, evaluation, stepActivities, type StepActivities } from './activity-options';
 import { awaitApproval } from './approval';
 import { refuseDecision } from './decisions';
 import { Background } from './background';
@@ -60,7 +60,7 @@ export async function deployModelWorkflow(input: PipelineSpecInput): Promise<Dep
   const audit = (key: string, type: string, outcome: 'success' | 'failure' | 'refused', evidence?: Record<string, unknown>, who = actor) =>
     io.audit({ ref, key: `${pipelineId}:${key}`, type, actor: who, outcome, evidence });
   const notify = (key: string, mail: Omit<NotifyInput, 'key'>) =>
-    io.notify({ ...mail, key: `${pipelineId}:mail:${key}` });
+    steps.mail.notify({ ...mail, key: `${pipelineId}:mail:${key}` });
   const mails = new Background();
   /**
    * The audit record is part of the rollout's order; its mail, under the patch, goes out while the rollout moves on.
@@ -73,7 +73,7 @@ export async function deployModelWorkflow(input: PipelineSpecInput): Promise<Dep
       return;
     }
     const recorded = record();
-    mails.start(fastIo.notify({ ...mail, key: `${pipelineId}:mail:${key}` }));
+    mails.start(backgroundMail.notify({ ...mail, key: `${pipelineId}:mail:${key}` }));
     await recorded;
   };
   const recordDecision = (r: ApprovalRecord, index: number) =>

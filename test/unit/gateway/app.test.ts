@@ -13,7 +13,7 @@ function appWith(topK: () => { items: number[]; scores: number[]; fallback: bool
       _id: 'recs', generation: 3, stable: { version: '1.0.0', sha256: sha }, candidate: null, shadow: null, killSwitch: 'off',
       updatedAt: new Date(), updatedBy: 't', reason: 't', changeKey: 'k',
     },
-    models: new Map([[sha, { version: '1.0.0', sha256: sha, scorer: { topK } as never, nextFault: () => ({ delayMs: 0, fail: false }) }]]),
+    models: new Map([['1.0.0', { version: '1.0.0', sha256: sha, scorer: { topK } as never, faults: undefined, nextFault: () => ({ delayMs: 0, fail: false }) }]]),
   };
   const served = {
     get: (m: string) => (m === 'recs' ? route : undefined),
@@ -63,11 +63,14 @@ describe('gateway app', () => {
     expect(calls).toBe(1);
   });
 
-  it('hides the internals of a 5xx', async () => {
-    const { app } = appWith(() => {
+  it('hides the internals of a 5xx, and counts a scorer that throws as an error of its version', async () => {
+    const { app, recorded } = appWith(() => {
       throw new Error('secret stack detail: /srv/models/weights.bin');
     });
     const res = await app.inject({ url: '/v1/recommendations?user=7' });
+    expect(recorded).toEqual(['1.0.0:error']);
+    const metrics = await app.inject({ url: '/metrics' });
+    expect(metrics.body).toMatch(/modelship_gateway_requests_total\{model="recs",version="1.0.0",variant="stable",outcome="error"\} 1/);
     expect(res.statusCode).toBe(500);
     const body = res.json();
     expect(body).toEqual({ error: 'internal', message: 'internal error', requestId: expect.any(String) });
