@@ -8,7 +8,9 @@ jest.setTimeout(120_000);
 
 const dir = join(__dirname, 'histories');
 // Older histories must keep replaying: remote-steps/ from before the short steps became local activities,
-// steps-in-sequence/ from before independent steps ran together and stage mails stopped holding the rollout.
+// steps-in-sequence/ from before independent steps ran together and stage mails stopped holding the rollout. Those
+// that reached a promotion or a pause were retired when promotion came to read the aliases it moves and a pause
+// stopped holding the checks back (corrections of wrong behaviour, recorded anew at the top level).
 const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.history.bin')).sort();
 
 describe('replay of committed workflow histories', () => {

@@ -26,6 +26,7 @@ describe('a model over several pipelines, and a saga that never undoes a step st
     for (const version of ['2.0.0', '3.0.0', '4.0.0']) {
       const handle = await approved(model, version);
       expect(await handle.result()).toMatchObject({ outcome: 'promoted' });
+      if (version === '4.0.0') await h.record(handle, 'third-promotion');
     }
     const w = h.world(model);
     expect(w.aliases.get('champion')).toBe('4.0.0');
@@ -50,6 +51,7 @@ describe('a model over several pipelines, and a saga that never undoes a step st
       ['restore-champion', 'done'],
       ['restore-route', 'done'],
     ]);
+    await h.record(handle, 'alias-move-failed-while-another-landed');
   });
 
   it('when cancelled while a routing change is landing, restores the route only after it landed', async () => {
@@ -76,6 +78,7 @@ describe('a model over several pipelines, and a saga that never undoes a step st
     expect((err.cause as { type?: string }).type).toBe('KpiBreach');
     expect(h.world(model).routes.get(model)!.spec).toEqual(ORIGINAL_ROUTE);
     expect(await handle.query(statusQuery)).toMatchObject({ outcome: 'rolled_back', paused: true });
+    await h.record(handle, 'breach-while-paused');
   });
 
   it('refuses and audits an approval sent before approval was requested, and one sent after it was settled', async () => {
@@ -94,5 +97,23 @@ describe('a model over several pipelines, and a saga that never undoes a step st
     expect(status.approvals[2].reason).toContain('after the approval was settled');
     const decisions = h.world(model).audits.filter((a) => a.type === 'approval.approve').map((a) => [a.actor, a.outcome]);
     expect(decisions).toEqual([['user:bob', 'refused'], ['user:carol', 'success'], ['user:dave', 'refused']]);
+    await h.record(handle, 'decisions-out-of-turn');
+  });
+
+  it('deploys a rolled-back version again under the same workflow id, every step applied anew rather than taken for a retry', async () => {
+    const model = 'rerun';
+    const first = await approved(model, '2.0.0', { breachAt: ['canary'] });
+    await first.result().catch(() => undefined);
+    expect(h.world(model).versions.get('2.0.0')).toBe('rolled_back');
+    h.scenarios.get(model)!.breachAt = [];
+    const second = await approved(model, '2.0.0');
+    expect(await second.result()).toMatchObject({ outcome: 'promoted' });
+    const w = h.world(model);
+    const routeKeys = w.calls.filter((c) => c.name === 'applyRoute').map((c) => (c.input as { key: string }).key.split(':').pop());
+    expect(routeKeys).toEqual(['shadow', 'canary', 'restore-route', 'shadow', 'canary', 'quarter', 'half', 'full', 'promoted']);
+    expect(w.aliases.get('champion')).toBe('2.0.0');
+    expect(w.versions.get('2.0.0')).toBe('production');
+    expect(w.mails.filter((m) => m.kind === 'approval_requested')).toHaveLength(2);
+    await h.record(second, 'rerun-after-rollback');
   });
 });

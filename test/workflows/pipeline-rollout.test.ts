@@ -162,6 +162,7 @@ describe('deployModelWorkflow when promotion itself fails', () => {
     await h.waitForStep(handle, (s) => s.step === 'awaiting_approval');
     await handle.signal(approveSignal, { approver: 'bob' });
     await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
+    const { runId } = await handle.describe();
 
     const w = h.world('promote-fails');
     const doc = w.calls.find((c) => c.name === 'writeRollbackDocument')!.input as { compensations: { key: string; outcome: string }[] };
@@ -170,12 +171,15 @@ describe('deployModelWorkflow when promotion itself fails', () => {
       ['restore-champion', 'done'],
       ['restore-route', 'done'],
     ]);
-    const aliasMoves = w.calls.filter((c) => c.name === 'moveAlias').map((c) => (c.input as { alias: string; to: string | null }));
+    const aliasMoves = w.calls
+      .filter((c) => c.name === 'moveAlias')
+      .map((c) => c.input as { key: string })
+      .map((m) => ({ ...m, key: m.key.replace(`deploy-promote-fails-2.0.0:${runId}:`, '') }));
     expect(aliasMoves).toEqual([
-      { alias: 'champion', to: '2.0.0', expected: STABLE.version, key: 'deploy-promote-fails-2.0.0:champion' },
-      { alias: 'last-known-good', to: STABLE.version, expected: null, key: 'deploy-promote-fails-2.0.0:last-known-good' },
-      { alias: 'last-known-good', to: null, expected: STABLE.version, key: 'deploy-promote-fails-2.0.0:restore-last-known-good' },
-      { alias: 'champion', to: STABLE.version, expected: '2.0.0', key: 'deploy-promote-fails-2.0.0:restore-champion' },
+      { alias: 'champion', to: '2.0.0', expected: STABLE.version, key: 'champion' },
+      { alias: 'last-known-good', to: STABLE.version, expected: null, key: 'last-known-good' },
+      { alias: 'last-known-good', to: null, expected: STABLE.version, key: 'restore-last-known-good' },
+      { alias: 'champion', to: STABLE.version, expected: '2.0.0', key: 'restore-champion' },
     ]);
     expect(w.aliases.get('champion')).toBe(STABLE.version);
     expect(w.aliases.get('last-known-good')).toBeNull();

@@ -21,6 +21,7 @@ import { Controls } from './controls';
 import { approvalRequested, simple } from './notifications';
 import { runRollout } from './rollout';
 import { allSettledOrThrow, Saga, uninterrupted } from './saga';
+import { stepKey } from './step-key';
 import { PipelineState } from './state';
 
 export interface DeployModelResult {
@@ -58,9 +59,9 @@ export async function deployModelWorkflow(input: PipelineSpecInput): Promise<Dep
   let lockHeld = false;
 
   const audit = (key: string, type: string, outcome: 'success' | 'failure' | 'refused', evidence?: Record<string, unknown>, who = actor) =>
-    io.audit({ ref, key: `${pipelineId}:${key}`, type, actor: who, outcome, evidence });
+    io.audit({ ref, key: stepKey(ref, key), type, actor: who, outcome, evidence });
   const notify = (key: string, mail: Omit<NotifyInput, 'key'>) =>
-    steps.mail.notify({ ...mail, key: `${pipelineId}:mail:${key}` });
+    steps.mail.notify({ ...mail, key: stepKey(ref, `mail:${key}`) });
   const mails = new Background();
   /**
    * The audit record is part of the rollout's order; its mail, under the patch, goes out while the rollout moves on.
@@ -73,7 +74,7 @@ export async function deployModelWorkflow(input: PipelineSpecInput): Promise<Dep
       return;
     }
     const recorded = record();
-    mails.start(backgroundMail.notify({ ...mail, key: `${pipelineId}:mail:${key}` }));
+    mails.start(backgroundMail.notify({ ...mail, key: stepKey(ref, `mail:${key}`) }));
     await recorded;
   };
   const recordDecision = (r: ApprovalRecord, index: number) =>
@@ -89,7 +90,7 @@ export async function deployModelWorkflow(input: PipelineSpecInput): Promise<Dep
     }
   };
   const transition = async (to: string, reason: string) => {
-    await uninterrupted(() => io.transitionStatus({ ref, to, key: `${pipelineId}:status:${to}`, actor, reason }));
+    await uninterrupted(() => io.transitionStatus({ ref, to, key: stepKey(ref, `status:${to}`), actor, reason }));
     versionStatus = to;
   };
 
@@ -302,13 +303,13 @@ async function promote(
   const was = { champion: previous?.version ?? null, lastKnownGood: lastKnownGood?.version ?? null };
   state.note('aliases before promotion', `champion ${was.champion ?? '(unset)'}, last-known-good ${was.lastKnownGood ?? '(unset)'}`);
   const move = (alias: 'champion' | 'last-known-good', to: string | null, expected: string | null, key: string, reason: string) =>
-    uninterrupted(() => io.moveAlias({ ref, alias, to, expected, key: `${ref.pipelineId}:${key}`, actor, reason }));
-  saga.add(`${ref.pipelineId}:restore-champion`, `move champion back to ${was.champion ?? 'none'}`, () =>
+    uninterrupted(() => io.moveAlias({ ref, alias, to, expected, key: stepKey(ref, key), actor, reason }));
+  saga.add(stepKey(ref, 'restore-champion'), `move champion back to ${was.champion ?? 'none'}`, () =>
     move('champion', was.champion, ref.version, 'restore-champion', 'rollback'),
   );
   const moves = [move('champion', ref.version, was.champion, 'champion', 'promoted')];
   if (was.champion) {
-    saga.add(`${ref.pipelineId}:restore-last-known-good`, `move last-known-good back to ${was.lastKnownGood ?? 'none'}`, () =>
+    saga.add(stepKey(ref, 'restore-last-known-good'), `move last-known-good back to ${was.lastKnownGood ?? 'none'}`, () =>
       move('last-known-good', was.lastKnownGood, was.champion, 'restore-last-known-good', 'rollback'),
     );
     moves.push(move('last-known-good', was.champion, was.lastKnownGood, 'last-known-good', `previous champion, replaced by ${ref.version}`));
@@ -317,7 +318,7 @@ async function promote(
   const { generation } = await uninterrupted(() =>
     routing.applyRoute({
       ref,
-      key: `${ref.pipelineId}:route:promoted`,
+      key: stepKey(ref, 'route:promoted'),
       spec: { ...before.spec, stable: { version: ref.version, sha256: ingest.artifactSha256 }, candidate: null, shadow: null },
       actor,
       reason: 'promoted',

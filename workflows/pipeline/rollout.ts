@@ -8,6 +8,7 @@ import type { RouteSpec } from '../../src/routing/schemas';
 import type { StepActivities } from './activity-options';
 import type { Controls } from './controls';
 import { uninterrupted, type Saga } from './saga';
+import { stepKey } from './step-key';
 import type { PipelineState } from './state';
 
 export interface RolloutContext {
@@ -27,7 +28,7 @@ export interface RolloutContext {
 export const FULL_STAGE: Stage = { name: 'full', kind: 'traffic', percent: 100 };
 
 export function restoreRouteKey(ref: PipelineRef): string {
-  return `${ref.pipelineId}:restore-route`;
+  return stepKey(ref, 'restore-route');
 }
 
 /** The stages to run: with no stable version yet there is nothing to compare a canary against, so only 100% runs. */
@@ -107,7 +108,7 @@ async function moveTo(ctx: RolloutContext, stage: Stage, route: RouteSpec, label
   const { generation } = await uninterrupted(() =>
     routing.applyRoute({
       ref,
-      key: `${ref.pipelineId}:route:${label}`,
+      key: stepKey(ref, `route:${label}`),
       spec: route,
       actor: `pipeline:${ref.pipelineId}`,
       reason: `stage ${stage.name}`,

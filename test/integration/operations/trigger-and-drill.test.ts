@@ -12,6 +12,7 @@ import { runCli, writeModelFiles } from '../cli/run-cli';
 import { waitForMail } from '../../support/inbox';
 import { openStack, sleep, type Stack } from '../pipeline/stack-fixture';
 import { putInProduction } from './production';
+import type { rollbackDrillWorkflow } from '../../../workflows/monitoring/rollback-drill';
 
 jest.setTimeout(180_000);
 
@@ -80,11 +81,15 @@ describe('deployment triggers and rollback drills on the real stack', () => {
 
     const schedule = await scheduleDrill(client, env.TEMPORAL_TASK_QUEUE, model, '1h');
     await schedule.trigger();
-    let drill: DrillResult | null = null;
-    for (let i = 0; i < 150 && !drill; i++) {
-      drill = await mongo.db.collection<DrillResult>(DRILLS).findOne({ model });
-      if (!drill) await sleep(200);
+    // The drill is done when its workflow is: it stores the result first, then audits and mails it.
+    let started: string | undefined;
+    for (let i = 0; i < 150 && !started; i++) {
+      started = (await schedule.describe()).info.recentActions[0]?.action.workflow.workflowId;
+      if (!started) await sleep(200);
     }
+    const result = await client.workflow.getHandle<typeof rollbackDrillWorkflow>(started!).result();
+    const drill = await mongo.db.collection<DrillResult>(DRILLS).findOne({ model });
+    expect(drill).toMatchObject({ drillId: result.drillId });
 
     expect(drill).toMatchObject({ outcome: 'passed', from: champion, to: good });
     expect(drill!.revertMs).toBeGreaterThan(0);
