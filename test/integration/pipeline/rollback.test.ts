@@ -95,7 +95,8 @@ describe('a pipeline that fails on the real stack leaves production as it was', 
     expect(check.candidate.requests).toBeGreaterThanOrEqual(5);
     expect(check.candidate.errorRate).toBe(errorRule!.value);
     expect(check.stable?.errors).toBe(0);
-    expect(doc.compensations.map((c) => [c.key, c.outcome])).toEqual([[`${handle.workflowId}:restore-route`, 'done']]);
+    const { runId } = await handle.describe();
+    expect(doc.compensations.map((c) => [c.key, c.outcome])).toEqual([[`${handle.workflowId}:${runId}:restore-route`, 'done']]);
 
     // The shadow stage passed: shadowed answers are never served, so the injected failures do not show there.
     const shadowPassed = await mongo.db.collection('audit_events').findOne({ pipelineId: handle.workflowId, type: 'rollout.stage_passed' });
@@ -107,7 +108,7 @@ describe('a pipeline that fails on the real stack leaves production as it was', 
     // Reaction time: breach (the breaching check's end) to the restored route, and to the gateways answering stable.
     const breachAt = Date.parse(check.to);
     const rows = await history(model);
-    const restore = rows.find((r) => r.changeKey === `${handle.workflowId}:restore-route`);
+    const restore = rows.find((r) => r.changeKey === `${handle.workflowId}:${runId}:restore-route`);
     expect(restore).toMatchObject({ stable: { version: '1.0.0' }, candidate: null, shadow: null });
     expect(rows).toHaveLength(generationsBefore + 3); // shadow, canary, restore
     expect(restore!.generation).toBe(rows[rows.length - 1].generation);
