@@ -29,7 +29,7 @@ interface TakeoverDoc {
 
 export type AcquireResult =
   | { acquired: true; holder: string; takenOverFrom?: LockHolder }
-  | { acquired: false; holder: string; holderRunId: string | null };
+  | { acquired: false; holder: string; holderRunId: string };
 
 /** Tells whether a workflow run is closed (completed, failed, terminated, timed out, or unknown to the server). */
 export type IsClosed = (holder: LockHolder) => Promise<boolean>;
@@ -70,9 +70,12 @@ export function createRolloutLocks(db: Db, isClosed?: IsClosed) {
 
   return {
     async acquire(model: string, me: LockHolder): Promise<AcquireResult> {
-      if (await insert(model, me)) return { acquired: true, holder: me.workflowId };
-      const lock = await locks.findOne({ _id: model });
-      if (!lock) return { acquired: false, holder: 'a rollout that just finished', holderRunId: null };
+      let lock: LockDoc | null = null;
+      // A lock released between the insert and the read is simply tried again.
+      while (!lock) {
+        if (await insert(model, me)) return { acquired: true, holder: me.workflowId };
+        lock = await locks.findOne({ _id: model });
+      }
       if (lock.holder === me.workflowId && lock.runId === me.runId) {
         return { acquired: true, holder: me.workflowId, ...(lock.takenOverFrom ? { takenOverFrom: lock.takenOverFrom } : {}) };
       }
@@ -80,7 +83,7 @@ export function createRolloutLocks(db: Db, isClosed?: IsClosed) {
       if (isClosed && lock.runId && (await isClosed(stale)) && (await takeOver(model, lock, me))) {
         return { acquired: true, holder: me.workflowId, takenOverFrom: stale };
       }
-      return { acquired: false, holder: lock.holder, holderRunId: lock.runId ?? null };
+      return { acquired: false, holder: lock.holder, holderRunId: lock.runId };
     },
 
     async release(model: string, me: LockHolder): Promise<void> {
