@@ -12,9 +12,10 @@ export interface GatewayProcess {
 
 const MAIN = join(__dirname, '../../src/gateway/main.ts');
 
-/** Starts a real gateway replica as its own process and waits until it answers /healthz. */
-export async function startGateway(env: Record<string, string>, replicaId: string): Promise<GatewayProcess> {
-  const port = await freePort();
+/** Starts a real gateway replica as its own process (on a given port, to restart one where its clients expect it) and
+ *  waits until it answers /healthz. */
+export async function startGateway(env: Record<string, string>, replicaId: string, port?: number): Promise<GatewayProcess> {
+  port ??= await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     env: { ...process.env, ...env, GATEWAY_PORT: String(port), GATEWAY_REPLICA_ID: replicaId },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,14 +8,14 @@ const data = generateSynthetic({ users: 300, items: 400, seed: 11 });
 const split = leaveLastNSplit(data, 5);
 
 /** Live traffic for the fixture's model: its held-out interactions replayed at the gateways until `signal` aborts. */
-export function replayFixtureTraffic(gateways: string[], model: string, signal: AbortSignal): Promise<ReplayStats> {
+export function replayFixtureTraffic(gateways: string[], model: string, signal: AbortSignal, { ratePerSec = 100, maxDurationMs = 280_000 } = {}): Promise<ReplayStats> {
   return replayTraffic({
     gateways,
     model,
     cases: buildHeldOut(split.train, split.test),
-    ratePerSec: 100,
-    maxRequests: 100_000,
-    maxDurationMs: 280_000,
+    ratePerSec,
+    maxRequests: Math.ceil((ratePerSec * maxDurationMs) / 1000),
+    maxDurationMs,
     concurrency: 4,
     signal,
   });

@@ -1,0 +1,222 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import { startPipeline } from '../../src/client/start-pipeline';
+import { abortSignal, approveSignal, pauseSignal, promoteSignal, rejectSignal, resumeSignal, rollbackSignal, statusQuery, type Outcome, type PipelineStatus } from '../../src/contracts/messages';
+import { monitorStatusQuery, monitorWorkflowId } from '../../src/contracts/monitoring';
+import { createPipelineFixture, replayFixtureTraffic, type PipelineFixture } from '../support/pipeline-fixture';
+import { openPrivateStack, sleep, type PrivateStack } from '../integration/durability/private-stack';
+import { FAULTS, strike } from './faults';
+import { checkRegistry, checkServing, checkSystem, type Check, type ModelExpectation } from './invariants';
+import { expectedOutcome, expectedStatus, planModel, seededRng, type PlannedVersion, type Rng } from './plan';
+
+export interface SoakOptions {
+  seed: number;
+  versions: number;
+  models: number;
+  faults: boolean;
+  /** Where the private stack's ports start (test/support/stack-ports.ts). */
+  portBase: number;
+  log: (line: string) => void;
+}
+
+export interface Violation {
+  seed: number;
+  step: string;
+  invariant: string;
+  detail: string;
+}
+
+export interface SoakResult {
+  pipelines: number;
+  faults: number;
+  checks: number;
+  violations: Violation[];
+  outcomes: Record<string, Record<Outcome | string, number>>;
+  monitorRollbacks: number;
+  drills: number;
+}
+
+const PIPELINE_TIMEOUT_MS = 240_000;
+
+/** Retries a call through a Temporal server or database restart. */
+async function retrying<T>(what: string, fn: () => Promise<T>, budgetMs = 120_000): Promise<T> {
+  const deadline = Date.now() + budgetMs;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+      await sleep(500);
+    }
+  }
+}
+
+function specFor(fixture: PipelineFixture, v: PlannedVersion): Record<string, unknown> {
+  return {
+    specVersion: 1,
+    model: v.model,
+    version: v.version,
+    submitter: 'alice',
+    datasets: fixture.datasets,
+    gates: { validation: { maxRegression: 0.5 }, scenarios: { latencyBudgetP99Ms: 50 } },
+    approval: { approvers: ['bob'], ...(v.action === 'expire' ? { deadline: '3s', reminderBefore: '1s' } : { deadline: '30m' }) },
+    rollout: { window: '2s', checkInterval: '500ms', bake: '1s', confirmTimeout: '30s', thresholds: { minRequests: 5, maxP99Ms: 250, minSuccessRatio: 0 } },
+    notify: { recipients: [`ops-${v.model}@example.test`] },
+  };
+}
+
+/**
+ * Runs several models' whole lives on a private real stack (worker and two gateway processes, FerretDB, MailDev, the
+ * Temporal dev server, replayed traffic), one pipeline after another per model and the models side by side, while
+ * faults strike at random moments. After every pipeline it checks the model against its own expectation, and at the
+ * end the whole system.
+ */
+export async function runSoak(options: SoakOptions): Promise<SoakResult> {
+  const { seed, log } = options;
+  const result: SoakResult = { pipelines: 0, faults: 0, checks: 0, violations: [], outcomes: {}, monitorRollbacks: 0, drills: 0 };
+  const record = (step: string, checks: Check[]) => {
+    result.checks += checks.length;
+    for (const c of checks.filter((x) => !x.ok)) {
+      result.violations.push({ seed, step, invariant: c.name, detail: c.detail });
+      log(`VIOLATION seed ${seed} at ${step}: ${c.name}: ${c.detail}`);
+    }
+  };
+
+  const stack = await openPrivateStack(`soak${seed % 1000}`, options.portBase);
+  const traffic = new AbortController();
+  const replays: Promise<unknown>[] = [];
+  let lanesDone = false;
+  try {
+    const models = Array.from({ length: options.models }, (_, i) => `soak-${seed}-${String.fromCharCode(97 + i)}`);
+    const fixtures = new Map<string, PipelineFixture>();
+    for (const model of models) {
+      fixtures.set(model, await createPipelineFixture(stack.mongo.db, model));
+      replays.push(replayFixtureTraffic(stack.gateways.map((g) => g.url), model, traffic.signal, { ratePerSec: 40, maxDurationMs: 60 * 60_000 }).catch(() => undefined));
+    }
+
+    const faultRng = seededRng(seed * 7919 + 1);
+    const chaos = (async () => {
+      if (!options.faults) return;
+      for (;;) {
+        const waitMs = 6000 + Math.floor(faultRng() * 10_000);
+        for (let t = 0; t < waitMs && !lanesDone; t += 200) await sleep(200);
+        if (lanesDone) return;
+        const fault = FAULTS[Math.floor(faultRng() * FAULTS.length)];
+        const what = await strike(stack, fault, faultRng);
+        result.faults++;
+        log(`fault ${result.faults}: ${what}`);
+      }
+    })();
+
+    const lanes = models.map((model, i) => runLane(stack, fixtures.get(model)!, planModel(seededRng(seed * 31 + i), model, options.versions), seededRng(seed * 131 + i), result, record, log));
+    await Promise.all(lanes);
+    lanesDone = true;
+    await chaos;
+
+    const inbox = await retrying('read the inbox', () => stack.mails());
+    record('final', await retrying('system invariants', () => checkSystem(stack.mongo.db, stack.client, inbox, models)));
+    return result;
+  } finally {
+    lanesDone = true;
+    traffic.abort();
+    await Promise.all(replays);
+    await stack.close();
+  }
+}
+
+async function runLane(
+  stack: PrivateStack,
+  fixture: PipelineFixture,
+  plan: PlannedVersion[],
+  rng: Rng,
+  result: SoakResult,
+  record: (step: string, checks: Check[]) => void,
+  log: (line: string) => void,
+): Promise<void> {
+  const model = plan[0].model;
+  const want: ModelExpectation = { model, champion: null, lastKnownGood: null, statuses: new Map() };
+  let monitorRollbacksSeen = 0;
+  result.outcomes[model] = {};
+  for (const v of plan) {
+    const step = `${model}@${v.version} (${v.kind}, ${v.action})`;
+    await retrying('register', () => fixture.register(v.version, { seed: v.seed, faults: v.kind === 'failing' ? { failureRate: 0.3 } : v.kind === 'offline_bad' ? { shuffleItemFactors: true } : undefined }));
+    const { handle } = await retrying('start', () => startPipeline(stack.client, specFor(fixture, v), stack.env.TEMPORAL_TASK_QUEUE));
+    const outcome = await drive(handle, v).catch((err: unknown) => `stuck: ${err instanceof Error ? err.message : String(err)}`);
+    result.pipelines++;
+    result.outcomes[model][outcome] = (result.outcomes[model][outcome] ?? 0) + 1;
+    const expected = expectedOutcome(v);
+    log(`${step}: ${outcome}${outcome === expected ? '' : ` (expected ${expected})`}`);
+    record(step, [{ name: 'outcome is the one the version and the action imply', ok: outcome === expected, detail: `${outcome}, expected ${expected}` }]);
+
+    // The model's own history: what this pipeline did, then any rollback the monitor made meanwhile.
+    want.statuses.set(v.version, expectedStatus(outcome as Outcome));
+    if (outcome === 'promoted') {
+      if (want.champion) want.lastKnownGood = want.champion;
+      want.champion = v.version;
+    }
+    const monitor = await retrying('monitor status', () => stack.client.workflow.getHandle(monitorWorkflowId(model)).query(monitorStatusQuery)).catch(() => null);
+    for (const rb of monitor?.rollbacks.slice(monitorRollbacksSeen) ?? []) {
+      log(`${model}: the monitor rolled ${rb.from} back to ${rb.to}: ${rb.reason}`);
+      want.statuses.set(rb.from, 'rolled_back');
+      want.champion = rb.to;
+      want.lastKnownGood = null;
+      result.monitorRollbacks++;
+    }
+    monitorRollbacksSeen = monitor?.rollbacks.length ?? monitorRollbacksSeen;
+
+    record(step, await retrying('registry invariants', () => checkRegistry(fixture.registry, want)));
+    record(step, await retrying('serving invariants', () => checkServing(stack.mongo.db, fixture.registry, stack.gateways.map((g) => g.url), want)));
+
+    if (want.champion && rng() < 0.25) {
+      const drill = await retrying('drill', () =>
+        stack.client.workflow.execute('rollbackDrillWorkflow', { workflowId: `drill-${model}-${v.version}`, taskQueue: stack.env.TEMPORAL_TASK_QUEUE, args: [{ model }] }),
+      ).catch((err: unknown) => ({ outcome: `stuck: ${String(err)}` }));
+      result.drills++;
+      record(`${step} drill`, [{ name: 'a drill passes and leaves production as it was', ok: drill.outcome === 'passed', detail: JSON.stringify(drill).slice(0, 200) }]);
+      record(`${step} drill`, await retrying('serving invariants', () => checkServing(stack.mongo.db, fixture.registry, stack.gateways.map((g) => g.url), want)));
+    }
+  }
+}
+
+async function status(handle: WorkflowHandle): Promise<PipelineStatus> {
+  return retrying('status', () => handle.query(statusQuery));
+}
+
+/** Waits until the pipeline is at one of the steps or stages, or done; returns its status then. */
+async function until(handle: WorkflowHandle, match: (s: PipelineStatus) => boolean, deadline: number): Promise<PipelineStatus> {
+  for (;;) {
+    const s = await status(handle);
+    if (s.step === 'done' || match(s)) return s;
+    if (Date.now() > deadline) throw new Error(`no progress: ${s.step} ${s.stage ?? ''}`);
+    await sleep(200);
+  }
+}
+
+/** Takes the planned action at its moment, waits for the end, and returns the outcome. */
+async function drive(handle: WorkflowHandle, v: PlannedVersion): Promise<string> {
+  const deadline = Date.now() + PIPELINE_TIMEOUT_MS;
+  const signal = <T>(def: Parameters<WorkflowHandle['signal']>[0], arg: T) => retrying('signal', () => handle.signal(def, arg as never));
+  const atApproval = await until(handle, (s) => s.step === 'awaiting_approval', deadline);
+  if (atApproval.step !== 'done') {
+    await sleep(v.delayMs);
+    if (v.action === 'reject') await signal(rejectSignal, { approver: 'bob', comment: 'not this one' });
+    else if (v.action !== 'expire') {
+      await signal(approveSignal, { approver: 'bob', comment: 'evidence reviewed' });
+      const ops = { actor: 'ops-dan', reason: `soak ${v.action}` };
+      const inTraffic = (stages: string[]) => until(handle, (s) => s.step === 'rollout' && stages.includes(String(s.stage)), deadline);
+      if (v.action === 'pause_resume' && (await inTraffic(['canary', 'full'])).step !== 'done') {
+        await signal(pauseSignal, ops);
+        await sleep(1500 + v.delayMs);
+        await signal(resumeSignal, ops);
+      }
+      if (v.action === 'promote' && (await inTraffic(['shadow', 'canary', 'full'])).step !== 'done') await signal(promoteSignal, ops);
+      if ((v.action === 'abort' || v.action === 'rollback') && (await inTraffic(['shadow', 'canary', 'quarter', 'full'])).step !== 'done') {
+        await signal(v.action === 'abort' ? abortSignal : rollbackSignal, ops);
+      }
+    }
+  }
+  const done = await until(handle, () => false, deadline).catch(async (err: unknown) => {
+    await handle.terminate('soak: no progress').catch(() => undefined);
+    throw err;
+  });
+  return done.outcome;
+}
