@@ -73,7 +73,7 @@ export async function checkServing(db: Db, registry: Registry, gateways: string[
 }
 
 /** Whole-system invariants: audit chain, routing change keys, mail delivery, locks and open workflows. */
-export async function checkSystem(db: Db, client: Client, inbox: InboxMail[], models: string[]): Promise<Check[]> {
+export async function checkSystem(db: Db, client: Client, readInbox: () => Promise<InboxMail[]>, models: string[]): Promise<Check[]> {
   const checks: Check[] = [];
   const audit = await verifyAudit(db, {});
   checks.push(check('audit chain verifies', audit.ok, JSON.stringify(audit).slice(0, 300)));
@@ -85,9 +85,15 @@ export async function checkSystem(db: Db, client: Client, inbox: InboxMail[], mo
   checks.push(check('one routing generation per change key', doubled.length === 0, doubled.map(([k, n]) => `${k} x${n}`).join('; ') || `${rows.length} generations`));
 
   const outbox = await db.collection<{ _id: string; status: string; messageId: string; interrupted?: number }>('outbox').find({}).toArray();
-  const delivered = new Map<string, number>();
   const bare = (messageId: string) => messageId.replace(/^<|>$/g, '');
-  for (const m of inbox) delivered.set(bare(m.messageId), (delivered.get(bare(m.messageId)) ?? 0) + 1);
+  let delivered = new Map<string, number>();
+  // MailDev lists a message a moment after its SMTP side accepted it; a mail still missing after 10 s is lost.
+  for (let attempt = 0; attempt < 20; attempt++) {
+    delivered = new Map();
+    for (const m of await readInbox()) delivered.set(bare(m.messageId), (delivered.get(bare(m.messageId)) ?? 0) + 1);
+    if (outbox.every((o) => o.status !== 'sent' || delivered.has(bare(o.messageId)))) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
   const lost: string[] = [];
   const doubledMail: string[] = [];
   for (const o of outbox) {

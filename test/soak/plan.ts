@@ -1,8 +1,11 @@
 import type { Outcome } from '../../src/contracts/messages';
 import { mulberry32 } from '../../src/models';
 
-/** What a version is: good, failing live (errors at serving time, not offline), or bad offline (gates catch it). */
-export type Kind = 'good' | 'failing' | 'offline_bad';
+/**
+ * What a version is: good; failing live (errors at serving time, not offline); latent (healthy through its rollout,
+ * failing in production a while after, for the monitor to catch); or bad offline (the gates catch it).
+ */
+export type Kind = 'good' | 'failing' | 'latent' | 'offline_bad';
 /** What the operators do with its pipeline. */
 export type Action = 'approve' | 'reject' | 'expire' | 'pause_resume' | 'promote' | 'abort' | 'rollback';
 
@@ -30,7 +33,7 @@ function pick<T>(rng: Rng, weighted: [T, number][]): T {
   return weighted[weighted.length - 1][0];
 }
 
-const KINDS: [Kind, number][] = [['good', 6], ['failing', 3], ['offline_bad', 1]];
+const KINDS: [Kind, number][] = [['good', 6], ['failing', 3], ['latent', 1], ['offline_bad', 1]];
 const ACTIONS: [Action, number][] = [['approve', 5], ['reject', 1], ['expire', 1], ['pause_resume', 2], ['promote', 1], ['abort', 1], ['rollback', 1]];
 
 /** A model's life: its first version is good and approved, the rest are drawn. */

@@ -25,6 +25,9 @@ export interface FaultSettings {
   addedLatencyMs?: number;
   /** Share of requests, in [0, 1], that must fail. */
   failureRate?: number;
+  /** Requests a replica serves with this artifact before `failureRate` applies: a model that breaks in production after
+   *  a while (a leak, an expiring cache) rather than at once. */
+  failAfterRequests?: number;
   /** Set by the trainer when the item factors were deliberately permuted; informational only. */
   shuffleItemFactors?: boolean;
 }

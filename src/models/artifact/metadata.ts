@@ -50,12 +50,15 @@ function validateFaults(faults: unknown): asserts faults is FaultSettings | unde
   if (faults === null || typeof faults !== 'object' || Array.isArray(faults)) {
     throw new ArtifactFormatError('bad_metadata', 'metadata.faults must be an object');
   }
-  const { addedLatencyMs, failureRate, shuffleItemFactors } = faults as Record<string, unknown>;
+  const { addedLatencyMs, failureRate, failAfterRequests, shuffleItemFactors } = faults as Record<string, unknown>;
   if (addedLatencyMs !== undefined && !(typeof addedLatencyMs === 'number' && addedLatencyMs >= 0 && Number.isFinite(addedLatencyMs))) {
     throw new ArtifactFormatError('bad_metadata', 'metadata.faults.addedLatencyMs must be a finite number >= 0');
   }
   if (failureRate !== undefined && !(typeof failureRate === 'number' && failureRate >= 0 && failureRate <= 1)) {
     throw new ArtifactFormatError('bad_metadata', 'metadata.faults.failureRate must be a number in [0, 1]');
+  }
+  if (failAfterRequests !== undefined && !(typeof failAfterRequests === 'number' && Number.isInteger(failAfterRequests) && failAfterRequests >= 0)) {
+    throw new ArtifactFormatError('bad_metadata', 'metadata.faults.failAfterRequests must be a whole number >= 0');
   }
   if (shuffleItemFactors !== undefined && typeof shuffleItemFactors !== 'boolean') {
     throw new ArtifactFormatError('bad_metadata', 'metadata.faults.shuffleItemFactors must be a boolean');

@@ -15,6 +15,13 @@ export interface FaultDecision {
 export function createFaultInjector(faults: FaultSettings | undefined, seed = 1): () => FaultDecision {
   const delayMs = faults?.addedLatencyMs ?? 0;
   const failureRate = faults?.failureRate ?? 0;
+  let healthyLeft = faults?.failAfterRequests ?? 0;
   const rng = mulberry32(seed);
-  return () => ({ delayMs, fail: failureRate > 0 && rng() < failureRate });
+  return () => {
+    if (healthyLeft > 0) {
+      healthyLeft--;
+      return { delayMs, fail: false };
+    }
+    return { delayMs, fail: failureRate > 0 && rng() < failureRate };
+  };
 }

@@ -14,6 +14,8 @@ export interface TrainingFaults {
   addedLatencyMs?: number;
   /** Recorded in metadata; the serving layer fails this share of requests. */
   failureRate?: number;
+  /** Recorded in metadata; the failures start only after this many requests on a replica. */
+  failAfterRequests?: number;
 }
 
 export interface AlsOptions {
@@ -128,5 +130,6 @@ function faultMetadata(faults: TrainingFaults): { faults?: FaultSettings } {
   if (faults.shuffleItemFactors) recorded.shuffleItemFactors = true;
   if (faults.addedLatencyMs !== undefined) recorded.addedLatencyMs = faults.addedLatencyMs;
   if (faults.failureRate !== undefined) recorded.failureRate = faults.failureRate;
+  if (faults.failAfterRequests !== undefined) recorded.failAfterRequests = faults.failAfterRequests;
   return Object.keys(recorded).length > 0 ? { faults: recorded } : {};
 }

@@ -65,14 +65,14 @@ describe('artifact round trip', () => {
       kind: 'popularity',
       itemIds: Float64Array.from([3, 1, 2]),
       scores: Float32Array.from([0.5, 2, 0]),
-      metadata: { faults: { addedLatencyMs: 25, failureRate: 0.1 } },
+      metadata: { faults: { addedLatencyMs: 25, failureRate: 0.1, failAfterRequests: 500 } },
     };
     const buf = encodeArtifact(pop);
     const loaded = loadArtifact(buf) as PopularityArtifact;
     expect(loaded.kind).toBe('popularity');
     expect(Array.from(loaded.itemIds)).toEqual([3, 1, 2]);
     expect(Array.from(loaded.scores)).toEqual([0.5, 2, 0]);
-    expect(loaded.metadata.faults).toEqual({ addedLatencyMs: 25, failureRate: 0.1 });
+    expect(loaded.metadata.faults).toEqual({ addedLatencyMs: 25, failureRate: 0.1, failAfterRequests: 500 });
   });
 
   it('serialises metadata canonically, so key order does not change the sha256', () => {
@@ -175,6 +175,9 @@ describe('corrupt artifacts are refused with a named reason', () => {
     const model = integerModel(2, 2, 1, 1);
     expect(() => encodeArtifact({ ...model, metadata: { faults: { failureRate: 1.5 } } })).toThrow(
       expect.objectContaining({ reason: 'bad_metadata' }),
+    );
+    expect(() => encodeArtifact({ ...model, metadata: { faults: { failAfterRequests: 2.5 } } })).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('failAfterRequests must be a whole number') }),
     );
     expect(() => encodeArtifact({ ...model, metadata: { score: NaN } })).toThrow(expect.objectContaining({ reason: 'bad_metadata' }));
   });

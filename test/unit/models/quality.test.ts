@@ -184,4 +184,9 @@ describe('createFaultInjector', () => {
     expect(draw(1, 1).every((d) => d.fail)).toBe(true);
     expect(createFaultInjector(undefined)()).toEqual({ delayMs: 0, fail: false });
   });
+
+  it('serves the first failAfterRequests requests healthy, then fails at the rate', () => {
+    const next = createFaultInjector({ failureRate: 1, failAfterRequests: 3 });
+    expect(Array.from({ length: 5 }, () => next().fail)).toEqual([false, false, false, true, true]);
+  });
 });
