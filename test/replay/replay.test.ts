@@ -10,13 +10,14 @@ const dir = join(__dirname, 'histories');
 // Older histories must keep replaying: remote-steps/ from before the short steps became local activities,
 // steps-in-sequence/ from before independent steps ran together and stage mails stopped holding the rollout. Those
 // that reached a promotion or a pause were retired when promotion came to read the aliases it moves and a pause
-// stopped holding the checks back (corrections of wrong behaviour, recorded anew at the top level).
+// stopped holding the checks back, and those of steps-in-sequence/ that reached the rollout when the routing read
+// before it became an ordinary activity (corrections of wrong behaviour, recorded anew at the top level).
 const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.history.bin')).sort();
 
 describe('replay of committed workflow histories', () => {
   it('has histories to replay', () => {
     expect(files.filter((f) => f.startsWith('remote-steps/')).length).toBeGreaterThanOrEqual(10);
-    expect(files.filter((f) => f.startsWith('steps-in-sequence/')).length).toBeGreaterThanOrEqual(10);
+    expect(files.filter((f) => f.startsWith('steps-in-sequence/')).length).toBeGreaterThanOrEqual(5);
     expect(files.filter((f) => !f.includes('/')).length).toBeGreaterThanOrEqual(10);
   });
 

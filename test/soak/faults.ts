@@ -9,8 +9,16 @@ async function killService(stack: PrivateStack, service: 'temporal' | 'ferretdb'
   const pid = stack.pid(service);
   process.kill(pid, 'SIGKILL');
   for (let i = 0; i < 100 && isAlive(pid); i++) await sleep(50);
-  await sleep(500);
-  await stack.stackScript('start'); // starts only what is not alive
+  // Starts only what is not alive; a port the killed process held may take a moment to be free again.
+  for (let attempt = 1; ; attempt++) {
+    await sleep(500 * attempt);
+    try {
+      await stack.stackScript('start');
+      return;
+    } catch (err) {
+      if (attempt === 5) throw new Error(`${service} did not come back: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
 }
 
 /** Strikes one fault with kill -9 and brings the part back, where its peers expect it (same ports, same state). */

@@ -23,6 +23,14 @@ export const mailOptions = { ...fastIoOptions, startToCloseTimeout: '10s' } as c
 /** Mails the rollout does not wait for, as ordinary activities (see Background). */
 export const backgroundMail = proxyActivities<PipelineActivities>(mailOptions);
 
+/**
+ * Reads of what the run will later undo to (the routing before the rollout, the aliases before the promotion), as
+ * ordinary activities: their result is in the history before the run changes anything. As local activities they
+ * would be recorded only with the workflow task that also runs the changes, and a worker that died after the changes
+ * but before that task completed would read again on replay, and take its own changes for the state to restore.
+ */
+export const snapshot = proxyActivities<PipelineActivities>(fastIoOptions);
+
 /** Gates load artifacts and datasets and score thousands of users; they heartbeat while they work. */
 export const evaluation = proxyActivities<PipelineActivities>({
   startToCloseTimeout: '15m',

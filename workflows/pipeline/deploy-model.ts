@@ -13,7 +13,7 @@ import type { VersionRef } from '../../src/contracts/monitoring';
 import type { IngestSummary, NotifyInput, PipelineOutcomeDoc, PipelineRef, RouteSnapshot } from '../../src/contracts/pipeline-activities';
 import type { PipelineSpec, PipelineSpecInput, Stage } from '../../src/contracts/pipeline-spec';
 import { durationMs } from '../../src/contracts/primitives';
-import { backgroundMail, evaluation, stepActivities, type StepActivities } from './activity-options';
+import { backgroundMail, evaluation, snapshot, stepActivities, type StepActivities } from './activity-options';
 import { awaitApproval } from './approval';
 import { refuseDecision } from './decisions';
 import { Background } from './background';
@@ -150,7 +150,7 @@ export async function deployModelWorkflow(input: PipelineSpecInput): Promise<Dep
     await acquireLock(io, ref, s, state, (from) => audit('lock-taken-over', 'rollout.lock_taken_over', 'success', { from, by: pipelineId }));
     lockHeld = true;
     const rollingOut = () => transition('rolling_out', `approved by ${approval.approvers.join(', ')}`);
-    const readBefore = () => steps.routing.readRoute({ model: ref.model });
+    const readBefore = () => snapshot.readRoute({ model: ref.model });
     let before: RouteSnapshot;
     if (together) [, before] = await Promise.all([rollingOut(), readBefore()]);
     else {
@@ -299,7 +299,7 @@ async function promote(
   state: PipelineState,
   actor: string,
 ): Promise<{ previous: VersionRef | null }> {
-  const { champion: previous, lastKnownGood } = await io.readAliases({ model: ref.model });
+  const { champion: previous, lastKnownGood } = await snapshot.readAliases({ model: ref.model });
   const was = { champion: previous?.version ?? null, lastKnownGood: lastKnownGood?.version ?? null };
   state.note('aliases before promotion', `champion ${was.champion ?? '(unset)'}, last-known-good ${was.lastKnownGood ?? '(unset)'}`);
   const move = (alias: 'champion' | 'last-known-good', to: string | null, expected: string | null, key: string, reason: string) =>
