@@ -1,4 +1,5 @@
 import { condition } from '@temporalio/workflow';
+import { Deadline } from './deadline';
 import type { PipelineSpec } from '../../src/contracts/pipeline-spec';
 import { durationMs } from '../../src/contracts/primitives';
 import type { ApprovalRecord } from '../../src/contracts/messages';
@@ -33,31 +34,38 @@ export async function awaitApproval(ctx: ApprovalContext): Promise<ApprovalResul
 async function decide(ctx: ApprovalContext): Promise<ApprovalResult> {
   const { spec, state, controls } = ctx;
   const inbox: ReceivedDecision[] = controls.decisions;
-  const requestedAt = Date.now();
-  const deadline = requestedAt + durationMs(spec.approval.deadline);
-  const reminderAt = deadline - durationMs(spec.approval.reminderBefore);
-  let reminded = reminderAt <= requestedAt;
+  const deadlineMs = durationMs(spec.approval.deadline);
+  const reminderMs = deadlineMs - durationMs(spec.approval.reminderBefore);
   state.status.approvalsRequired = spec.approval.required;
-  state.status.approvalDeadline = new Date(deadline).toISOString();
-
-  for (;;) {
-    while (controls.unjudged) {
-      const index = controls.judged++;
-      const received = inbox[index];
-      const record = judgeDecision(received, spec, state.status.approvals, received.awaiting !== false, 'it arrived before approval was requested, while the offline gates ran');
-      state.approval(record);
-      await ctx.record(record, index);
-      if (record.accepted && record.decision === 'reject') return { decision: 'rejected', by: record.approver, comment: record.comment };
+  state.status.approvalDeadline = new Date(Date.now() + deadlineMs).toISOString();
+  const deadline = new Deadline();
+  const reminder = new Deadline();
+  let reminded = reminderMs <= 0;
+  deadline.start(deadlineMs);
+  if (!reminded) reminder.start(reminderMs);
+  const remindDue = () => !reminded && reminder.passed;
+  try {
+    for (;;) {
+      while (controls.unjudged) {
+        const index = controls.judged++;
+        const received = inbox[index];
+        const record = judgeDecision(received, spec, state.status.approvals, received.awaiting !== false, 'it arrived before approval was requested, while the offline gates ran');
+        state.approval(record);
+        await ctx.record(record, index);
+        if (record.accepted && record.decision === 'reject') return { decision: 'rejected', by: record.approver, comment: record.comment };
+      }
+      const accepted = state.status.approvals.filter((r) => r.accepted && r.decision === 'approve');
+      if (accepted.length >= spec.approval.required) return { decision: 'approved', approvers: accepted.map((r) => r.approver) };
+      if (deadline.passed) return { decision: 'expired' };
+      if (remindDue()) {
+        reminded = true;
+        await ctx.remind();
+        continue;
+      }
+      await condition(() => controls.unjudged || deadline.passed || remindDue());
     }
-    const accepted = state.status.approvals.filter((r) => r.accepted && r.decision === 'approve');
-    if (accepted.length >= spec.approval.required) return { decision: 'approved', approvers: accepted.map((r) => r.approver) };
-    const now = Date.now();
-    if (now >= deadline) return { decision: 'expired' };
-    const wakeAt = reminded ? deadline : Math.min(reminderAt, deadline);
-    await condition(() => controls.unjudged, wakeAt - now);
-    if (!reminded && Date.now() >= reminderAt && !controls.unjudged) {
-      reminded = true;
-      await ctx.remind();
-    }
+  } finally {
+    deadline.stop();
+    reminder.stop();
   }
 }

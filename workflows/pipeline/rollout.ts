@@ -7,6 +7,7 @@ import { durationMs } from '../../src/contracts/primitives';
 import type { RouteSpec } from '../../src/routing/schemas';
 import type { StepActivities } from './activity-options';
 import type { Controls } from './controls';
+import { Deadline } from './deadline';
 import { uninterrupted, type Saga } from './saga';
 import { stepKey } from './step-key';
 import type { PipelineState } from './state';
@@ -57,40 +58,48 @@ async function monitor(ctx: RolloutContext, stage: Stage, windowMs: number, cand
   const { controls, state, spec } = ctx;
   const interval = durationMs(spec.rollout.checkInterval);
   const openedAt = Date.now();
-  let pausedMs = 0;
-  let pausedSince: number | null = null;
-  const counted = () => Date.now() - openedAt - pausedMs - (pausedSince === null ? 0 : Date.now() - pausedSince);
+  // The window's end is a timer, held while paused: how much is left is a duration, never a branch on the clock.
+  const windowEnd = new Deadline();
+  let left = windowMs;
+  let runningSince = Date.now();
+  windowEnd.start(left);
   let last: KpiCheck | null = null;
-  for (;;) {
-    const paused = controls.paused;
-    const wait = paused ? interval : Math.min(interval, windowMs - counted());
-    if (wait > 0) await condition(() => controls.stop !== null || controls.promote !== null || controls.paused !== paused, wait);
-    if (controls.stop) throw stopFailure(controls);
-    if (controls.paused !== paused) {
-      notePause(ctx, controls.paused);
-      if (controls.paused) pausedSince = Date.now();
-      else {
-        pausedMs += Date.now() - pausedSince!;
-        pausedSince = null;
+  try {
+    for (;;) {
+      const paused = controls.paused;
+      await condition(() => controls.stop !== null || controls.promote !== null || controls.paused !== paused || (!paused && windowEnd.passed), interval);
+      if (controls.stop) throw stopFailure(controls);
+      if (controls.paused !== paused) {
+        notePause(ctx, controls.paused);
+        if (windowEnd.passed) continue;
+        if (controls.paused) {
+          windowEnd.stop();
+          left -= Date.now() - runningSince;
+        } else {
+          runningSince = Date.now();
+          windowEnd.start(left);
+        }
+        continue;
       }
-      continue;
+      await ctx.betweenChecks();
+      last = await ctx.steps.io.checkKpis({
+        ref: ctx.ref,
+        stage,
+        candidate,
+        stable: ctx.before.spec.stable?.version ?? null,
+        fromMs: openedAt,
+        toMs: Date.now(),
+        thresholds: spec.rollout.thresholds,
+      });
+      state.check(last);
+      if (last.verdict === 'breach') {
+        const breached = last.rules.filter((r) => r.verdict === 'breach').map((r) => `${r.rule} ${r.value} vs ${r.threshold}`);
+        throw ApplicationFailure.nonRetryable(`KPI breach at ${stage.name}: ${breached.join(', ')}`, FailureType.KpiBreach, last);
+      }
+      if (controls.promote || (!controls.paused && windowEnd.passed)) return last;
     }
-    await ctx.betweenChecks();
-    last = await ctx.steps.io.checkKpis({
-      ref: ctx.ref,
-      stage,
-      candidate,
-      stable: ctx.before.spec.stable?.version ?? null,
-      fromMs: openedAt,
-      toMs: Date.now(),
-      thresholds: spec.rollout.thresholds,
-    });
-    state.check(last);
-    if (last.verdict === 'breach') {
-      const breached = last.rules.filter((r) => r.verdict === 'breach').map((r) => `${r.rule} ${r.value} vs ${r.threshold}`);
-      throw ApplicationFailure.nonRetryable(`KPI breach at ${stage.name}: ${breached.join(', ')}`, FailureType.KpiBreach, last);
-    }
-    if (controls.promote || (!controls.paused && counted() >= windowMs)) return last;
+  } finally {
+    windowEnd.stop();
   }
 }
 
