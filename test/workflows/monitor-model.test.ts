@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/activity';
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -22,6 +23,8 @@ interface World {
   mails: { kind: string; subject: string }[];
   reverts: { stable: string | null }[];
   aliases: { alias: string; to: string | null }[];
+  /** What each alias holds now: a move from anything else is refused, as the registry refuses it. */
+  holds: Record<string, string | null>;
   statuses: string[];
   /** A pipeline holding the model's rollout lock; it releases the lock a moment after it is asked to abort. */
   lockHolder: string | null;
@@ -75,8 +78,12 @@ function fakeActivities(worlds: Map<string, World>) {
     async readRoute() {
       return { generation: 1, spec: { stable: CHAMPION, candidate: null, shadow: null, killSwitch: 'off' as const } };
     },
-    async moveAlias({ ref, alias, to }) {
-      w(ref.model).aliases.push({ alias, to });
+    async moveAlias({ ref, alias, to, expected }) {
+      const world = w(ref.model);
+      if (world.holds[alias] === to) return;
+      if (world.holds[alias] !== expected) throw ApplicationFailure.nonRetryable(`alias ${alias} was expected at ${expected} but holds ${world.holds[alias]}`, 'IllegalTransition');
+      world.holds[alias] = to;
+      world.aliases.push({ alias, to });
     },
     async transitionStatus({ ref, to }) {
       w(ref.model).statuses.push(to);
@@ -113,6 +120,7 @@ describe('monitorModelWorkflow and its rollback policies', () => {
       mails: [],
       reverts: [],
       aliases: [],
+      holds: { champion: CHAMPION.version, 'last-known-good': LAST_GOOD.version },
       statuses: [],
       lockHolder: null,
       aborts: [],
