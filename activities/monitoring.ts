@@ -3,18 +3,18 @@ import type { Client } from '@temporalio/client';
 import { LRUCache } from 'lru-cache';
 import type { Db } from 'mongodb';
 import { handoverSignal, monitorWorkflowId, type MonitorActivities, type MonitorInput, type PopulationDrift } from '../src/contracts/monitoring';
-import { evaluateKpiCheck } from '../src/policy/kpi-rules';
+import { describeRollback } from '../src/verdicts/describe';
 import { populationDrift, trainingActivity } from '../src/monitoring/population-drift';
 import { getModelPolicy } from '../src/operations/policies';
 import type { Registry } from '../src/registry';
 import type { InputCache } from './inputs';
 import { readWindow } from './kpi-check';
+import { judgeProduction } from './production-judge';
 import type { createRoutingActivities } from './routing-steps';
 import { signalAbort } from './workflow-runs';
 
 export const DRILLS = 'drills';
 const SHA256 = /^[0-9a-f]{64}$/;
-const PRODUCTION_STAGE = { name: 'production', kind: 'traffic', percent: 100 } as const;
 
 export interface TemporalDeps {
   client: Client;
@@ -58,12 +58,14 @@ export function createMonitorActivities(
 
     async checkProduction({ model, version, fromMs, toMs, policy }) {
       const window = await readWindow(db, model, version, fromMs, toMs);
-      const kpi = evaluateKpiCheck({ stage: PRODUCTION_STAGE, from: new Date(fromMs), to: new Date(toMs), candidate: window.counters, stable: null, thresholds: policy.thresholds });
+      const kpi = await judgeProduction(db, { model, version, fromMs, toMs, policy }, window);
       const activity = await reference(model, version);
       const drift: PopulationDrift = activity
         ? populationDrift(activity, window.users, policy.drift)
         : { samples: window.users.length, coldShare: null, psi: null, verdict: 'no_reference', reasons: ['the training data is not a dataset in the registry'] };
-      const kpiReasons = kpi.rules.filter((r) => r.verdict === 'breach').map((r) => `${r.rule} ${r.value} vs ${r.threshold}`);
+      const kpiReasons = kpi.judgement
+        ? [describeRollback(kpi.judgement)].filter((r) => kpi.verdict === 'breach' && r)
+        : kpi.rules.filter((r) => r.verdict === 'breach').map((r) => `${r.rule} ${r.value} vs ${r.threshold}`);
       const reasons = [...kpiReasons, ...(drift.verdict === 'drift' ? drift.reasons : [])];
       const verdict = kpi.verdict === 'breach' || (drift.verdict === 'drift' && policy.drift.action === 'rollback') ? 'breach' : drift.verdict === 'drift' ? 'alert' : 'ok';
       return { model, version, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), kpi, drift, verdict, reasons };

@@ -3,7 +3,7 @@
  *
  *   tsx scripts/train-model.ts --ratings <csv or dir> --out <file> [--kind als|popularity]
  *     [--factors 64] [--iterations 12] [--seed 1] [--holdout 10]
- *     [--fault shuffle] [--latency-ms <ms>] [--failure-rate <0..1>]
+ *     [--fault shuffle] [--shuffled-item-share <0..1>] [--latency-ms <ms>] [--failure-rate <0..1>]
  *
  * With --holdout N > 0 the model is trained without each user's last N interactions, and those are
  * used to report NDCG@10 and friends against the popularity baseline; the written artifact is that
@@ -41,6 +41,7 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: String(ALS_DEFAULTS.seed) },
     holdout: { type: 'string', default: '10' },
     fault: { type: 'string', multiple: true, default: [] },
+    'shuffled-item-share': { type: 'string' },
     'latency-ms': { type: 'string' },
     'failure-rate': { type: 'string' },
   },
@@ -58,6 +59,11 @@ function faultsFromArgs(): TrainingFaults {
   if (unknown.length > 0) throw new Error(`unknown --fault ${unknown.join(', ')}; known: shuffle`);
   const faults: TrainingFaults = {};
   if (args.fault.includes('shuffle')) faults.shuffleItemFactors = true;
+  const shuffledItemShare = numberArg('shuffled-item-share', args['shuffled-item-share']);
+  if (shuffledItemShare !== undefined) {
+    if (shuffledItemShare < 0 || shuffledItemShare > 1) throw new Error(`--shuffled-item-share must be in [0, 1], got ${shuffledItemShare}`);
+    faults.shuffledItemShare = shuffledItemShare;
+  }
   const latency = numberArg('latency-ms', args['latency-ms']);
   const failureRate = numberArg('failure-rate', args['failure-rate']);
   if (latency !== undefined) faults.addedLatencyMs = latency;

@@ -1,7 +1,8 @@
 import { WorkflowNotFoundError, type Client, type WorkflowClient, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
-import { statusQuery, type PipelineStatus } from '../contracts/messages';
+import { statusQuery, type KpiCheck, type PipelineStatus } from '../contracts/messages';
 import { ModelNameKey, ModelVersionKey, OutcomeKey, PipelineStageKey, TrafficPercentKey } from '../contracts/search-attributes';
 import type { Env } from '../config/schema';
+import { describeJudgement, verdictText } from '../verdicts/describe';
 import { failure } from './exit-codes';
 import { isoOrDash, table, trafficBar } from './output';
 
@@ -80,22 +81,26 @@ export function renderStatus(s: PipelineStatus): string {
   for (const a of s.approvals) {
     lines.push(`  ${a.decision} by ${a.approver || '?'} at ${isoOrDash(a.at)}: ${a.accepted ? 'accepted' : `refused (${a.reason ?? 'no reason'})`}${a.comment ? `  "${a.comment}"` : ''}`);
   }
-  if (s.lastCheck) {
-    const c = s.lastCheck;
-    lines.push(`last check ${c.verdict} at ${isoOrDash(c.at)} (stage ${c.stage})`);
-    const rules = table(['rule', 'value', 'threshold', 'verdict'], c.rules.map((r) => [r.rule, r.value === null ? 'n/a' : +r.value.toFixed(4), r.threshold, r.verdict]));
-    lines.push(...rules.split('\n').map((l) => `  ${l}`));
-  } else {
-    lines.push('last check -');
-  }
+  lines.push(...(s.lastCheck ? checkLines(s.lastCheck) : ['last check -']));
   if (s.failure) lines.push(`failure    ${s.failure}`);
   return lines.join('\n');
+}
+
+/** The last check: under the statistical judge its verdict and one line per KPI, else the thresholds rules. */
+function checkLines(c: KpiCheck): string[] {
+  if (c.judgement) {
+    const kpis = describeJudgement(c.judgement).map((l) => `  ${l}`);
+    return [`last check ${c.verdict} at ${isoOrDash(c.at)} (stage ${c.stage}, judged ${verdictText(c.judgement.verdict)})`, ...kpis];
+  }
+  const rules = table(['rule', 'value', 'threshold', 'verdict'], c.rules.map((r) => [r.rule, r.value === null ? 'n/a' : +r.value.toFixed(4), r.threshold, r.verdict]));
+  return [`last check ${c.verdict} at ${isoOrDash(c.at)} (stage ${c.stage})`, ...rules.split('\n').map((l) => `  ${l}`)];
 }
 
 /** One line per change, for a log or a pipe. */
 export function statusLine(s: PipelineStatus): string {
   const accepted = s.approvals.filter((a) => a.accepted && a.decision === 'approve').length;
-  const check = s.lastCheck ? `${s.lastCheck.verdict}@${s.lastCheck.stage}` : '-';
+  const judgement = s.lastCheck?.judgement;
+  const check = s.lastCheck ? `${s.lastCheck.verdict}@${s.lastCheck.stage}${judgement ? `(${verdictText(judgement.verdict)})` : ''}` : '-';
   return [
     `step=${s.step}`,
     `stage=${s.stage ?? '-'}`,
@@ -107,6 +112,16 @@ export function statusLine(s: PipelineStatus): string {
     `outcome=${s.outcome}`,
     s.failure ? `failure="${s.failure}"` : '',
   ].filter(Boolean).join(' ');
+}
+
+/**
+ * What `watch` prints at a change: the whole status on a TTY; otherwise its line, with each statistical check's KPIs
+ * beneath it, so a log keeps every check's evidence.
+ */
+export function watchText(s: PipelineStatus, tty: boolean): string {
+  if (tty) return renderStatus(s);
+  const judgement = s.lastCheck?.judgement;
+  return [statusLine(s), ...(judgement ? describeJudgement(judgement).map((l) => `  ${l}`) : [])].join('\n');
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -125,7 +140,7 @@ export async function followPipeline(info: PipelineInfo, options: { intervalMs?:
       if (fresh.running) throw err;
       status = await readStatus(fresh);
     }
-    const text = tty ? renderStatus(status) : statusLine(status);
+    const text = watchText(status, tty);
     if (text !== last) {
       process.stdout.write(tty ? `\x1b[H\x1b[2J${text}\n` : `${text}\n`);
       last = text;

@@ -7,6 +7,8 @@ export const FailureType = {
   IllegalTransition: 'IllegalTransition',
   GateFailed: 'GateFailed',
   KpiBreach: 'KpiBreach',
+  /** A window ended without the evidence its decision needs, and the spec said to roll back rather than wait. */
+  Undecided: 'Undecided',
   RouteNotConfirmed: 'RouteNotConfirmed',
   KillSwitchEngaged: 'KillSwitchEngaged',
   RolloutBlocked: 'RolloutBlocked',

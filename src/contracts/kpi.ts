@@ -4,6 +4,13 @@ export const KPI_BUCKET_MS = 1000;
 /** Each replica keeps the ids of up to this many requesting users per (model, version, second): the served population. */
 export const USER_SAMPLE_PER_BUCKET = 50;
 
+/**
+ * Users are spread over this many shards by a hash of their id, independent of the routing hash. Every user falls in
+ * one shard, so the shards' sums are independent even when a user's requests are not: the judge estimates variances
+ * from them (docs/verdicts.md).
+ */
+export const KPI_SHARDS = 32;
+
 /** Upper bounds in ms of the latency histogram; the last bucket is open-ended. */
 export const LATENCY_BOUNDS_MS = [0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 20, 30, 50, 75, 100, 150, 250, 500, 1000, 2500, 5000];
 
@@ -20,7 +27,21 @@ export interface KpiCounters {
   shadowErrors: number;
   /** Sum over shadowed requests of overlap@K with what the user was actually served. */
   shadowOverlapSum: number;
+  /** Per user shard (KPI_SHARDS entries): served requests, their errors and successes. */
+  shardRequests: number[];
+  shardErrors: number[];
+  shardSuccesses: number[];
+  /** Per user shard: shadowed requests, shadow errors and summed overlap. */
+  shardShadowRequests: number[];
+  shardShadowErrors: number[];
+  shardShadowOverlap: number[];
 }
+
+/** The counters held per user shard, stored like the latency histogram. */
+export const SHARD_FIELDS = ['shardRequests', 'shardErrors', 'shardSuccesses', 'shardShadowRequests', 'shardShadowErrors', 'shardShadowOverlap'] as const;
+export type ShardField = (typeof SHARD_FIELDS)[number];
+/** Every array-valued counter. */
+export const ARRAY_FIELDS = ['latency', ...SHARD_FIELDS] as const;
 
 export interface KpiBucketDoc extends KpiCounters {
   _id: string;
@@ -45,6 +66,12 @@ export function emptyCounters(): KpiCounters {
     shadowRequests: 0,
     shadowErrors: 0,
     shadowOverlapSum: 0,
+    shardRequests: new Array(KPI_SHARDS).fill(0),
+    shardErrors: new Array(KPI_SHARDS).fill(0),
+    shardSuccesses: new Array(KPI_SHARDS).fill(0),
+    shardShadowRequests: new Array(KPI_SHARDS).fill(0),
+    shardShadowErrors: new Array(KPI_SHARDS).fill(0),
+    shardShadowOverlap: new Array(KPI_SHARDS).fill(0),
   };
 }
 
@@ -82,5 +109,6 @@ export function addCounters(into: KpiCounters, from: KpiCounters): KpiCounters {
   into.shadowRequests += from.shadowRequests;
   into.shadowErrors += from.shadowErrors;
   into.shadowOverlapSum += from.shadowOverlapSum;
+  for (const field of SHARD_FIELDS) from[field].forEach((n, i) => (into[field][i] += n));
   return into;
 }

@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import { z } from 'zod';
+import type { Judgement } from './verdicts';
 
 /** Approval and rejection carry who decided and why; the workflow checks the approver against the spec. */
 export const decisionSchema = z.object({
@@ -59,13 +60,19 @@ export interface RuleResult {
 
 /** One monitoring check: the values read, the thresholds applied and the verdict, kept for reports and rollbacks. */
 export interface KpiCheck {
+  /** Which judge decided: the statistical one carries its evidence in `judgement`. */
+  judge: 'statistical' | 'thresholds';
   stage: string;
   at: string;
   from: string;
   to: string;
   candidate: KpiSide;
   stable: KpiSide | null;
+  /** The thresholds judge's rules; empty under the statistical judge. */
   rules: RuleResult[];
+  /** Per KPI: estimate, always-valid interval, statistic, requests and users per arm, verdict. Null under thresholds. */
+  judgement: Judgement | null;
+  /** `breach` rolls back: a rule breached, or a KPI regressed. */
   verdict: 'pass' | 'breach';
 }
 

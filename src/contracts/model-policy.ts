@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { durationMs, durationSchema } from './primitives';
-import { kpiThresholdsSchema } from './pipeline-spec';
+import { DEFAULT_JUDGE, judgeSchema, kpiThresholdsSchema } from './pipeline-spec';
 
 const identity = z.string().trim().min(1, 'must name a person or service');
 const email = z.string().email('must be an email address');
@@ -15,6 +15,10 @@ export const monitoringPolicySchema = z
     /** Each check judges the KPIs of this much time before it. */
     window: durationSchema.default('5m'),
     thresholds: kpiThresholdsSchema,
+    /** The same judge as rollouts: each window against the champion's own history just before it (docs/verdicts.md). */
+    judge: judgeSchema.default(DEFAULT_JUDGE),
+    /** The champion's own history each window is compared with: this much time before the window. */
+    baseline: durationSchema.default('1h'),
     drift: z
       .object({
         /** Population stability index of the served users' training activity against the training users'. */

@@ -1,6 +1,7 @@
 import type { GateEvidence, GateName } from './evidence';
 import type { KpiCheck, PipelineStatus } from './messages';
-import type { KpiThresholds, PipelineSpec, Stage } from './pipeline-spec';
+import type { JudgeSpec, KpiThresholds, PipelineSpec, Stage } from './pipeline-spec';
+import type { JudgedKpi } from './verdicts';
 import type { RouteSpec } from '../routing/schemas';
 
 /** The activities the deployment pipeline calls, as types only: workflow code imports this file, never the code. */
@@ -38,6 +39,7 @@ export type NotificationKind =
   | 'approval_reminder'
   | 'rollout_started'
   | 'stage_passed'
+  | 'undecided'
   | 'rolled_back'
   | 'rejected'
   | 'completed'
@@ -101,6 +103,31 @@ export interface LockAcquisition {
   takenOverFrom?: { workflowId: string; runId: string };
 }
 
+/** A stage of the rollout so far and the times of its checks: the statistical judge bins KPIs by them. */
+export interface StageChecks {
+  /** Unique within the rollout: the bake runs at the last stage's share but is judged as a stage of its own. */
+  label: string;
+  kind: Stage['kind'];
+  percent: number;
+  fromMs: number;
+  checkTimes: number[];
+}
+
+export interface CheckKpisInput {
+  ref: PipelineRef;
+  stage: Stage;
+  candidate: string;
+  stable: string | null;
+  /** The current window. */
+  fromMs: number;
+  toMs: number;
+  thresholds: KpiThresholds;
+  judge: JudgeSpec;
+  /** Every stage so far, the current one last with `toMs` as its latest check. */
+  stages: StageChecks[];
+  kpis: JudgedKpi[];
+}
+
 export interface PipelineActivities {
   /** Validates the spec again inside the worker and audits its acceptance or refusal. */
   acceptSpec(input: { pipelineId: string; spec: unknown }): Promise<PipelineSpec>;
@@ -115,15 +142,8 @@ export interface PipelineActivities {
   readRoute(input: { model: string }): Promise<RouteSnapshot>;
   applyRoute(input: { ref: PipelineRef; key: string; spec: RouteSpec; actor: string; reason: string }): Promise<{ generation: number }>;
   confirmRouteLive(input: { model: string; generation: number; timeoutMs: number }): Promise<{ replicas: string[] }>;
-  checkKpis(input: {
-    ref: PipelineRef;
-    stage: Stage;
-    candidate: string;
-    stable: string | null;
-    fromMs: number;
-    toMs: number;
-    thresholds: KpiThresholds;
-  }): Promise<KpiCheck>;
+  /** Judges the rollout at `toMs`: the thresholds judge over the current window, the statistical one over `stages`. */
+  checkKpis(input: CheckKpisInput): Promise<KpiCheck>;
   moveAlias(input: {
     ref: PipelineRef;
     alias: 'champion' | 'last-known-good';

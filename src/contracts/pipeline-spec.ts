@@ -56,8 +56,10 @@ export const stageSchema = z.object({
   percent: z.number().gt(0, 'must be above 0').max(100, 'must be at most 100'),
 });
 
+/** The shadow stage mirrors every request by default: it costs compute, not users, and at full traffic a broken
+ *  candidate shows within one check interval (docs/verdicts.md). */
 export const DEFAULT_STAGES: z.infer<typeof stageSchema>[] = [
-  { name: 'shadow', kind: 'shadow', percent: 10 },
+  { name: 'shadow', kind: 'shadow', percent: 100 },
   { name: 'canary', kind: 'traffic', percent: 5 },
   { name: 'quarter', kind: 'traffic', percent: 25 },
   { name: 'half', kind: 'traffic', percent: 50 },
@@ -78,6 +80,47 @@ export const kpiThresholdsSchema = z
   })
   .default({ maxErrorRate: 0.02, maxP99Ms: 50, minSuccessRatio: 0.7, minShadowAgreement: 0, maxFailures: 50, minRequests: 30 });
 
+const judgeKindSchema = z.enum(['statistical', 'thresholds'], { message: 'must be statistical or thresholds' });
+
+/** How the rollout's checks are judged; `judge: thresholds` is shorthand for `judge: { kind: thresholds }`. */
+export const judgeSchema = z.preprocess(
+  (v) => (typeof v === 'string' ? { kind: v } : v),
+  z
+    .object({
+      kind: judgeKindSchema.default('statistical'),
+      /** Chance of a wrong claim, regressed or non-inferior, over the whole rollout: every KPI, stage and check. */
+      alpha: z.number().gt(0, 'must be above 0').max(0.2, 'must be at most 0.2').default(0.01),
+      /** How much worse than stable the candidate may be and still be proven non-inferior. */
+      margins: z
+        .object({
+          /** Relative: 0.1 accepts a success rate down to 90% of stable's. */
+          success: share('success').default(0.1),
+          /** Absolute share of requests: 0.005 accepts half a percentage point more errors. */
+          errors: share('errors').default(0.005),
+          /** Absolute share of requests slower than stable's p99. */
+          latency: share('latency').default(0.01),
+        })
+        .strict()
+        .default({ success: 0.1, errors: 0.005, latency: 0.01 }),
+      /** The smallest effects the checks are tuned to catch, in the margins' units. */
+      minEffect: z
+        .object({ success: z.number().gt(0, 'must be above 0').max(1, 'must be at most 1').default(0.1), errors: z.number().gt(0, 'must be above 0').max(1, 'must be at most 1').default(0.005), latency: z.number().gt(0, 'must be above 0').max(1, 'must be at most 1').default(0.01) })
+        .strict()
+        .default({ success: 0.1, errors: 0.005, latency: 0.01 }),
+      /** A window that ends without the evidence it needs is extended once by `extendBy`, then `then` happens. */
+      undecided: z
+        .object({
+          extendBy: durationSchema.default('10m'),
+          then: z.enum(['pause', 'rollback'], { message: 'must be pause or rollback' }).default('pause'),
+        })
+        .strict()
+        .default({ extendBy: '10m', then: 'pause' }),
+    })
+    .strict(),
+);
+
+export const DEFAULT_JUDGE = judgeSchema.parse({});
+
 export const rolloutSchema = z
   .object({
     stages: z.array(stageSchema).min(1, 'must name at least one stage').default(DEFAULT_STAGES),
@@ -87,8 +130,9 @@ export const rolloutSchema = z
     /** How long the gateway replicas get to acknowledge a routing change. */
     confirmTimeout: durationSchema.default('30s'),
     thresholds: kpiThresholdsSchema,
+    judge: judgeSchema.default(DEFAULT_JUDGE),
   })
-  .default({ stages: DEFAULT_STAGES, window: '10m', checkInterval: '30s', bake: '30m', confirmTimeout: '30s', thresholds: kpiThresholdsSchema.parse(undefined) })
+  .default({ stages: DEFAULT_STAGES, window: '10m', checkInterval: '30s', bake: '30m', confirmTimeout: '30s', thresholds: kpiThresholdsSchema.parse(undefined), judge: DEFAULT_JUDGE })
   .superRefine((r, ctx) => {
     const traffic = r.stages.filter((s) => s.kind === 'traffic');
     if (traffic.length === 0 || traffic[traffic.length - 1].percent !== 100) {
@@ -152,5 +196,6 @@ export type PipelineSpecInput = z.input<typeof pipelineSpecSchema>;
 export type PipelineSpec = z.output<typeof pipelineSpecSchema>;
 export type Stage = z.infer<typeof stageSchema>;
 export type KpiThresholds = PipelineSpec['rollout']['thresholds'];
+export type JudgeSpec = PipelineSpec['rollout']['judge'];
 
 export const pipelineWorkflowId = (model: string, version: string) => `deploy-${model}-${version}`;

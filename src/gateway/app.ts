@@ -47,7 +47,7 @@ export function buildGatewayApp(deps: GatewayAppDeps): FastifyInstance {
     const model = body.model ?? deps.defaultModel ?? (deps.served.models().length === 1 ? deps.served.models()[0] : undefined);
     if (!model) throw new HttpError(400, 'bad_request', 'model: required because this gateway serves several models');
     const success = body.event !== 'dismiss' && deps.recent.recommended(model, body.version, body.user, body.item);
-    deps.kpis.feedback(model, body.version, success);
+    deps.kpis.feedback(model, body.version, success, body.user);
     deps.metrics.feedback.inc({ model, version: body.version, success: String(success) });
     return { recorded: true, success };
   });

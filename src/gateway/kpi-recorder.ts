@@ -1,6 +1,10 @@
 import type { Db } from 'mongodb';
-import { addCounters, emptyCounters, KPI_BUCKET_MS, KPI_BUCKETS, latencyBucketIndex, USER_SAMPLE_PER_BUCKET, type KpiCounters } from '../contracts/kpi';
+import { addCounters, emptyCounters, KPI_BUCKET_MS, KPI_BUCKETS, KPI_SHARDS, latencyBucketIndex, USER_SAMPLE_PER_BUCKET, type KpiCounters } from '../contracts/kpi';
 import { incrementsOf, type StoredBucket } from '../kpis/bucket-codec';
+import { userBucket } from '../routing';
+
+/** A salt of its own, so shards cut across the routing buckets: every shard holds users of both arms. */
+const shardOf = (model: string, user: number) => userBucket(model, String(user), 'kpi-shard:') % KPI_SHARDS;
 
 interface Pending {
   model: string;
@@ -38,29 +42,44 @@ export function createKpiRecorder(db: Db, replicaId: string, now: () => number =
   const slot = (model: string, version: string) => entry(model, version).counters;
 
   return {
-    request(model: string, version: string, latencyMs: number, outcome: { error: boolean; fallback: boolean }, user?: number): void {
+    request(model: string, version: string, latencyMs: number, outcome: { error: boolean; fallback: boolean }, user: number): void {
       const e = entry(model, version);
       const c = e.counters;
-      if (user !== undefined && e.sampled < USER_SAMPLE_PER_BUCKET) {
+      if (e.sampled < USER_SAMPLE_PER_BUCKET) {
         e.users.push(user);
         e.sampled++;
       }
+      const shard = shardOf(model, user);
       c.requests++;
-      if (outcome.error) c.errors++;
+      c.shardRequests[shard]++;
+      if (outcome.error) {
+        c.errors++;
+        c.shardErrors[shard]++;
+      }
       if (outcome.fallback) c.fallbacks++;
       c.latency[latencyBucketIndex(latencyMs)]++;
       c.latencySumMs += latencyMs;
     },
-    feedback(model: string, version: string, success: boolean): void {
+    feedback(model: string, version: string, success: boolean, user: number): void {
       const c = slot(model, version);
       c.feedback++;
-      if (success) c.successes++;
+      if (success) {
+        c.successes++;
+        c.shardSuccesses[shardOf(model, user)]++;
+      }
     },
-    shadow(model: string, version: string, outcome: { error: boolean; overlap: number }): void {
+    shadow(model: string, version: string, outcome: { error: boolean; overlap: number }, user: number): void {
       const c = slot(model, version);
+      const shard = shardOf(model, user);
       c.shadowRequests++;
-      if (outcome.error) c.shadowErrors++;
-      else c.shadowOverlapSum += outcome.overlap;
+      c.shardShadowRequests[shard]++;
+      if (outcome.error) {
+        c.shadowErrors++;
+        c.shardShadowErrors[shard]++;
+      } else {
+        c.shadowOverlapSum += outcome.overlap;
+        c.shardShadowOverlap[shard] += outcome.overlap;
+      }
     },
     pendingCount: () => pending.size,
 

@@ -58,13 +58,15 @@ export function createRecommender(deps: RecommendDeps) {
   function runShadow(model: string, loaded: LoadedModel, user: number, k: number, servedItems: number[]): void {
     setImmediate(() => {
       try {
+        // An injected failure fails the mirrored request too, so the shadow stage sees what users would have seen.
+        if (loaded.nextFault().fail) throw new Error(`injected failure of ${loaded.version}`);
         const { items } = loaded.scorer.topK(user, k);
         const servedSet = new Set(servedItems);
         const overlap = k === 0 ? 0 : items.filter((i) => servedSet.has(i)).length / k;
-        kpis.shadow(model, loaded.version, { error: false, overlap });
+        kpis.shadow(model, loaded.version, { error: false, overlap }, user);
       } catch (err) {
         deps.log.warn({ err, model, version: loaded.version }, 'shadow scoring failed');
-        kpis.shadow(model, loaded.version, { error: true, overlap: 0 });
+        kpis.shadow(model, loaded.version, { error: true, overlap: 0 }, user);
       }
     });
   }

@@ -51,6 +51,7 @@ export function evaluateKpiCheck({ stage, from, to, candidate, stable, threshold
     rules.push(rule('success_ratio_vs_stable', ratio, t.minSuccessRatio, (v) => v >= t.minSuccessRatio, enough && stableEnough));
   }
   return {
+    judge: 'thresholds',
     stage: stage.name,
     at: to.toISOString(),
     from: from.toISOString(),
@@ -58,6 +59,7 @@ export function evaluateKpiCheck({ stage, from, to, candidate, stable, threshold
     candidate: cand,
     stable: base,
     rules,
+    judgement: null,
     verdict: rules.some((r) => r.verdict === 'breach') ? 'breach' : 'pass',
   };
 }

@@ -40,8 +40,9 @@ table.stages td { white-space: nowrap; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; font-weight: 600; }
 .badge.good { background: #dcfce7; color: #166534; } .badge.bad { background: #fee2e2; color: #991b1b; }
 .badge.warn { background: #fef3c7; color: #92400e; } .badge.neutral { background: #e2e8f0; color: #334155; }
-.chart { background: #fff; border: 1px solid #e2e8f0; border-radius: 8px; padding: 8px; margin: 12px 0; overflow-x: auto; }
-.chart svg { display: block; max-width: 100%; height: auto; }
+.chart, .interval-chart { background: #fff; border: 1px solid #e2e8f0; border-radius: 8px; padding: 8px; margin: 12px 0; overflow-x: auto; }
+.chart svg, .interval-chart svg { display: block; max-width: 100%; height: auto; }
+.interval-chart figcaption { margin: 4px 8px 0; }
 .note { color: #64748b; font-size: 12px; }
 details summary { cursor: pointer; color: #334155; font-weight: 600; }
 footer { margin-top: 36px; color: #94a3b8; font-size: 12px; }

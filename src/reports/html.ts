@@ -1,4 +1,6 @@
 import type { ApprovalRecord } from '../contracts/messages';
+import { verdictText } from '../verdicts/describe';
+import type { RenderedCharts } from './charts';
 import { clock, count, duration, sideFigures, time } from './format';
 import { badge, esc, page, table, type Tone } from './html-kit';
 import type { GateSection, PerformanceReport } from './performance';
@@ -65,7 +67,7 @@ function stageRow(s: StageWindow): string[] {
     `<strong>${esc(s.phase === 'bake' ? `bake (${s.stage})` : s.stage)}</strong>`,
     `${esc(s.percent === null ? '—' : `${s.percent}%`)}<span class="vs">${esc(s.kind)}</span>`,
     `${esc(clock(s.from))} – ${esc(clock(s.to))}<span class="vs">${esc(duration(s.from, s.to))}</span>`,
-    `${badge(s.verdict, s.verdict === 'pass' ? 'good' : 'bad')}<span class="vs">${esc(count(s.checks))} checks</span>`,
+    `${badge(s.verdict, s.verdict === 'pass' ? 'good' : 'bad')}<span class="vs">${esc(count(s.checks))} checks</span>${s.judgement ? `<span class="vs">judged ${esc(verdictText(s.judgement))}</span>` : ''}`,
     versus(shadow ? `${count(s.candidate.shadowRequests)} shadowed` : c.requests, b?.requests ?? null),
     versus(c.errorRate, b?.errorRate ?? null),
     versus(c.p99, b?.p99 ?? null),
@@ -84,7 +86,7 @@ function stages(list: StageWindow[]): string {
   ].join('\n');
 }
 
-function charts(r: PerformanceReport, svgs: { id: string; svg: string }[]): string {
+function charts(r: PerformanceReport, svgs: RenderedCharts['kpis']): string {
   if (!r.series || svgs.length === 0) return '';
   const step = r.series.stepMs >= 60_000 ? `${r.series.stepMs / 60_000} min` : `${r.series.stepMs / 1000} s`;
   return [
@@ -95,21 +97,36 @@ Grey dashed lines mark where each stage's monitoring window opened; red dashed l
   ].join('\n');
 }
 
+function intervals(r: PerformanceReport, svgs: RenderedCharts['intervals']): string {
+  if (svgs.length === 0) return '';
+  const last = new Map(r.intervals.map((c) => [c.id, c.last]));
+  return [
+    '<h2>Statistical verdicts over time</h2>',
+    `<p class="note">Each check judges every stage so far, per KPI. The blue band is the always-valid interval, the line its estimate, and each dot
+the KPI's verdict at that check. The grey line is no harm (stable's level); the red dashed line is the margin, or the ceiling or floor: an
+interval wholly on the safe side of it proves the KPI non-inferior. Bands wider than the chart are cut at its edge. Below each chart, the KPI at the
+last check.</p>`,
+    ...svgs.map((c) => `<figure class="interval-chart" id="chart-${esc(c.id)}">${c.svg}<figcaption class="note">${esc(last.get(c.id))}</figcaption></figure>`),
+  ].join('\n');
+}
+
 function timeline(r: PerformanceReport): string {
   const rows = r.timeline.map((e) => [esc(time(e.at)), esc(e.event), esc(e.detail ?? '')]);
   return `<h2>Timeline</h2>\n<details><summary>${r.timeline.length} events</summary>\n${table(['When', 'Event', 'Detail'], rows)}\n</details>`;
 }
 
 /** Pure: the report's figures and its rendered charts become one self-contained HTML page. */
-export function renderReportHtml(report: PerformanceReport, svgs: { id: string; svg: string }[]): string {
+export function renderReportHtml(report: PerformanceReport, svgs: RenderedCharts): string {
+  const verdictCharts = report.intervals.length > 0 ? `, ${report.intervals.length} verdict charts` : '';
   const body = [
     header(report),
     approvals(report.approvals),
     gates(report.gates),
     stages(report.stages),
-    charts(report, svgs),
+    charts(report, svgs.kpis),
+    intervals(report, svgs.intervals),
     timeline(report),
-    `<footer>modelship · the figures on this page are in report.json next to it · ${esc(String(report.stages.length))} monitoring windows, ${esc(String(report.charts.length))} charts</footer>`,
+    `<footer>modelship · the figures on this page are in report.json next to it · ${esc(String(report.stages.length))} monitoring windows, ${esc(String(report.charts.length))} charts${esc(verdictCharts)}</footer>`,
   ];
   return page(`${report.model} ${report.version}: performance report`, body.filter(Boolean).join('\n'));
 }

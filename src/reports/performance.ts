@@ -3,6 +3,7 @@ import type { ApprovalRecord, Outcome } from '../contracts/messages';
 import type { PipelineOutcomeDoc, TimelineEntry } from '../contracts/pipeline-activities';
 import { summarizeEvidence } from '../evaluation/summary';
 import { finishedAt, type ReportContext } from './context';
+import { intervalCharts, type IntervalChart } from './intervals';
 import { pointsOf, type KpiPoint } from './points';
 import type { KpiSeries } from './series';
 import { stageWindows, type StageWindow } from './stages';
@@ -42,6 +43,8 @@ export interface PerformanceReport {
   stages: StageWindow[];
   series: { from: string; to: string; stepMs: number; points: KpiPoint[] } | null;
   charts: ChartSpec[];
+  /** The statistical judge's always-valid intervals per KPI over the checks; empty under the thresholds judge. */
+  intervals: IntervalChart[];
   timeline: TimelineEntry[];
 }
 
@@ -109,6 +112,7 @@ export function buildPerformanceReport(doc: PipelineOutcomeDoc, series: KpiSerie
     stages,
     series: series ? { from: series.from, to: series.to, stepMs: series.stepMs, points } : null,
     charts: series ? chartsFor(doc, points, stages) : [],
+    intervals: intervalCharts(doc.checks, stages),
     timeline: doc.timeline,
   };
 }

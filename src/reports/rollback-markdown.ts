@@ -1,6 +1,7 @@
 import type { KpiCheck } from '../contracts/messages';
+import { verdictText } from '../verdicts/describe';
 import { clock, duration, RULE_VERDICT, ruleValue, sideFigures, time } from './format';
-import type { RollbackDocument, RollbackTrigger } from './rollback';
+import type { JudgedKpis, RollbackDocument, RollbackTrigger } from './rollback';
 
 /** Table cells must not break the row: pipes are escaped and line breaks folded. */
 function cell(value: string): string {
@@ -11,16 +12,30 @@ function mdTable(head: string[], rows: string[][]): string[] {
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)];
 }
 
-function kpiCheck(check: KpiCheck): string[] {
+function rules(check: KpiCheck): string[] {
+  return mdTable(
+    ['Rule', 'Value', 'Threshold', 'Verdict'],
+    check.rules.map((r) => [`\`${r.rule}\``, ruleValue(r.rule, r.value), ruleValue(r.rule, r.threshold), r.verdict === 'breach' ? `**${RULE_VERDICT[r.verdict]}**` : RULE_VERDICT[r.verdict]]),
+  );
+}
+
+function judgedKpis(judged: JudgedKpis): string[] {
+  return [
+    ...(judged.regressed ? [`**Regressed**: ${judged.regressed}.`, ''] : []),
+    'Every KPI judged over all stages so far, those that decided first:',
+    '',
+    ...judged.kpis.map((line) => `- ${line}`),
+  ];
+}
+
+function kpiCheck(check: KpiCheck, judged: JudgedKpis | null): string[] {
   const c = sideFigures(check.candidate);
   const s = sideFigures(check.stable);
+  const judge = check.judgement ? `; the statistical judge found the rollout **${verdictText(check.judgement.verdict)}**` : '';
   return [
-    `KPI check of stage **${check.stage}** at ${time(check.at)}, over the window ${clock(check.from)} – ${clock(check.to)} UTC (${duration(check.from, check.to)}): verdict **${check.verdict}**.`,
+    `KPI check of stage **${check.stage}** at ${time(check.at)}, over the window ${clock(check.from)} – ${clock(check.to)} UTC (${duration(check.from, check.to)}): verdict **${check.verdict}**${judge}.`,
     '',
-    ...mdTable(
-      ['Rule', 'Value', 'Threshold', 'Verdict'],
-      check.rules.map((r) => [`\`${r.rule}\``, ruleValue(r.rule, r.value), ruleValue(r.rule, r.threshold), r.verdict === 'breach' ? `**${RULE_VERDICT[r.verdict]}**` : RULE_VERDICT[r.verdict]]),
-    ),
+    ...(judged ? judgedKpis(judged) : rules(check)),
     '',
     ...mdTable(
       ['Side', 'Requests', 'Shadowed', 'Error rate', 'p99 latency', 'Success rate', 'Shadow agreement'],
@@ -35,7 +50,7 @@ function kpiCheck(check: KpiCheck): string[] {
 function why(trigger: RollbackTrigger): string[] {
   switch (trigger.kind) {
     case 'kpi_check':
-      return kpiCheck(trigger.check);
+      return kpiCheck(trigger.check, trigger.judged);
     case 'gate':
       return ['Offline gate checks that failed:', '', ...mdTable(['Gate', 'Check', 'Result'], trigger.failedChecks.map((c) => [c.gate, `\`${c.name}\``, c.summary]))];
     case 'decision':

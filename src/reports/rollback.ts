@@ -1,6 +1,7 @@
 import type { CheckVerdict, GateName } from '../contracts/evidence';
 import type { ApprovalRecord, KpiCheck, Outcome } from '../contracts/messages';
 import type { CompensationRecord, PipelineOutcomeDoc, TimelineEntry } from '../contracts/pipeline-activities';
+import { describeJudgement, describeRollback } from '../verdicts/describe';
 import { finishedAt, type ReportContext } from './context';
 import { productionState, type ProductionState } from './production';
 
@@ -11,9 +12,20 @@ export interface FailedGateCheck {
   summary: string;
 }
 
-/** The evidence behind the stop: a KPI check's snapshot, the failed gate checks, or the decisions that rejected it. */
+/** The statistical judge's evidence as people read it. */
+export interface JudgedKpis {
+  /** The KPIs that regressed, with estimate and interval, in one sentence; empty when none did. */
+  regressed: string;
+  /** Every KPI judged, one line each, those that decided first. */
+  kpis: string[];
+}
+
+/**
+ * The evidence behind the stop: a KPI check's snapshot (and, from the statistical judge, its KPIs in words), the
+ * failed gate checks, or the decisions that rejected it.
+ */
 export type RollbackTrigger =
-  | { kind: 'kpi_check'; check: KpiCheck }
+  | { kind: 'kpi_check'; check: KpiCheck; judged: JudgedKpis | null }
   | { kind: 'gate'; failedChecks: FailedGateCheck[] }
   | { kind: 'decision'; approvals: ApprovalRecord[] }
   | { kind: 'none' };
@@ -36,7 +48,11 @@ export interface RollbackDocument {
 }
 
 function triggerOf(doc: PipelineOutcomeDoc): RollbackTrigger {
-  if (doc.cause?.check) return { kind: 'kpi_check', check: doc.cause.check };
+  const check = doc.cause?.check;
+  if (check) {
+    const judged = check.judgement ? { regressed: describeRollback(check.judgement), kpis: describeJudgement(check.judgement) } : null;
+    return { kind: 'kpi_check', check, judged };
+  }
   const failedChecks = doc.evidence.flatMap((e) => e.checks.filter((c) => c.verdict === 'fail').map((c) => ({ gate: e.gate, name: c.name, verdict: c.verdict, summary: c.summary })));
   if (failedChecks.length > 0) return { kind: 'gate', failedChecks };
   if (doc.cause?.type === 'ApprovalRejected') return { kind: 'decision', approvals: doc.status.approvals.filter((a) => a.decision === 'reject') };

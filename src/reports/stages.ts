@@ -1,6 +1,7 @@
 import type { KpiCheck, KpiSide } from '../contracts/messages';
 import type { TimelineEntry } from '../contracts/pipeline-activities';
 import type { Stage } from '../contracts/pipeline-spec';
+import type { KpiVerdict } from '../contracts/verdicts';
 
 /** One monitoring window as the stage table shows it; the KPI figures are the last check's, cumulative over the window. */
 export interface StageWindow {
@@ -14,6 +15,8 @@ export interface StageWindow {
   to: string;
   checks: number;
   verdict: KpiCheck['verdict'];
+  /** The statistical judge's verdict at the last check: a window passes undecided too. Null under the thresholds judge. */
+  judgement: KpiVerdict | null;
   candidate: KpiSide;
   stable: KpiSide | null;
 }
@@ -29,7 +32,9 @@ function groupWindows(checks: KpiCheck[]): KpiCheck[][] {
   return groups;
 }
 
-const isShadowCheck = (check: KpiCheck) => check.rules.some((r) => r.rule.startsWith('shadow_'));
+/** The thresholds judge names shadow rules; under the statistical one, a shadow stage mirrors requests and serves none. */
+const isShadowCheck = (check: KpiCheck) =>
+  check.rules.some((r) => r.rule.startsWith('shadow_')) || (check.judge === 'statistical' && check.candidate.requests === 0 && check.candidate.shadowRequests > 0);
 
 export function stageWindows(checks: KpiCheck[], timeline: TimelineEntry[], plan: Stage[] = []): StageWindow[] {
   // The workflow notes "step bake (<stage>)" when the bake starts (workflows/pipeline/state.ts).
@@ -48,6 +53,7 @@ export function stageWindows(checks: KpiCheck[], timeline: TimelineEntry[], plan
       to: last.to,
       checks: group.length,
       verdict: last.verdict,
+      judgement: last.judgement?.verdict ?? null,
       candidate: last.candidate,
       stable: last.stable,
     };

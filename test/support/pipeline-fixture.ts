@@ -4,11 +4,20 @@ import { replayTraffic, type ReplayStats } from '../../src/traffic/replayer';
 import { createRegistry, ensureIndexes, registerArtifact, uploadDataset, type Registry } from '../../src/registry';
 import { ensureRoutingIndexes } from '../../src/routing';
 
-const data = generateSynthetic({ users: 300, items: 400, seed: 11 });
-const split = leaveLastNSplit(data, 5);
+/** The fixture's interactions, per population size: 300 users unless a test needs more distinct users. */
+const splits = new Map<number, ReturnType<typeof leaveLastNSplit>>();
+function fixtureSplit(users: number) {
+  let split = splits.get(users);
+  if (!split) {
+    split = leaveLastNSplit(generateSynthetic({ users, items: 400, seed: 11 }), 5);
+    splits.set(users, split);
+  }
+  return split;
+}
 
 /** Live traffic for the fixture's model: its held-out interactions replayed at the gateways until `signal` aborts. */
-export function replayFixtureTraffic(gateways: string[], model: string, signal: AbortSignal, { ratePerSec = 100, maxDurationMs = 280_000 } = {}): Promise<ReplayStats> {
+export function replayFixtureTraffic(gateways: string[], model: string, signal: AbortSignal, { ratePerSec = 100, maxDurationMs = 280_000, users = 300 } = {}): Promise<ReplayStats> {
+  const split = fixtureSplit(users);
   return replayTraffic({
     gateways,
     model,
@@ -28,7 +37,8 @@ export interface PipelineFixture {
 }
 
 /** A registered model with datasets, and a way to register trained versions of it: what an ML engineer brings. */
-export async function createPipelineFixture(db: Db, model: string): Promise<PipelineFixture> {
+export async function createPipelineFixture(db: Db, model: string, users = 300): Promise<PipelineFixture> {
+  const split = fixtureSplit(users);
   await ensureIndexes(db);
   await ensureRoutingIndexes(db);
   const registry = createRegistry(db);

@@ -1,10 +1,10 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { GateEvidence, GateName } from '../../src/contracts/evidence';
-import type { KpiCheck } from '../../src/contracts/messages';
 import type { MonitorActivities } from '../../src/contracts/monitoring';
 import type { PipelineActivities, RouteSnapshot } from '../../src/contracts/pipeline-activities';
 import { pipelineSpecSchema } from '../../src/contracts/pipeline-spec';
 import { canTransition, type Status } from '../../src/registry/lifecycle';
+import { fakeCheck } from './fake-kpis';
 import type { RouteSpec } from '../../src/routing/schemas';
 
 export const CANDIDATE_SHA = 'c'.repeat(64);
@@ -13,8 +13,10 @@ export const STABLE = { version: '1.0.0', sha256: 's'.repeat(64).replace(/s/g, '
 /** How one pipeline's world behaves, keyed by model name so tests sharing a worker stay apart. */
 export interface Scenario {
   failGate?: GateName;
-  /** Stage names whose checks breach. */
+  /** Stage labels (the bake is 'bake') where the candidate fails a tenth of its requests. */
   breachAt?: string[];
+  /** Stage labels where the candidate gets no requests. */
+  noDataAt?: string[];
   champion?: string | null;
   route?: RouteSpec;
   lockHolder?: string;
@@ -164,16 +166,10 @@ export function createFakeActivities(scenarios: Map<string, Scenario>): { activi
     async confirmRouteLive({ model, generation }) {
       return track(model, 'confirmRouteLive', generation, { replicas: ['fake-a', 'fake-b'] });
     },
-    async checkKpis({ ref, stage, fromMs, toMs }) {
-      const breach = scenarios.get(ref.model)?.breachAt?.includes(stage.name) ?? false;
-      const side = { requests: 100, errors: breach ? 10 : 0, errorRate: breach ? 0.1 : 0, p99Ms: 3, successRate: 0.2, shadowRequests: 0, shadowAgreement: null };
-      const check: KpiCheck = {
-        stage: stage.name, at: new Date(toMs).toISOString(), from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(),
-        candidate: side, stable: { ...side, errors: 0, errorRate: 0 },
-        rules: [{ rule: 'error_rate', value: side.errorRate, threshold: 0.02, verdict: breach ? 'breach' : 'pass' }],
-        verdict: breach ? 'breach' : 'pass',
-      };
-      return track(ref.model, 'checkKpis', stage.name, check);
+    async checkKpis(input) {
+      const scenario = scenarios.get(input.ref.model);
+      const check = fakeCheck(input, { breachAt: scenario?.breachAt ?? [], noDataAt: scenario?.noDataAt ?? [] });
+      return track(input.ref.model, 'checkKpis', input.stages[input.stages.length - 1].label, check);
     },
     /** As the registry's activity: a move already made (by key, or because the alias holds its target) is a no-op,
      *  and a move from anything but what the alias holds is refused. */

@@ -32,7 +32,8 @@ describe('deployModelWorkflow staged rollout and saga', () => {
     const handle = await approved(model, { breachAt: [stage] });
     const cause = await failureOf(handle.result());
     expect(cause.type).toBe('KpiBreach');
-    expect(cause.message).toContain(`KPI breach at ${stage}: error_rate 0.1 vs 0.02`);
+    // The statistical judge names the error KPI that proved the regression: against stable, or the ceiling at 100%.
+    expect(cause.message).toMatch(new RegExp(`^KPI breach at ${stage}: (errors vs stable|error rate) regressed to \\+?\\d`));
 
     const w = h.world(model);
     expect(w.routes.get(model)!.spec).toEqual(ORIGINAL_ROUTE);
@@ -45,7 +46,7 @@ describe('deployModelWorkflow staged rollout and saga', () => {
     expect(doc.cause).toMatchObject({ type: 'KpiBreach', check: { stage, verdict: 'breach' } });
     expect(doc.compensations.map((c) => [c.key.split(':').pop(), c.outcome])).toEqual([['restore-route', 'done']]);
     expect(w.mails.at(-1)).toMatchObject({ kind: 'rolled_back', subject: `Rolled back: ${model} 2.0.0` });
-    expect(w.mails.at(-1)!.lines).toContain('  breached error_rate: 0.1 (threshold 0.02)');
+    expect(w.mails.at(-1)!.lines.find((l) => / — regressed/.test(l))).toMatch(/^ {2}(errors vs stable|error rate): .* — regressed/);
     const status = await handle.query(statusQuery);
     expect(status).toMatchObject({ outcome: 'rolled_back', trafficPercent: 0, step: 'done' });
     expect(status.lastCheck).toMatchObject({ stage, verdict: 'breach' });

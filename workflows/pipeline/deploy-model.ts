@@ -18,7 +18,7 @@ import { awaitApproval } from './approval';
 import { refuseDecision } from './decisions';
 import { Background } from './background';
 import { Controls } from './controls';
-import { approvalRequested, simple } from './notifications';
+import { approvalRequested, awaitingDecision, simple, verdictLines } from './notifications';
 import { runRollout } from './rollout';
 import { allSettledOrThrow, Saga, uninterrupted } from './saga';
 import { stepKey } from './step-key';
@@ -177,13 +177,19 @@ export async function deployModelWorkflow(input: PipelineSpecInput): Promise<Dep
       before,
       steps,
       betweenChecks: () => refuseOutOfTurn(`it arrived after the approval was settled (${approval.approvers.join(', ')} approved)`),
+      onAwaitingDecision: (label: string, check: KpiCheck | null) =>
+        auditAndMail(
+          () => audit(`undecided:${label}:${check?.at ?? ''}`, 'rollout.awaiting_decision', 'success', { stage: label, check }),
+          `undecided:${label}:${check?.at ?? ''}`,
+          awaitingDecision(ref, s, label, check),
+        ),
       onStagePassed: (stage: Stage, check: KpiCheck | null) =>
         auditAndMail(
           () => audit(`stage:${stage.name}`, 'rollout.stage_passed', 'success', { stage, check }),
           `stage:${stage.name}`,
           simple(ref, s, 'stage_passed', `Stage ${stage.name} passed`, [
             `${stage.kind === 'shadow' ? 'Shadowed' : 'Served'} ${stage.percent}% of traffic through its monitoring window.`,
-            ...(check ? check.rules.map((r) => `  ${r.rule}: ${r.value ?? 'n/a'} (threshold ${r.threshold}) ${r.verdict}`) : []),
+            ...(check?.judgement ? verdictLines(check) : check ? check.rules.map((r) => `  ${r.rule}: ${r.value ?? 'n/a'} (threshold ${r.threshold}) ${r.verdict}`) : []),
           ]),
         ),
     });
@@ -228,7 +234,7 @@ export async function deployModelWorkflow(input: PipelineSpecInput): Promise<Dep
     const failure = err instanceof ApplicationFailure ? err : (err as { cause?: unknown })?.cause instanceof ApplicationFailure ? ((err as { cause: ApplicationFailure }).cause) : null;
     const type = isCancellation(err) ? 'Cancelled' : (failure?.type ?? 'Error');
     const message = isCancellation(err) ? 'the pipeline was cancelled' : err instanceof Error ? (failure?.message ?? err.message) : String(err);
-    const check = type === FailureType.KpiBreach ? ((failure?.details?.[0] as KpiCheck | undefined) ?? null) : null;
+    const check = type === FailureType.KpiBreach || type === FailureType.Undecided ? ((failure?.details?.[0] as KpiCheck | undefined) ?? null) : null;
     state.step('rolling_back', state.status.stage);
     state.note(`unwinding: ${type}`, message);
     const rolloutStarted = saga.size > 0;
@@ -250,7 +256,7 @@ export async function deployModelWorkflow(input: PipelineSpecInput): Promise<Dep
       const kind = rejected ? 'rejected' : 'rolled_back';
       await notify('unwound', simple(ref, spec, kind, rejected ? (type === 'ApprovalExpired' ? 'Approval expired' : 'Rejected') : 'Rolled back', [
         `Why: ${message}`,
-        ...(check ? check.rules.filter((r) => r.verdict === 'breach').map((r) => `  breached ${r.rule}: ${r.value} (threshold ${r.threshold})`) : []),
+        ...(check ? verdictLines(check) : []),
         rolloutStarted ? 'Every change was undone in reverse:' : 'Production was not changed.',
         ...records.map((r) => `  ${r.outcome === 'done' ? '✔' : '✘'} ${r.description}${r.error ? ` (${r.error})` : ''}`),
         `Rollback document: ${path}`,

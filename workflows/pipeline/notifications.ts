@@ -1,7 +1,9 @@
 import type { GateEvidence } from '../../src/contracts/evidence';
+import type { KpiCheck } from '../../src/contracts/messages';
 import type { NotifyInput, PipelineRef } from '../../src/contracts/pipeline-activities';
 import type { PipelineSpec } from '../../src/contracts/pipeline-spec';
 import { summarizeEvidence } from '../../src/evaluation/summary';
+import { describeJudgement } from '../../src/verdicts/describe';
 
 /** Mail texts are composed here, from what the workflow knows; the notify activity only renders and sends them. */
 
@@ -36,4 +38,25 @@ export function approvalRequested(ref: PipelineRef, spec: PipelineSpec, evidence
 
 export function simple(ref: PipelineRef, spec: PipelineSpec, kind: NotifyInput['kind'], subject: string, lines: string[]): Omit<NotifyInput, 'key'> {
   return { ref, kind, to: recipients(spec), subject: `${subject}: ${ref.model} ${ref.version}`, lines };
+}
+
+/**
+ * What a KPI check found, as mail lines: under the statistical judge every KPI with its estimate, interval and verdict,
+ * those that decided first; under the thresholds judge the rules it breached.
+ */
+export function verdictLines(check: KpiCheck): string[] {
+  if (check.judgement) return describeJudgement(check.judgement).map((line) => `  ${line}`);
+  return check.rules.filter((r) => r.verdict === 'breach').map((r) => `  breached ${r.rule}: ${r.value} (threshold ${r.threshold})`);
+}
+
+/** A window ended, and its extension too, without proof: the rollout holds its traffic and waits for a person. */
+export function awaitingDecision(ref: PipelineRef, spec: PipelineSpec, label: string, check: KpiCheck | null): Omit<NotifyInput, 'key'> {
+  return simple(ref, spec, 'undecided', `Decision needed at ${label}`, [
+    `The ${label} window and its extension ended without proof that ${ref.version} is within the margins of stable, and without proof that it is worse.`,
+    'Traffic stays as it is and the checks go on; a regression still rolls back by itself. Decide:',
+    `  modelship promote ${ref.pipelineId} --reason "<why>"    promote on what is known`,
+    `  modelship resume ${ref.pipelineId} --reason "<why>"     extend the window by ${spec.rollout.judge.undecided.extendBy}`,
+    `  modelship rollback ${ref.pipelineId} --reason "<why>"   restore production as it was`,
+    ...(check ? ['', 'The evidence so far:', ...verdictLines(check)] : []),
+  ]);
 }

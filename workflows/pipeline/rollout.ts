@@ -1,10 +1,14 @@
 import { ApplicationFailure, condition } from '@temporalio/workflow';
 import { FailureType } from '../../src/contracts/failures';
 import type { KpiCheck } from '../../src/contracts/messages';
-import type { IngestSummary, PipelineRef, RouteSnapshot } from '../../src/contracts/pipeline-activities';
+import type { IngestSummary, PipelineRef, RouteSnapshot, StageChecks } from '../../src/contracts/pipeline-activities';
 import type { PipelineSpec, Stage } from '../../src/contracts/pipeline-spec';
 import { durationMs } from '../../src/contracts/primitives';
+import type { JudgedKpi } from '../../src/contracts/verdicts';
 import type { RouteSpec } from '../../src/routing/schemas';
+import { describeRollback } from '../../src/verdicts/describe';
+import { plannedKpis } from '../../src/verdicts/planned-kpis';
+import { stageAction, undecidedAction, type StageAction } from '../../src/verdicts/stage-decision';
 import type { StepActivities } from './activity-options';
 import type { Controls } from './controls';
 import { Deadline } from './deadline';
@@ -22,6 +26,8 @@ export interface RolloutContext {
   before: RouteSnapshot;
   steps: StepActivities;
   onStagePassed: (stage: Stage, check: KpiCheck | null) => Promise<void>;
+  /** A window ended without the evidence it needs and the rollout now waits for a person. */
+  onAwaitingDecision: (label: string, check: KpiCheck | null) => Promise<void>;
   /** Runs before each check: refuses and audits the decisions that arrived since the last one. */
   betweenChecks: () => Promise<void>;
 }
@@ -49,21 +55,69 @@ function stopFailure(controls: Controls): ApplicationFailure {
   return ApplicationFailure.nonRetryable(`${stop.kind} requested by ${stop.actor}${stop.reason ? `: ${stop.reason}` : ''}`, type);
 }
 
+/** What the rollout has judged so far: every stage's checks, kept so each check judges the whole rollout. */
+export class RolloutRecord {
+  readonly stages: StageChecks[] = [];
+  constructor(readonly kpis: JudgedKpi[]) {}
+}
+
+interface Window {
+  stage: Stage;
+  /** Unique within the rollout: the bake is judged as a stage of its own. */
+  label: string;
+  ms: number;
+  /** The bake: what it ends in is a promotion, so it needs proof. */
+  final: boolean;
+}
+
+const hasData = (check: KpiCheck, stage: Stage) => (stage.kind === 'shadow' ? check.candidate.shadowRequests : check.candidate.requests) > 0;
+
 /**
- * One monitoring window: every check interval, the candidate's and stable's KPIs since the window opened are judged,
- * and a breach ends the rollout at once. A pause holds the window open without holding traffic back, so the checks
- * go on while paused and a breach still rolls back; paused time does not count towards the window.
+ * What a check means for its window. The statistical judge decides by its verdicts (src/verdicts/stage-decision.ts);
+ * the thresholds judge rolls back on a breach and passes a window at its end, but never one without candidate data.
  */
-async function monitor(ctx: RolloutContext, stage: Stage, windowMs: number, candidate: string): Promise<KpiCheck | null> {
+function actionOf(w: Window, check: KpiCheck, windowEnded: boolean, checksWithData: number): StageAction {
+  if (check.judgement) return stageAction(check.judgement, { stage: w.stage, final: w.final, windowEnded, checksWithData });
+  if (check.verdict === 'breach') return 'rollback';
+  if (!windowEnded) return 'continue';
+  return checksWithData > 0 ? 'advance' : 'undecided';
+}
+
+function breachFailure(w: Window, check: KpiCheck): ApplicationFailure {
+  const reasons = check.judgement
+    ? describeRollback(check.judgement)
+    : check.rules.filter((r) => r.verdict === 'breach').map((r) => `${r.rule} ${r.value} vs ${r.threshold}`).join(', ');
+  return ApplicationFailure.nonRetryable(`KPI breach at ${w.label}: ${reasons}`, FailureType.KpiBreach, check);
+}
+
+/**
+ * One monitoring window: every check interval the rollout is judged, and a breach ends it at once. A pause holds the
+ * window open without holding traffic back, so the checks go on while paused and a breach still rolls back; paused
+ * time does not count towards the window. A window that ends without the evidence it needs is extended once, then
+ * does what the spec says: waits for a person (a resume extends it again) or rolls back.
+ */
+async function monitor(ctx: RolloutContext, record: RolloutRecord, w: Window, candidate: string): Promise<KpiCheck | null> {
   const { controls, state, spec } = ctx;
   const interval = durationMs(spec.rollout.checkInterval);
+  const extendMs = durationMs(spec.rollout.judge.undecided.extendBy);
   const openedAt = Date.now();
+  const checks: StageChecks = { label: w.label, kind: w.stage.kind, percent: w.stage.percent, fromMs: openedAt, checkTimes: [] };
+  record.stages.push(checks);
   // The window's end is a timer, held while paused: how much is left is a duration, never a branch on the clock.
   const windowEnd = new Deadline();
-  let left = windowMs;
+  let left = w.ms;
   let runningSince = Date.now();
   windowEnd.start(left);
+  let extended = false;
+  let awaitingPerson = false;
+  let checksWithData = 0;
   let last: KpiCheck | null = null;
+  const restart = (ms: number) => {
+    windowEnd.passed = false;
+    left = ms;
+    runningSince = Date.now();
+    windowEnd.start(ms);
+  };
   try {
     for (;;) {
       const paused = controls.paused;
@@ -71,32 +125,57 @@ async function monitor(ctx: RolloutContext, stage: Stage, windowMs: number, cand
       if (controls.stop) throw stopFailure(controls);
       if (controls.paused !== paused) {
         notePause(ctx, controls.paused);
-        if (windowEnd.passed) continue;
-        if (controls.paused) {
+        if (!controls.paused && awaitingPerson) {
+          awaitingPerson = false;
+          state.note(`${w.label}: resumed without proof; the window is extended by ${spec.rollout.judge.undecided.extendBy}`);
+          restart(extendMs);
+        } else if (!windowEnd.passed && controls.paused) {
           windowEnd.stop();
           left -= Date.now() - runningSince;
-        } else {
+        } else if (!windowEnd.passed) {
           runningSince = Date.now();
           windowEnd.start(left);
         }
         continue;
       }
       await ctx.betweenChecks();
+      const toMs = Date.now();
+      checks.checkTimes.push(toMs);
       last = await ctx.steps.io.checkKpis({
         ref: ctx.ref,
-        stage,
+        stage: w.stage,
         candidate,
         stable: ctx.before.spec.stable?.version ?? null,
         fromMs: openedAt,
-        toMs: Date.now(),
+        toMs,
         thresholds: spec.rollout.thresholds,
+        judge: spec.rollout.judge,
+        stages: record.stages,
+        kpis: record.kpis,
       });
       state.check(last);
-      if (last.verdict === 'breach') {
-        const breached = last.rules.filter((r) => r.verdict === 'breach').map((r) => `${r.rule} ${r.value} vs ${r.threshold}`);
-        throw ApplicationFailure.nonRetryable(`KPI breach at ${stage.name}: ${breached.join(', ')}`, FailureType.KpiBreach, last);
+      if (hasData(last, w.stage)) checksWithData++;
+      const action = actionOf(w, last, !controls.paused && windowEnd.passed, checksWithData);
+      if (action === 'rollback') throw breachFailure(w, last);
+      if (controls.promote) return last;
+      if (controls.paused) continue;
+      if (action === 'advance') return last;
+      if (action !== 'undecided') continue;
+      const next = undecidedAction(spec.rollout.judge, extended);
+      if (next === 'rollback') {
+        throw ApplicationFailure.nonRetryable(`no evidence at ${w.label}: the window ended undecided and the spec rolls back`, FailureType.Undecided, last);
       }
-      if (controls.promote || (!controls.paused && windowEnd.passed)) return last;
+      if (next === 'extend') {
+        extended = true;
+        state.note(`${w.label}: window ended undecided; extended by ${spec.rollout.judge.undecided.extendBy}`);
+        restart(extendMs);
+        continue;
+      }
+      awaitingPerson = true;
+      controls.paused = true;
+      notePause(ctx, true);
+      state.note(`${w.label}: still undecided after the extension; waiting for a person to promote, resume (extend) or roll back`);
+      await ctx.onAwaitingDecision(w.label, last);
     }
   } finally {
     windowEnd.stop();
@@ -139,11 +218,12 @@ export async function runRollout(ctx: RolloutContext): Promise<void> {
   const stages = plannedStages(spec, before);
   if (stages.length < spec.rollout.stages.length) state.note('no stable version yet: shadow and canary stages skipped');
   const windowMs = durationMs(spec.rollout.window);
+  const record = new RolloutRecord(plannedKpis(before.spec.stable !== null, stages.some((s) => s.kind === 'shadow'), spec.rollout.thresholds.minShadowAgreement));
   for (const stage of stages) {
     if (controls.promote) break;
     state.step('rollout', stage.name);
     await moveTo(ctx, stage, stageRoute(before.spec, stage, candidate), stage.name);
-    const check = await monitor(ctx, stage, windowMs, ref.version);
+    const check = await monitor(ctx, record, { stage, label: stage.name, ms: windowMs, final: false }, ref.version);
     await ctx.onStagePassed(stage, check);
   }
   if (controls.promote) {
@@ -152,5 +232,5 @@ export async function runRollout(ctx: RolloutContext): Promise<void> {
     return;
   }
   state.step('bake', FULL_STAGE.name);
-  await monitor(ctx, FULL_STAGE, durationMs(spec.rollout.bake), ref.version);
+  await monitor(ctx, record, { stage: FULL_STAGE, label: 'bake', ms: durationMs(spec.rollout.bake), final: true }, ref.version);
 }

@@ -30,6 +30,8 @@ export interface FaultSettings {
   failAfterRequests?: number;
   /** Set by the trainer when the item factors were deliberately permuted; informational only. */
   shuffleItemFactors?: boolean;
+  /** Set by the trainer when this share, in [0, 1], of item factor rows was deliberately permuted; informational only. */
+  shuffledItemShare?: number;
 }
 
 /** Free-form JSON, except `faults`, which the loader validates because serving code acts on it. */

@@ -50,7 +50,7 @@ function validateFaults(faults: unknown): asserts faults is FaultSettings | unde
   if (faults === null || typeof faults !== 'object' || Array.isArray(faults)) {
     throw new ArtifactFormatError('bad_metadata', 'metadata.faults must be an object');
   }
-  const { addedLatencyMs, failureRate, failAfterRequests, shuffleItemFactors } = faults as Record<string, unknown>;
+  const { addedLatencyMs, failureRate, failAfterRequests, shuffleItemFactors, shuffledItemShare } = faults as Record<string, unknown>;
   if (addedLatencyMs !== undefined && !(typeof addedLatencyMs === 'number' && addedLatencyMs >= 0 && Number.isFinite(addedLatencyMs))) {
     throw new ArtifactFormatError('bad_metadata', 'metadata.faults.addedLatencyMs must be a finite number >= 0');
   }
@@ -62,5 +62,8 @@ function validateFaults(faults: unknown): asserts faults is FaultSettings | unde
   }
   if (shuffleItemFactors !== undefined && typeof shuffleItemFactors !== 'boolean') {
     throw new ArtifactFormatError('bad_metadata', 'metadata.faults.shuffleItemFactors must be a boolean');
+  }
+  if (shuffledItemShare !== undefined && !(typeof shuffledItemShare === 'number' && shuffledItemShare >= 0 && shuffledItemShare <= 1)) {
+    throw new ArtifactFormatError('bad_metadata', 'metadata.faults.shuffledItemShare must be a number in [0, 1]');
   }
 }

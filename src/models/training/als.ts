@@ -10,6 +10,11 @@ import { buildCsrPair } from './sparse';
 export interface TrainingFaults {
   /** Permute item factor rows after training: a valid artifact with near-random recommendations. */
   shuffleItemFactors?: boolean;
+  /**
+   * Share in [0, 1] of item factor rows, picked at random, that swap places among themselves: a valid artifact that is
+   * worse online by a chosen amount instead of useless. Every picked row moves; 1 moves them all.
+   */
+  shuffledItemShare?: number;
   /** Recorded in metadata; the serving layer adds this delay to each request. */
   addedLatencyMs?: number;
   /** Recorded in metadata; the serving layer fails this share of requests. */
@@ -60,6 +65,9 @@ export function trainAls(data: Interactions, options: AlsOptions = {}): Embeddin
   const seed = options.seed ?? ALS_DEFAULTS.seed;
   if (!Number.isInteger(factors) || factors < 1) throw new RangeError(`factors must be a positive integer, got ${factors}`);
   if (data.users.length === 0) throw new RangeError('cannot train on an empty dataset');
+  const faults = options.faults ?? {};
+  const share = faults.shuffledItemShare;
+  if (share !== undefined && !(share >= 0 && share <= 1)) throw new RangeError(`faults.shuffledItemShare must be a number in [0, 1], got ${share}`);
 
   const users = buildIdIndex(data.users);
   const items = buildIdIndex(data.items);
@@ -85,9 +93,9 @@ export function trainAls(data: Interactions, options: AlsOptions = {}): Embeddin
     options.onIteration?.(it + 1);
   }
 
-  const faults = options.faults ?? {};
   const itemFactors = Float32Array.from(Y);
   if (faults.shuffleItemFactors) shuffleRows(itemFactors, factors, seed);
+  if (share !== undefined) shuffleShareOfRows(itemFactors, factors, share, seed);
 
   return {
     kind: 'embedding',
@@ -125,9 +133,26 @@ function shuffleRows(matrix: Float32Array, dims: number, seed: number): void {
   order.forEach((from, to) => matrix.set(source.subarray(from * dims, (from + 1) * dims), to * dims));
 }
 
+/**
+ * Picks round(share x rows) rows at random and rotates their contents one step along the random pick order: the picked
+ * rows form a single cycle, so every one of them (when there are two or more) ends up elsewhere, which makes the damaged
+ * share exactly the requested one rather than a permutation's expected count minus its fixed points.
+ */
+function shuffleShareOfRows(matrix: Float32Array, dims: number, share: number, seed: number): void {
+  const rows = matrix.length / dims;
+  const source = matrix.slice();
+  // Its own stream, so the rows picked do not echo the full shuffle's permutation or the initialisation.
+  const picked = permutation(rows, mulberry32(seed ^ 0x2545f491)).subarray(0, Math.round(share * rows));
+  picked.forEach((to, i) => {
+    const from = picked[(i + 1) % picked.length];
+    matrix.set(source.subarray(from * dims, (from + 1) * dims), to * dims);
+  });
+}
+
 function faultMetadata(faults: TrainingFaults): { faults?: FaultSettings } {
   const recorded: FaultSettings = {};
   if (faults.shuffleItemFactors) recorded.shuffleItemFactors = true;
+  if (faults.shuffledItemShare !== undefined) recorded.shuffledItemShare = faults.shuffledItemShare;
   if (faults.addedLatencyMs !== undefined) recorded.addedLatencyMs = faults.addedLatencyMs;
   if (faults.failureRate !== undefined) recorded.failureRate = faults.failureRate;
   if (faults.failAfterRequests !== undefined) recorded.failAfterRequests = faults.failAfterRequests;

@@ -1,3 +1,4 @@
+import { plannedKpis } from '../../../src/verdicts/planned-kpis';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -122,14 +123,27 @@ describe('pipeline activities on FerretDB, SMTP and a real gateway', () => {
     const from = Date.now();
     for (let user = 1; user <= 200; user++) await fetch(`${gateway.url}/v1/recommendations?model=${model}&user=${user}`);
     await new Promise((r) => setTimeout(r, 700));
-    const check = await run.run(acts.checkKpis, {
-      ref, stage: { name: 'canary', kind: 'traffic', percent: 10 }, candidate: '1.1.0', stable: '1.0.0',
-      fromMs: from, toMs: Date.now() + 1000, thresholds: spec.rollout.thresholds,
-    });
+    const toMs = Date.now() + 1000;
+    const input = {
+      ref, stage: { name: 'canary', kind: 'traffic' as const, percent: 10 }, candidate: '1.1.0', stable: '1.0.0',
+      fromMs: from, toMs, thresholds: spec.rollout.thresholds, judge: spec.rollout.judge,
+      stages: [{ label: 'canary', kind: 'traffic' as const, percent: 10, fromMs: from, checkTimes: [toMs] }],
+      kpis: plannedKpis(true, false, 0),
+    };
+    const check = await run.run(acts.checkKpis, input);
     expect(check.candidate.requests + check.stable!.requests).toBe(200);
     expect(check.candidate.requests).toBeGreaterThan(5);
     expect(check.candidate.requests).toBeLessThan(40);
+    // The statistical judge sees the same requests per arm, and 200 requests prove nothing either way.
+    const success = check.judgement!.kpis.find((k) => k.kpi === 'success_vs_stable')!;
+    expect(success.candidate.requests).toBe(check.candidate.requests);
+    expect(success.stable!.requests).toBe(check.stable!.requests);
+    expect(success.candidate.users + success.stable!.users).toBe(200);
+    expect(check.judgement!.verdict).toBe('undecided');
     expect(check.verdict).toBe('pass');
+    const thresholds = await run.run(acts.checkKpis, { ...input, judge: { ...input.judge, kind: 'thresholds' as const } });
+    expect(thresholds.judgement).toBeNull();
+    expect(thresholds.rules.map((r) => r.rule)).toContain('success_ratio_vs_stable');
   });
 
   it('moves an alias once per key and treats an undo with nothing to undo as done', async () => {

@@ -27,6 +27,10 @@ export interface SpecOverrides {
   approval?: Record<string, unknown>;
   rollout?: Record<string, unknown>;
   thresholds?: Record<string, unknown>;
+  /** The rollout judge; these files test routing, rollback and durability with `thresholds` unless they say otherwise
+   *  (statistical-verdicts.test.ts runs the default judge on real traffic). */
+  judge?: string | Record<string, unknown>;
+  gates?: { validation?: Record<string, unknown>; scenarios?: Record<string, unknown> };
 }
 
 /**
@@ -50,7 +54,8 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function openStack(prefix: string): Promise<Stack> {
+/** `users`: distinct users in the replayed traffic; a statistical verdict on user-clustered successes needs thousands. */
+export async function openStack(prefix: string, { ratePerSec = 100, users = 300, maxDurationMs = 280_000 } = {}): Promise<Stack> {
   const model = `${prefix}-${randomUUID().slice(0, 6)}`;
   const env = { ...config(), TEMPORAL_TASK_QUEUE: `it-${model}` };
   const reportsDir = mkdtempSync(join(tmpdir(), `modelship-${prefix}-`));
@@ -62,7 +67,7 @@ export async function openStack(prefix: string): Promise<Stack> {
   const opened = Date.now();
   const mongo = await openTestDb(prefix);
   const mailer: Mailer = createMailer(env);
-  const fixture = await createPipelineFixture(mongo.db, model);
+  const fixture = await createPipelineFixture(mongo.db, model, users);
   const dbEnv = {
     MONGODB_URI: env.MONGODB_URI,
     MONGODB_DB: mongo.db.databaseName,
@@ -75,7 +80,7 @@ export async function openStack(prefix: string): Promise<Stack> {
   const worker: Worker = await createWorker(env, { db: mongo.db, mailer, auditLog: createAuditLog(mongo.db), reportsDir, replicaStaleMs: 3000, temporal });
   const running = worker.run();
   if (process.env.STACK_DEBUG) console.log(`stack open +${Date.now() - opened} ms`);
-  const replay = replayFixtureTraffic(gateways.map((g) => g.url), model, traffic.signal);
+  const replay = replayFixtureTraffic(gateways.map((g) => g.url), model, traffic.signal, { ratePerSec, users, maxDurationMs });
 
   const spec = (version: string, o: SpecOverrides = {}) => ({
     specVersion: 1,
@@ -83,7 +88,7 @@ export async function openStack(prefix: string): Promise<Stack> {
     version,
     submitter: 'alice',
     datasets: fixture.datasets,
-    gates: { validation: { maxRegression: 0.5 }, scenarios: { latencyBudgetP99Ms: 50 } },
+    gates: { validation: { maxRegression: 0.5, ...o.gates?.validation }, scenarios: { latencyBudgetP99Ms: 50, ...o.gates?.scenarios } },
     approval: { approvers: ['bob'], ...o.approval },
     rollout: {
       window: '2s',
@@ -92,6 +97,7 @@ export async function openStack(prefix: string): Promise<Stack> {
       confirmTimeout: '15s',
       ...o.rollout,
       thresholds: { minRequests: 5, maxP99Ms: 250, minSuccessRatio: 0, ...o.thresholds },
+      judge: o.judge ?? 'thresholds',
     },
     notify: { recipients: [ops] },
   });

@@ -57,6 +57,53 @@ describe('trainAls', () => {
     expect(bad.ndcg).toBeLessThan(good.ndcg / 3);
   });
 
+  describe('shuffledItemShare', () => {
+    const rows = (a: EmbeddingArtifact) =>
+      Array.from({ length: a.itemIds.length }, (_, i) => Array.from(a.itemFactors.subarray(i * a.dims, (i + 1) * a.dims)).join(','));
+    const clean = rows(model);
+    const moved = (a: EmbeddingArtifact) => rows(a).filter((row, i) => row !== clean[i]).length;
+    const partial = trainAls(split.train, { ...fast, seed: 7, faults: { shuffledItemShare: 0.3 } });
+
+    it('moves the requested share of item rows among themselves, keeping every row', () => {
+      expect(rows(partial).sort()).toEqual([...clean].sort());
+      expect(moved(partial)).toBe(Math.round(0.3 * model.itemIds.length));
+      expect(Array.from(partial.userFactors)).toEqual(Array.from(model.userFactors));
+      expect(moved(trainAls(split.train, { ...fast, seed: 7, faults: { shuffledItemShare: 1 } }))).toBe(model.itemIds.length);
+    });
+
+    it('is deterministic for a seed and recorded in the metadata', () => {
+      const bytes = encodeArtifact(partial);
+      expect(artifactSha256(encodeArtifact(trainAls(split.train, { ...fast, seed: 7, faults: { shuffledItemShare: 0.3 } })))).toBe(artifactSha256(bytes));
+      expect(loadArtifact(bytes).metadata.faults).toEqual({ shuffledItemShare: 0.3 });
+    });
+
+    it('makes the model worse by degrees: between the clean model and the full shuffle', () => {
+      const options = { k: 10, excludeSeen: true };
+      const ndcg = (a: EmbeddingArtifact) => evaluate(createScorer(a), heldOut, options).ndcg;
+      const full = trainAls(split.train, { ...fast, seed: 7, faults: { shuffleItemFactors: true } });
+      expect(ndcg(partial)).toBeLessThan(ndcg(model));
+      expect(ndcg(partial)).toBeGreaterThan(2 * ndcg(full));
+    });
+
+    it('at 0 changes no factor', () => {
+      const untouched = trainAls(split.train, { ...fast, seed: 7, faults: { shuffledItemShare: 0 } });
+      expect(Array.from(untouched.itemFactors)).toEqual(Array.from(model.itemFactors));
+      expect(untouched.metadata.faults).toEqual({ shuffledItemShare: 0 });
+    });
+
+    it('outside [0, 1] is refused by the trainer, the encoder and the loader, naming the field', () => {
+      expect(() => trainAls(split.train, { ...fast, iterations: 1, faults: { shuffledItemShare: -0.1 } })).toThrow(/shuffledItemShare must be a number in \[0, 1\]/);
+      const rule = expect.objectContaining({ reason: 'bad_metadata', message: expect.stringContaining('metadata.faults.shuffledItemShare must be a number in [0, 1]') });
+      expect(() => encodeArtifact({ ...model, metadata: { faults: { shuffledItemShare: 1.5 } } })).toThrow(rule);
+      // Same length as the valid value, so only the metadata's meaning changes, not the layout.
+      const bytes = encodeArtifact({ ...model, metadata: { faults: { shuffledItemShare: 0.5 } } });
+      const at = bytes.indexOf('"shuffledItemShare":0.5');
+      expect(at).toBeGreaterThan(0);
+      bytes.write('"shuffledItemShare":1.5', at, 'utf8');
+      expect(() => loadArtifact(bytes)).toThrow(rule);
+    });
+  });
+
   it('records runtime faults for the serving layer', () => {
     const slow = trainAls(split.train, { ...fast, iterations: 1, faults: { addedLatencyMs: 200, failureRate: 0.25 } });
     expect(loadArtifact(encodeArtifact(slow)).metadata.faults).toEqual({ addedLatencyMs: 200, failureRate: 0.25 });

@@ -1,14 +1,18 @@
-import { addCounters, emptyCounters, latencyBucketIndex, type KpiCounters } from '../../../src/contracts/kpi';
+import { addCounters, emptyCounters, KPI_SHARDS, latencyBucketIndex, type KpiCounters } from '../../../src/contracts/kpi';
 import { gateEvidenceSchema, type GateEvidence } from '../../../src/contracts/evidence';
 import type { KpiCheck, PipelineStatus } from '../../../src/contracts/messages';
 import type { CompensationRecord, PipelineOutcomeDoc, TimelineEntry } from '../../../src/contracts/pipeline-activities';
-import { DEFAULT_STAGES, kpiThresholdsSchema, type Stage } from '../../../src/contracts/pipeline-spec';
-import { evaluateKpiCheck } from '../../../src/policy/kpi-rules';
+import { DEFAULT_JUDGE, DEFAULT_STAGES, kpiThresholdsSchema, type Stage } from '../../../src/contracts/pipeline-spec';
+import { evaluateKpiCheck, summarizeSide } from '../../../src/policy/kpi-rules';
 import type { KpiSeries } from '../../../src/reports';
+import { describeRollback } from '../../../src/verdicts/describe';
+import { judge, plannedKpis, type ConcurrentStep, type Stratum } from '../../../src/verdicts/judge';
+import { judgeSettings } from '../../../src/verdicts/stage-decision';
 
 /**
  * A realistic pipeline of model "movies" 1.3.0 replacing 1.2.0: gates, an approval, five stages of ten minutes and a
- * thirty-minute bake, with KPI checks computed by the real monitoring rules from the very series the report charts.
+ * thirty-minute bake, with KPI checks computed by the real monitoring rules, or the real statistical judge, from the
+ * very series the report charts.
  */
 
 export const MODEL = 'movies';
@@ -52,6 +56,15 @@ export const EVIDENCE: GateEvidence[] = [
   },
 ].map((e) => gateEvidenceSchema.parse(e));
 
+export type JudgeKind = KpiCheck['judge'];
+
+/** Users hash into shards evenly; which shards get the remainder moves from step to step. */
+function spread(total: number, offset: number): number[] {
+  const shards = new Array<number>(KPI_SHARDS).fill(Math.floor(total / KPI_SHARDS));
+  for (let i = 0; i < total % KPI_SHARDS; i++) shards[(offset + i) % KPI_SHARDS]++;
+  return shards;
+}
+
 /** Deterministic traffic: about 40 requests a second in total, with a gentle wave so the charts have shape. */
 function stepCounters(stepIndex: number, requests: number, opts: { slowMs: number; errorEvery: number; shadow?: number }): KpiCounters {
   const c = emptyCounters();
@@ -63,9 +76,14 @@ function stepCounters(stepIndex: number, requests: number, opts: { slowMs: numbe
   c.latencySumMs = c.requests * 5;
   c.feedback = Math.round(c.requests * 0.3);
   c.successes = Math.round(c.requests * (0.24 + 0.02 * Math.cos(stepIndex / 5)));
+  c.shardRequests = spread(c.requests, stepIndex);
+  c.shardErrors = spread(c.errors, stepIndex);
+  c.shardSuccesses = spread(c.successes, stepIndex);
   if (opts.shadow) {
     c.shadowRequests = Math.round(opts.shadow * wave);
     c.shadowOverlapSum = c.shadowRequests * 0.62;
+    c.shardShadowRequests = spread(c.shadowRequests, stepIndex);
+    c.shardShadowOverlap = c.shardShadowRequests.map((n) => n * 0.62);
   }
   return c;
 }
@@ -105,12 +123,19 @@ function windowSum(series: KpiSeries, version: string, from: number, to: number)
   return steps.filter((s) => Date.parse(s.start) >= from && Date.parse(s.start) < to).reduce((sum, s) => addCounters(sum, s.counters), emptyCounters());
 }
 
-/** The checks the workflow would have made every two minutes (bake: every five) over each window. */
-export function buildChecks(series: KpiSeries, windows: Window[] = WINDOWS, stopAtBreach = false): KpiCheck[] {
+/** When the workflow checks: every two minutes, every five in the bake. */
+function checkTimes(w: Window): number[] {
+  const every = w.phase === 'bake' ? 5 * 60_000 : CHECK_MS;
+  const times = [];
+  for (let at = w.from + every; at <= w.to; at += every) times.push(at);
+  return times;
+}
+
+/** The checks the thresholds judge would have made over each window. */
+function thresholdChecks(series: KpiSeries, windows: Window[], stopAtBreach: boolean): KpiCheck[] {
   const checks: KpiCheck[] = [];
   for (const w of windows) {
-    const every = w.phase === 'bake' ? 5 * 60_000 : CHECK_MS;
-    for (let at = w.from + every; at <= w.to; at += every) {
+    for (const at of checkTimes(w)) {
       const candidate = windowSum(series, CANDIDATE, w.from, at);
       const stable = windowSum(series, STABLE, w.from, at);
       const check = evaluateKpiCheck({ stage: w.stage, from: new Date(w.from), to: new Date(at), candidate, stable, thresholds: THRESHOLDS });
@@ -119,6 +144,55 @@ export function buildChecks(series: KpiSeries, windows: Window[] = WINDOWS, stop
     }
   }
   return checks;
+}
+
+/** Stable serves beside the candidate unless the candidate serves everyone (activities/kpi-check.ts). */
+const concurrent = (w: Window) => w.stage.kind === 'shadow' || w.stage.percent < 100;
+const label = (w: Window) => (w.phase === 'bake' ? 'bake' : w.stage.name);
+
+/** The checks the statistical judge would have made: each over every stage so far, as activities/kpi-check.ts bins them. */
+function statisticalChecks(series: KpiSeries, windows: Window[], stopAtBreach: boolean): KpiCheck[] {
+  const kpis = plannedKpis(true, windows.some((w) => w.stage.kind === 'shadow'), THRESHOLDS.minShadowAgreement);
+  const settings = judgeSettings(DEFAULT_JUDGE, THRESHOLDS);
+  const stratum = (w: Window, to: number): Stratum => ({
+    stage: label(w),
+    kind: w.stage.kind,
+    candidate: windowSum(series, CANDIDATE, w.from, to),
+    stable: concurrent(w) ? windowSum(series, STABLE, w.from, to) : null,
+  });
+  const checks: KpiCheck[] = [];
+  const steps: ConcurrentStep[] = [];
+  for (const [i, w] of windows.entries()) {
+    let previous = w.from;
+    for (const at of checkTimes(w)) {
+      if (concurrent(w)) steps.push({ kind: w.stage.kind, candidate: windowSum(series, CANDIDATE, previous, at), stable: windowSum(series, STABLE, previous, at) });
+      previous = at;
+      const strata = [...windows.slice(0, i).map((x) => stratum(x, x.to)), stratum(w, at)];
+      const served = (side: 'candidate' | 'stable') => strata.reduce((n, x) => n + (x[side] ? x[side].requests + x[side].shadowRequests : 0), 0);
+      // About six requests per user in a step's traffic.
+      const users = { candidate: Math.round(served('candidate') / 6), stable: Math.round(served('stable') / 6) };
+      const judgement = judge({ strata, steps: [...steps], kpis, users, settings });
+      const check: KpiCheck = {
+        judge: 'statistical',
+        stage: w.stage.name,
+        at: iso(at),
+        from: iso(w.from),
+        to: iso(at),
+        candidate: summarizeSide(windowSum(series, CANDIDATE, w.from, at)),
+        stable: summarizeSide(windowSum(series, STABLE, w.from, at)),
+        rules: [],
+        judgement,
+        verdict: judgement.verdict === 'regressed' ? 'breach' : 'pass',
+      };
+      checks.push(check);
+      if (stopAtBreach && check.verdict === 'breach') return checks;
+    }
+  }
+  return checks;
+}
+
+export function buildChecks(series: KpiSeries, windows: Window[] = WINDOWS, stopAtBreach = false, judgeKind: JudgeKind = 'thresholds'): KpiCheck[] {
+  return judgeKind === 'statistical' ? statisticalChecks(series, windows, stopAtBreach) : thresholdChecks(series, windows, stopAtBreach);
 }
 
 function timelineFor(checks: KpiCheck[], end: { at: number; outcome: string; failure?: string }, windows: Window[]): TimelineEntry[] {
@@ -170,8 +244,8 @@ function status(outcome: PipelineStatus['outcome'], failure: string | null, last
   };
 }
 
-export function promotedDoc(series = buildSeries()): PipelineOutcomeDoc {
-  const checks = buildChecks(series);
+export function promotedDoc(series = buildSeries(), judgeKind: JudgeKind = 'thresholds'): PipelineOutcomeDoc {
+  const checks = buildChecks(series, WINDOWS, false, judgeKind);
   const end = WINDOWS[WINDOWS.length - 1].to + 2000;
   return {
     ref: { pipelineId: PIPELINE_ID, model: MODEL, version: CANDIDATE },
@@ -201,13 +275,15 @@ export const CHAMPION_COMPENSATION: CompensationRecord = {
   at: iso(UNWIND_AT + 500),
 };
 
-/** The candidate turns slow at the quarter stage: p99 latency breaches and the rollout is undone. */
-export function breachedDoc(compensations: CompensationRecord[] = [ROUTE_COMPENSATION]): PipelineOutcomeDoc {
+/** The candidate is slow: at the canary, p99 latency breaches (or slow requests regress) and the rollout is undone. */
+export function breachedDoc(compensations: CompensationRecord[] = [ROUTE_COMPENSATION], judgeKind: JudgeKind = 'thresholds'): PipelineOutcomeDoc {
   const series = buildSeries(WINDOWS, 120);
-  const checks = buildChecks(series, WINDOWS, true);
+  const checks = buildChecks(series, WINDOWS, true, judgeKind);
   const check = checks[checks.length - 1];
-  const breached = check.rules.filter((r) => r.verdict === 'breach').map((r) => `${r.rule} ${r.value} vs ${r.threshold}`);
-  const message = `KPI breach at ${check.stage}: ${breached.join(', ')}`;
+  const breached = check.judgement
+    ? describeRollback(check.judgement)
+    : check.rules.filter((r) => r.verdict === 'breach').map((r) => `${r.rule} ${r.value} vs ${r.threshold}`).join(', ');
+  const message = `KPI breach at ${check.stage}: ${breached}`;
   const end = UNWIND_AT + 5000;
   const timeline = timelineFor(checks, { at: end, outcome: 'rolled_back', failure: message }, WINDOWS);
   timeline.splice(timeline.length - 1, 0, { at: iso(UNWIND_AT), event: 'unwinding: KpiBreach', detail: message });

@@ -47,14 +47,14 @@ describe('performance report HTML', () => {
     const table = html.slice(html.indexOf('<table class="stages">'), html.indexOf('</table>', html.indexOf('<table class="stages">')));
     const rows = table.split('<tr>').slice(2);
     expect(rows.map((r) => r.match(/<strong>([^<]+)<\/strong>/)![1])).toEqual(['shadow', 'canary', 'quarter', 'half', 'full', 'bake (full)']);
-    expect(rows.map((r) => r.match(/<td>(\d+)%/)![1])).toEqual(['10', '5', '25', '50', '100', '100']);
+    expect(rows.map((r) => r.match(/<td>(\d+)%/)![1])).toEqual(['100', '5', '25', '50', '100', '100']);
     expect(rows.map((r) => r.match(/(\d+) checks/)![1])).toEqual(['5', '5', '5', '5', '5', '6']);
     expect(rows[0]).toContain('shadowed');
   });
 
   it('labels stage boundaries on the charts', () => {
     const chart = html.slice(html.indexOf('id="chart-error_rate"'), html.indexOf('</figure>', html.indexOf('id="chart-error_rate"')));
-    for (const label of ['shadow 10%', 'canary 5%', 'quarter 25%', 'half 50%', 'full 100%', 'bake (full) 100%']) expect(chart).toContain(label);
+    for (const label of ['shadow 100%', 'canary 5%', 'quarter 25%', 'half 50%', 'full 100%', 'bake (full) 100%']) expect(chart).toContain(label);
   });
 
   it('escapes what people typed', async () => {

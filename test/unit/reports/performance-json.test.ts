@@ -65,7 +65,7 @@ describe('performance report JSON', () => {
 
   it('summarises each window with the last check of the window', () => {
     expect(report.stages.map((s) => [s.stage, s.phase, s.kind, s.percent, s.checks, s.verdict])).toEqual([
-      ['shadow', 'stage', 'shadow', 10, 5, 'pass'],
+      ['shadow', 'stage', 'shadow', 100, 5, 'pass'],
       ['canary', 'stage', 'traffic', 5, 5, 'pass'],
       ['quarter', 'stage', 'traffic', 25, 5, 'pass'],
       ['half', 'stage', 'traffic', 50, 5, 'pass'],

@@ -1,0 +1,89 @@
+import { KPI_SHARDS, LATENCY_BOUNDS_MS, latencyQuantile, type KpiCounters } from '../contracts/kpi';
+import type { CountStep } from './count-test';
+import { sumRates, type Comparison, type ShardedRate } from './shard-estimates';
+
+/** One stage's counters so far: the candidate's and, where stable served beside it, stable's. */
+export interface Stratum {
+  stage: string;
+  kind: 'shadow' | 'traffic';
+  candidate: KpiCounters;
+  stable: KpiCounters | null;
+}
+
+/** One check's new counts in a stage where stable served beside the candidate. */
+export interface ConcurrentStep {
+  kind: 'shadow' | 'traffic';
+  candidate: KpiCounters;
+  stable: KpiCounters;
+}
+
+const NO_SHARDS: number[] = [];
+
+export const successes = (c: KpiCounters): ShardedRate => ({ events: c.successes, exposures: c.requests, shardEvents: c.shardSuccesses, shardExposures: c.shardRequests });
+
+/** The candidate's errors: on mirrored requests in a shadow stage, on served ones otherwise. */
+export const errorsOf = (c: KpiCounters, kind: 'shadow' | 'traffic'): ShardedRate =>
+  kind === 'shadow'
+    ? { events: c.shadowErrors, exposures: c.shadowRequests, shardEvents: c.shardShadowErrors, shardExposures: c.shardShadowRequests }
+    : { events: c.errors, exposures: c.requests, shardEvents: c.shardErrors, shardExposures: c.shardRequests };
+
+export const shadowOverlap = (c: KpiCounters): ShardedRate => ({
+  events: c.shadowOverlapSum,
+  exposures: c.shadowRequests - c.shadowErrors,
+  shardEvents: c.shardShadowOverlap,
+  shardExposures: c.shardShadowRequests.map((n, i) => n - c.shardShadowErrors[i]),
+});
+
+/** Requests slower than the latency bucket `edge`: recorded per request, not per shard. */
+export function slowerThan(c: KpiCounters, edge: number): ShardedRate {
+  let events = 0;
+  for (let i = edge + 1; i < c.latency.length; i++) events += c.latency[i];
+  return { events, exposures: c.requests, shardEvents: NO_SHARDS, shardExposures: NO_SHARDS };
+}
+
+/** The histogram bucket whose upper bound is the first at or above `ms`. */
+export function edgeAtOrAbove(ms: number): number {
+  const i = LATENCY_BOUNDS_MS.findIndex((b) => b >= ms);
+  return i === -1 ? LATENCY_BOUNDS_MS.length - 1 : i;
+}
+
+/** The bucket edge at or above stable's p99 over everything it served so far; null before it served. */
+export function stableP99Edge(strata: Stratum[]): number | null {
+  const hist = new Array<number>(LATENCY_BOUNDS_MS.length + 1).fill(0);
+  for (const s of strata) s.stable?.latency.forEach((n, i) => (hist[i] += n));
+  const p99 = latencyQuantile(hist, 0.99);
+  return p99 === null ? null : edgeAtOrAbove(p99);
+}
+
+/**
+ * Comparisons for the stages where stable served beside the candidate; a stage where the candidate served alone
+ * (100%) is compared with stable's own requests from the earlier stages of this rollout, a historical control.
+ */
+export function comparisons(strata: Stratum[], candidateSide: (s: Stratum) => ShardedRate, stableSide: (c: KpiCounters) => ShardedRate): Comparison[] {
+  const history = strata.filter((s) => s.stable && s.stable.requests > 0).map((s) => stableSide(s.stable!));
+  const out: Comparison[] = [];
+  for (const s of strata) {
+    const candidate = candidateSide(s);
+    if (candidate.exposures === 0) continue;
+    if (s.stable && s.stable.requests > 0) out.push({ candidate, control: stableSide(s.stable) });
+    else if (history.length > 0) out.push({ candidate, control: sumRates(history, history[0].shardEvents.length) });
+  }
+  return out;
+}
+
+export const errorSteps = (steps: ConcurrentStep[]): CountStep[] =>
+  steps.map((s) => {
+    const c = errorsOf(s.candidate, s.kind);
+    return { candidateEvents: c.events, candidateExposures: c.exposures, controlEvents: s.stable.errors, controlExposures: s.stable.requests };
+  });
+
+export const slowSteps = (steps: ConcurrentStep[], edge: number): CountStep[] =>
+  steps
+    .filter((s) => s.kind === 'traffic')
+    .map((s) => {
+      const c = slowerThan(s.candidate, edge);
+      const b = slowerThan(s.stable, edge);
+      return { candidateEvents: c.events, candidateExposures: c.exposures, controlEvents: b.events, controlExposures: b.exposures };
+    });
+
+export { KPI_SHARDS };

@@ -1,0 +1,99 @@
+import { verifyAudit } from '../../../src/audit';
+import { approveSignal, statusQuery } from '../../../src/contracts/messages';
+import type { KpiEvidence } from '../../../src/contracts/verdicts';
+import type { RollbackDocument } from '../../../src/reports';
+import { createRouteStore } from '../../../src/routing';
+import { openStack, sleep, type SpecOverrides, type Stack } from './stack-fixture';
+
+jest.setTimeout(600_000);
+
+/**
+ * The default judge on real traffic: replayed users through both gateway replicas, feedback credited to the version
+ * that served. Thousands of distinct users, because a user's successes repeat with their recommendations: the judge
+ * counts users' clusters, not requests, and a few hundred users could not show a 20% drop at all.
+ */
+const USERS = 4000;
+/** Shuffling 34% of the item factors (seed 3) costs about 20% of the successes on this data and raises no error. */
+const SUBTLE = { seed: 3, faults: { shuffledItemShare: 0.34 } };
+
+const overrides: SpecOverrides = {
+  judge: { kind: 'statistical', margins: { success: 0.2 }, minEffect: { success: 0.2 }, undecided: { extendBy: '60s', then: 'rollback' } },
+  rollout: {
+    stages: [
+      { name: 'shadow', kind: 'shadow', percent: 100 },
+      { name: 'canary', kind: 'traffic', percent: 50 },
+      { name: 'full', kind: 'traffic', percent: 100 },
+    ],
+    window: '90s',
+    bake: '60s',
+    checkInterval: '2s',
+  },
+  // Offline the fault is far from subtle (NDCG halves); the gates are opened so that only the online verdict judges.
+  gates: { validation: { maxRegression: 0.6 }, scenarios: { maxShadowNdcgDrop: 0.6 } },
+};
+
+const kpi = (kpis: KpiEvidence[], name: string) => kpis.find((k) => k.kpi === name)!;
+
+describe('the statistical verdict on the real stack', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await openStack('sv', { ratePerSec: 200, users: USERS, maxDurationMs: 590_000 });
+    await stack.fixture.register('1.0.0', { seed: 1 });
+    const first = await stack.startUntilApproval('1.0.0', overrides);
+    await first.signal(approveSignal, { approver: 'bob', comment: 'first version' });
+    expect(await first.result()).toMatchObject({ outcome: 'promoted' });
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('rolls back a model with about 20% fewer successes and no errors, naming the KPI, its estimate and its interval', async () => {
+    const { model, fixture, mongo } = stack;
+    await fixture.register('2.0.0', SUBTLE);
+    const handle = await stack.startUntilApproval('2.0.0', overrides);
+    await handle.signal(approveSignal, { approver: 'bob', comment: 'offline gates opened on purpose' });
+    const failure = await handle.result().then(() => null, (err: unknown) => err as Error);
+    expect(failure).not.toBeNull();
+
+    const route = await createRouteStore(mongo.db).current(model);
+    expect(route).toMatchObject({ stable: { version: '1.0.0' }, candidate: null, shadow: null });
+    expect((await fixture.registry.getVersion(model, '2.0.0'))!.status).toBe('rolled_back');
+
+    const doc = await mongo.db.collection<RollbackDocument & { _id: string }>('rollback_documents').findOne({ _id: handle.workflowId });
+    expect(doc).toMatchObject({ outcome: 'rolled_back', cause: { type: 'KpiBreach' } });
+    if (doc?.trigger.kind !== 'kpi_check') throw new Error(`rollback document trigger is ${doc?.trigger.kind}, not a KPI check`);
+    const { judgement } = doc.trigger.check;
+    expect(judgement!.verdict).toBe('regressed');
+    const success = kpi(judgement!.kpis, 'success_vs_stable');
+    console.log(`subtle regression: success ${(100 * success.estimate!).toFixed(1)}% [${(100 * success.lower!).toFixed(1)}%, ${(100 * success.upper!).toFixed(1)}%] on ${success.candidate.requests}/${success.stable!.requests} requests and ${success.candidate.users}/${success.stable!.users} users`);
+    expect(success.verdict).toBe('regressed');
+    expect(success.upper!).toBeLessThan(0);
+    expect(success.estimate!).toBeGreaterThan(-0.35);
+    expect(success.estimate!).toBeLessThan(-0.08);
+    expect(success.candidate.users).toBeGreaterThan(500);
+    // Nothing else was wrong with it: no error or latency regression stopped it.
+    for (const other of judgement!.kpis.filter((k) => k.kpi !== 'success_vs_stable')) expect(other.verdict).not.toBe('regressed');
+
+    const mails = await stack.mailsFor('2.0.0').then(async (m) => (m.some((x) => x.subject.startsWith('[modelship] Rolled back')) ? m : (await sleep(2000), stack.mailsFor('2.0.0'))));
+    const rolledBack = mails.find((m) => m.subject === `[modelship] Rolled back: ${model} 2.0.0`)!;
+    expect(rolledBack.text).toMatch(/success vs stable: -\d+(\.\d)?%/);
+    expect(await verifyAudit(mongo.db, {})).toMatchObject({ ok: true });
+  });
+
+  it('promotes a retrained equivalent (another seed) on proof of non-inferiority', async () => {
+    const { model, fixture } = stack;
+    await fixture.register('2.1.0', { seed: 2 });
+    const handle = await stack.startUntilApproval('2.1.0', overrides);
+    await handle.signal(approveSignal, { approver: 'bob', comment: 'retrained' });
+    expect(await handle.result()).toMatchObject({ outcome: 'promoted' });
+    const status = await handle.query(statusQuery);
+    const judgement = status.lastCheck!.judgement!;
+    expect(judgement.verdict).toBe('non_inferior');
+    const success = kpi(judgement.kpis, 'success_vs_stable');
+    console.log(`equivalent: success ${(100 * success.estimate!).toFixed(1)}% [${(100 * success.lower!).toFixed(1)}%, ${(100 * success.upper!).toFixed(1)}%]`);
+    expect(success.lower!).toBeGreaterThanOrEqual(-0.2);
+    expect((await fixture.registry.getAlias(model, 'champion')).version).toBe('2.1.0');
+  });
+});

@@ -1,0 +1,89 @@
+import { emptyCounters, KPI_SHARDS, latencyBucketIndex, type KpiCounters } from '../../src/contracts/kpi';
+import type { KpiCheck } from '../../src/contracts/messages';
+import type { CheckKpisInput } from '../../src/contracts/pipeline-activities';
+import { evaluateKpiCheck, summarizeSide } from '../../src/policy/kpi-rules';
+import { judge, type ConcurrentStep, type Stratum } from '../../src/verdicts/judge';
+import { judgeSettings } from '../../src/verdicts/stage-decision';
+
+/** Traffic per check in the fake world: plenty, so a healthy candidate is proven non-inferior within two checks. */
+const PER_CHECK = 40_000;
+
+export interface FakeTraffic {
+  /** Stage labels where the candidate fails a tenth of its requests. */
+  breachAt: string[];
+  /** Stage labels where the candidate gets no requests at all. */
+  noDataAt: string[];
+}
+
+function counters(requests: number, errorRate: number, successRate: number, shadow: boolean): KpiCounters {
+  const c = emptyCounters();
+  const perShard = requests / KPI_SHARDS;
+  for (let s = 0; s < KPI_SHARDS; s++) {
+    const errors = Math.round(perShard * errorRate);
+    if (shadow) {
+      c.shardShadowRequests[s] = perShard;
+      c.shardShadowErrors[s] = errors;
+      c.shadowRequests += perShard;
+      c.shadowErrors += errors;
+      continue;
+    }
+    const successes = Math.round(perShard * successRate);
+    c.shardRequests[s] = perShard;
+    c.shardErrors[s] = errors;
+    c.shardSuccesses[s] = successes;
+    c.requests += perShard;
+    c.errors += errors;
+    c.successes += successes;
+  }
+  if (!shadow) c.latency[latencyBucketIndex(3)] = c.requests;
+  return c;
+}
+
+function scale(c: KpiCounters, n: number): KpiCounters {
+  const out = emptyCounters();
+  for (const key of Object.keys(c) as (keyof KpiCounters)[]) {
+    const v = c[key];
+    (out[key] as unknown) = Array.isArray(v) ? v.map((x) => x * n) : (v as number) * n;
+  }
+  return out;
+}
+
+/**
+ * The KPI check as the real activity computes it, on a synthetic world: the same judge over the stages and checks the
+ * workflow sends, so a workflow test sees the verdicts, extensions and waits the real judge would produce.
+ */
+export function fakeCheck(input: CheckKpisInput, traffic: FakeTraffic): KpiCheck {
+  const perCheck = (label: string, kind: 'shadow' | 'traffic', percent: number) => {
+    const share = kind === 'shadow' ? 1 : percent / 100;
+    const none = traffic.noDataAt.includes(label);
+    const breach = traffic.breachAt.includes(label);
+    const candidate = counters(none ? 0 : PER_CHECK * share, breach ? 0.1 : 0, 0.2, kind === 'shadow');
+    const stable = kind === 'shadow' || percent < 100 ? counters(PER_CHECK * (kind === 'shadow' ? 1 : 1 - share), 0, 0.2, false) : null;
+    return { candidate, stable };
+  };
+  const current = input.stages[input.stages.length - 1];
+  const now = perCheck(current.label, current.kind, current.percent);
+  const window = { stage: input.stage, from: new Date(input.fromMs), to: new Date(input.toMs), candidate: scale(now.candidate, current.checkTimes.length), stable: now.stable && scale(now.stable, current.checkTimes.length), thresholds: input.thresholds };
+  if (input.judge.kind === 'thresholds') return evaluateKpiCheck(window);
+  const strata: Stratum[] = input.stages.map((s) => {
+    const c = perCheck(s.label, s.kind, s.percent);
+    return { stage: s.label, kind: s.kind, candidate: scale(c.candidate, s.checkTimes.length), stable: c.stable && scale(c.stable, s.checkTimes.length) };
+  });
+  const steps: ConcurrentStep[] = input.stages.flatMap((s) => {
+    const c = perCheck(s.label, s.kind, s.percent);
+    return c.stable ? s.checkTimes.map(() => ({ kind: s.kind, candidate: c.candidate, stable: c.stable! })) : [];
+  });
+  const judgement = judge({ strata, steps, kpis: input.kpis, users: { candidate: 100, stable: 100 }, settings: judgeSettings(input.judge, input.thresholds) });
+  return {
+    judge: 'statistical',
+    stage: input.stage.name,
+    at: window.to.toISOString(),
+    from: window.from.toISOString(),
+    to: window.to.toISOString(),
+    candidate: summarizeSide(window.candidate),
+    stable: window.stable && summarizeSide(window.stable),
+    rules: [],
+    judgement,
+    verdict: judgement.verdict === 'regressed' ? 'breach' : 'pass',
+  };
+}
