@@ -1,5 +1,8 @@
-// The demo: trains a good and a fault-injected model, registers both, deploys a first version, then runs the good one
-// through approval to 100% and the bad one until it rolls back at canary, with live replayed traffic throughout.
+// The demo, two models side by side with live replayed traffic throughout:
+// - MovieLens: a first version, a good one through approval to 100%, and a failing one rolled back in shadow, judged
+//   by thresholds (610 users are too few for the statistical judge to prove a margin in the demo's minutes);
+// - a synthetic catalogue with 4,000 users under the default statistical judge: a subtly worse model (no errors,
+//   about 20% fewer successes) rolled back with the verdict that stopped it, and a retrained equivalent promoted.
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { resolve } from 'node:path';
 import { verifyAudit } from '../src/audit';
@@ -9,27 +12,32 @@ import { approveSignal, statusQuery, type PipelineStatus } from '../src/contract
 import { monitorStatusQuery, monitorWorkflowId } from '../src/contracts/monitoring';
 import { loadWorkload } from '../src/datasets/workload';
 import { connectMongo } from '../src/db';
-import { encodeArtifact, toCsvBytes, trainAls, type TrainingFaults } from '../src/models';
+import { buildHeldOut, encodeArtifact, generateSynthetic, leaveLastNSplit, toCsvBytes, trainAls, type Interactions, type TrainingFaults } from '../src/models';
 import { createRegistry, ensureIndexes, registerArtifact, uploadDataset, type Registry } from '../src/registry';
 import { replayTraffic } from '../src/traffic/replayer';
 import { connectClient } from '../src/temporal';
+import { describeJudgement, describeRollback } from '../src/verdicts/describe';
 
 const MODEL = 'movielens-als';
+const SYNTHETIC = 'synthetic-reco';
+/** Shuffling 34% of the item factors (seed 3) costs about a fifth of the successes on this data, without an error. */
+const SUBTLE: TrainingFaults = { shuffledItemShare: 0.34 };
 const say = (line: string) => console.log(`demo: ${line}`);
 
-async function register(registry: Registry, train: Parameters<typeof trainAls>[0], version: string, seed: number, trainSha: string, faults?: TrainingFaults) {
-  const existing = await registry.getVersion(MODEL, version);
+async function register(registry: Registry, model: string, train: Interactions, version: string, options: { seed: number; factors: number; iterations?: number; faults?: TrainingFaults }, trainSha: string) {
+  const existing = await registry.getVersion(model, version);
   if (existing) return existing.artifact.sha256;
   const started = Date.now();
-  const bytes = encodeArtifact(trainAls(train, { factors: 32, seed, faults }));
+  const { seed, factors, iterations, faults } = options;
+  const bytes = encodeArtifact(trainAls(train, { factors, iterations, seed, faults }));
   const v = await registerArtifact(registry, {
-    model: MODEL,
+    model,
     version,
     bytes,
-    metadata: { trainingDataVersion: trainSha, hyperparameters: { factors: 32, seed, faults: faults ?? {} }, codeVersion: 'demo', metrics: {} },
+    metadata: { trainingDataVersion: trainSha, hyperparameters: { factors, seed, faults: faults ?? {} }, codeVersion: 'demo', metrics: {} },
     createdBy: 'user:alice',
   });
-  say(`trained and registered ${MODEL} ${version}${faults ? ` (fault injected: ${JSON.stringify(faults)})` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s, sha256 ${v.artifact.sha256.slice(0, 12)}…`);
+  say(`trained and registered ${model} ${version}${faults ? ` (fault injected: ${JSON.stringify(faults)})` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s, sha256 ${v.artifact.sha256.slice(0, 12)}…`);
   return v.artifact.sha256;
 }
 
@@ -51,6 +59,105 @@ async function follow(handle: WorkflowHandle, approveAs: string | null): Promise
   }
 }
 
+interface Run {
+  model: string;
+  version: string;
+  status: PipelineStatus;
+  id: string;
+}
+
+type Spec = (version: string) => Record<string, unknown>;
+
+async function deploySequence(client: Client, taskQueue: string, model: string, versions: string[], spec: Spec): Promise<Run[]> {
+  const runs: Run[] = [];
+  for (const version of versions) {
+    const { handle, started } = await startPipeline(client, spec(version), taskQueue);
+    say(`${started ? 'started' : 'already ran'} pipeline ${handle.workflowId}`);
+    const status = await follow(handle, 'bob');
+    say(`${handle.workflowId} ended: ${status.outcome}${status.failure ? ` (${status.failure})` : ''}`);
+    if (status.lastCheck?.judgement && status.outcome === 'rolled_back') {
+      say(`${handle.workflowId} verdict that stopped it: ${describeRollback(status.lastCheck.judgement)}`);
+      for (const line of describeJudgement(status.lastCheck.judgement)) say(`    ${line}`);
+    }
+    runs.push({ model, version, status, id: handle.workflowId });
+  }
+  return runs;
+}
+
+const rolloutCommon = { confirmTimeout: '30s', thresholds: { minRequests: 5, maxErrorRate: 0.05, maxP99Ms: 250, minSuccessRatio: 0 } };
+const approval = { approvers: ['bob'], deadline: '1h', reminderBefore: '10m' };
+const notify = { recipients: ['ml-ops@modelship.local', 'bob@modelship.local'] };
+
+/** MovieLens: 610 users, judged by thresholds. */
+async function movieLens(client: Client, taskQueue: string, gateways: string[], registry: Registry, signal: AbortSignal): Promise<Run[]> {
+  const workload = await loadWorkload({ source: process.env.DEMO_DATA ?? 'auto' });
+  say(`data: ${workload.source.startsWith('movielens') ? 'MovieLens ml-latest-small' : 'synthetic (MovieLens not found)'}, ${workload.all.users.length} interactions, ${workload.heldOut.length} users held out`);
+  await registry.createModel({ name: MODEL, owner: 'team-reco', description: 'implicit ALS on ratings', actor: 'user:alice' });
+  const datasets = { train: await uploadDataset(registry, toCsvBytes(workload.train)), validation: await uploadDataset(registry, toCsvBytes(workload.test)) };
+  await register(registry, MODEL, workload.train, '1.0.0', { seed: 1, factors: 32 }, datasets.train);
+  await register(registry, MODEL, workload.train, '1.1.0', { seed: 2, factors: 32 }, datasets.train);
+  await register(registry, MODEL, workload.train, '1.2.0', { seed: 3, factors: 32, faults: { failureRate: 0.3 } }, datasets.train);
+  replayTraffic({ gateways, model: MODEL, cases: workload.heldOut, ratePerSec: 60, maxRequests: 200_000, maxDurationMs: 20 * 60_000, concurrency: 4, signal }).catch(() => undefined);
+  return deploySequence(client, taskQueue, MODEL, ['1.0.0', '1.1.0', '1.2.0'], (version) => ({
+    specVersion: 1,
+    model: MODEL,
+    version,
+    submitter: 'alice',
+    datasets,
+    gates: { validation: { maxRegression: 0.5 }, scenarios: { latencyBudgetP99Ms: 50 } },
+    approval,
+    rollout: {
+      stages: [
+        { name: 'shadow', kind: 'shadow', percent: 10 },
+        { name: 'canary', kind: 'traffic', percent: 20 },
+        { name: 'half', kind: 'traffic', percent: 50 },
+        { name: 'full', kind: 'traffic', percent: 100 },
+      ],
+      window: '4s',
+      checkInterval: '1s',
+      bake: '4s',
+      ...rolloutCommon,
+      judge: 'thresholds',
+    },
+    notify,
+  }));
+}
+
+/** A synthetic catalogue with 4,000 users, under the default statistical judge. */
+async function synthetic(client: Client, taskQueue: string, gateways: string[], registry: Registry, signal: AbortSignal): Promise<Run[]> {
+  const split = leaveLastNSplit(generateSynthetic({ users: 4000, items: 400, seed: 11 }), 5);
+  await registry.createModel({ name: SYNTHETIC, owner: 'team-reco', description: 'implicit ALS on a synthetic catalogue', actor: 'user:alice' });
+  const datasets = { train: await uploadDataset(registry, toCsvBytes(split.train)), validation: await uploadDataset(registry, toCsvBytes(split.test)) };
+  const als = { factors: 16, iterations: 6 };
+  await register(registry, SYNTHETIC, split.train, '1.0.0', { ...als, seed: 1 }, datasets.train);
+  await register(registry, SYNTHETIC, split.train, '1.1.0', { ...als, seed: 3, faults: SUBTLE }, datasets.train);
+  await register(registry, SYNTHETIC, split.train, '1.2.0', { ...als, seed: 2 }, datasets.train);
+  replayTraffic({ gateways, model: SYNTHETIC, cases: buildHeldOut(split.train, split.test), ratePerSec: 200, maxRequests: 400_000, maxDurationMs: 20 * 60_000, concurrency: 4, signal }).catch(() => undefined);
+  return deploySequence(client, taskQueue, SYNTHETIC, ['1.0.0', '1.1.0', '1.2.0'], (version) => ({
+    specVersion: 1,
+    model: SYNTHETIC,
+    version,
+    submitter: 'alice',
+    datasets,
+    // Offline the subtle fault halves NDCG: the gates are opened so that the online verdict is what stops it.
+    gates: { validation: { maxRegression: 0.6 }, scenarios: { latencyBudgetP99Ms: 50, maxShadowNdcgDrop: 0.6 } },
+    approval,
+    rollout: {
+      stages: [
+        { name: 'shadow', kind: 'shadow', percent: 100 },
+        { name: 'canary', kind: 'traffic', percent: 50 },
+        { name: 'full', kind: 'traffic', percent: 100 },
+      ],
+      window: '90s',
+      checkInterval: '2s',
+      bake: '60s',
+      ...rolloutCommon,
+      judge: { margins: { success: 0.2 }, minEffect: { success: 0.2 }, undecided: { extendBy: '60s', then: 'rollback' } },
+    },
+    notify,
+  }));
+}
+
 async function main(): Promise<void> {
   const env = config();
   const gateways = env.GATEWAY_URLS.split(',');
@@ -60,63 +167,28 @@ async function main(): Promise<void> {
   const client: Client = await connectClient(env);
   const traffic = new AbortController();
   try {
-    const workload = await loadWorkload({ source: process.env.DEMO_DATA ?? 'auto' });
-    say(`data: ${workload.source.startsWith('movielens') ? 'MovieLens ml-latest-small' : 'synthetic (MovieLens not found)'}, ${workload.all.users.length} interactions, ${workload.heldOut.length} users held out`);
-    await registry.createModel({ name: MODEL, owner: 'team-reco', description: 'implicit ALS on ratings', actor: 'user:alice' });
-    const datasets = { train: await uploadDataset(registry, toCsvBytes(workload.train)), validation: await uploadDataset(registry, toCsvBytes(workload.test)) };
-    await register(registry, workload.train, '1.0.0', 1, datasets.train);
-    await register(registry, workload.train, '1.1.0', 2, datasets.train);
-    await register(registry, workload.train, '1.2.0', 3, datasets.train, { failureRate: 0.3 });
-
-    const replay = replayTraffic({ gateways, model: MODEL, cases: workload.heldOut, ratePerSec: 60, maxRequests: 200_000, maxDurationMs: 20 * 60_000, concurrency: 4, signal: traffic.signal });
-    replay.catch(() => undefined);
-    const spec = (version: string) => ({
-      specVersion: 1,
-      model: MODEL,
-      version,
-      submitter: 'alice',
-      datasets,
-      gates: { validation: { maxRegression: 0.5 }, scenarios: { latencyBudgetP99Ms: 50 } },
-      approval: { approvers: ['bob'], deadline: '1h', reminderBefore: '10m' },
-      rollout: {
-        stages: [
-          { name: 'shadow', kind: 'shadow', percent: 10 },
-          { name: 'canary', kind: 'traffic', percent: 20 },
-          { name: 'half', kind: 'traffic', percent: 50 },
-          { name: 'full', kind: 'traffic', percent: 100 },
-        ],
-        window: '4s',
-        checkInterval: '1s',
-        bake: '4s',
-        confirmTimeout: '30s',
-        thresholds: { minRequests: 5, maxErrorRate: 0.05, maxP99Ms: 250, minSuccessRatio: 0 },
-      },
-      notify: { recipients: ['ml-ops@modelship.local', 'bob@modelship.local'] },
-    });
-
-    const results: { version: string; status: PipelineStatus; id: string }[] = [];
-    for (const version of ['1.0.0', '1.1.0', '1.2.0']) {
-      const { handle, started } = await startPipeline(client, spec(version), env.TEMPORAL_TASK_QUEUE);
-      say(`${started ? 'started' : 'already ran'} pipeline ${handle.workflowId}`);
-      const status = await follow(handle, 'bob');
-      say(`${handle.workflowId} ended: ${status.outcome}${status.failure ? ` (${status.failure})` : ''}`);
-      results.push({ version, status, id: handle.workflowId });
-    }
+    const [movielensRuns, syntheticRuns] = await Promise.all([
+      movieLens(client, env.TEMPORAL_TASK_QUEUE, gateways, registry, traffic.signal),
+      synthetic(client, env.TEMPORAL_TASK_QUEUE, gateways, registry, traffic.signal),
+    ]);
+    const results = [...movielensRuns, ...syntheticRuns];
 
     const audit = await verifyAudit(mongo.db, env.AUDIT_HMAC_KEY ? { hmacKey: env.AUDIT_HMAC_KEY } : {});
     const reports = resolve(env.REPORTS_DIR);
     console.log('\nWhere to look');
     for (const r of results) {
-      console.log(`  ${r.version}: ${r.status.outcome.padEnd(11)} ${env.TEMPORAL_UI_URL}/namespaces/${env.TEMPORAL_NAMESPACE}/workflows/${r.id}`);
+      console.log(`  ${r.model} ${r.version}: ${r.status.outcome.padEnd(11)} ${env.TEMPORAL_UI_URL}/namespaces/${env.TEMPORAL_NAMESPACE}/workflows/${r.id}`);
       console.log(`             ${r.status.outcome === 'promoted' ? `report ${reports}/${r.id}/report.html` : `rollback document ${reports}/${r.id}/rollback.md`}`);
     }
-    const monitor = await client.workflow.getHandle(monitorWorkflowId(MODEL)).query(monitorStatusQuery);
-    console.log(`  monitoring: ${monitor.state}, champion ${monitor.champion?.version ?? '-'}, last known good ${monitor.lastKnownGood?.version ?? '-'}; ${env.TEMPORAL_UI_URL}/namespaces/${env.TEMPORAL_NAMESPACE}/workflows/${monitorWorkflowId(MODEL)}`);
+    for (const model of [MODEL, SYNTHETIC]) {
+      const monitor = await client.workflow.getHandle(monitorWorkflowId(model)).query(monitorStatusQuery);
+      console.log(`  monitoring ${model}: ${monitor.state}, champion ${monitor.champion?.version ?? '-'}, last known good ${monitor.lastKnownGood?.version ?? '-'}; ${env.TEMPORAL_UI_URL}/namespaces/${env.TEMPORAL_NAMESPACE}/workflows/${monitorWorkflowId(model)}`);
+    }
     console.log(`  mail inbox: ${env.MAIL_INBOX_URL}`);
     console.log(`  audit log: ${audit.ok ? `verified, ${audit.checked} events, chains intact` : `BROKEN at ${JSON.stringify(audit.firstBroken)}`}`);
-    const expected = ['promoted', 'promoted', 'rolled_back'];
+    const expected = ['promoted', 'promoted', 'rolled_back', 'promoted', 'rolled_back', 'promoted'];
     const ok = results.every((r, i) => r.status.outcome === expected[i]) && audit.ok;
-    if (!ok) throw new Error(`the demo did not end as expected: ${results.map((r) => `${r.version} ${r.status.outcome}`).join(', ')}`);
+    if (!ok) throw new Error(`the demo did not end as expected: ${results.map((r) => `${r.model} ${r.version} ${r.status.outcome}`).join(', ')}`);
   } finally {
     traffic.abort();
     await client.connection.close();

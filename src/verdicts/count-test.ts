@@ -21,23 +21,28 @@ function logMean(logs: number[]): number {
   return top + Math.log(logs.reduce((acc, l) => acc + Math.exp(l - top), 0) / logs.length);
 }
 
+/** One check's log likelihood ratio of a jump by `theta` against none. */
+export function stepLogRatio(s: CountStep, theta: number): number {
+  if (s.candidateExposures === 0 || s.controlExposures === 0 || s.candidateEvents + s.controlEvents === 0) return 0;
+  const none = s.candidateExposures / (s.candidateExposures + s.controlExposures);
+  const jump = (theta * s.candidateExposures) / (theta * s.candidateExposures + s.controlExposures);
+  return s.candidateEvents * Math.log(jump / none) + s.controlEvents * Math.log((1 - jump) / (1 - none));
+}
+
 /**
  * Against a concurrent control: given how many events both arms had in a check, the candidate's share of them is
  * binomial with a probability set by the arms' exposures and the rate ratio. Natural log of the e-value.
+ * `stepLog` may supply a check's log ratios from a cache; a check's counts never change once it is over.
  */
 export function logJumpEValue(steps: CountStep[], ratios: number[] = JUMP_RATIOS): number {
-  return logMean(
-    ratios.map((theta) => {
-      let sum = 0;
-      for (const s of steps) {
-        if (s.candidateExposures === 0 || s.controlExposures === 0 || s.candidateEvents + s.controlEvents === 0) continue;
-        const none = s.candidateExposures / (s.candidateExposures + s.controlExposures);
-        const jump = (theta * s.candidateExposures) / (theta * s.candidateExposures + s.controlExposures);
-        sum += s.candidateEvents * Math.log(jump / none) + s.controlEvents * Math.log((1 - jump) / (1 - none));
-      }
-      return sum;
-    }),
-  );
+  return logMeanOfSums(steps.map((s) => ratios.map((theta) => stepLogRatio(s, theta))), ratios.length);
+}
+
+/** Sums each ratio's log ratios over the checks, then mixes the ratios. */
+export function logMeanOfSums(perStep: ArrayLike<number>[], ratios: number): number {
+  const sums = new Array<number>(ratios).fill(0);
+  for (const logs of perStep) for (let r = 0; r < ratios; r++) sums[r] += logs[r];
+  return logMean(sums);
 }
 
 /** Against a known ceiling rate: Poisson counts at `ratio` times the ceiling against the ceiling. Natural log. */

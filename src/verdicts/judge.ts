@@ -1,16 +1,16 @@
 import type { KpiCounters } from '../contracts/kpi';
 import type { JudgedKpi, Judgement, KpiEvidence, KpiVerdict } from '../contracts/verdicts';
 import { confidenceSequence } from './always-valid';
-import { logCeilingEValue, logJumpEValue } from './count-test';
+import { JUMP_RATIOS, logCeilingEValue, logMeanOfSums } from './count-test';
 import {
   comparisons,
   edgeAtOrAbove,
-  errorSteps,
+  errorStepLogs,
   errorsOf,
   KPI_SHARDS,
   shadowOverlap,
   slowerThan,
-  slowSteps,
+  slowStepLogs,
   stableP99Edge,
   successes,
   type ConcurrentStep,
@@ -61,6 +61,8 @@ const AGREEMENT_EFFECT = 0.1;
  */
 interface Measure {
   estimate: Estimate | null;
+  /** Where the true value can lie at all: the interval is cut to it (a share is in [0, 1]). */
+  range: [number, number];
   candidateRequests: number;
   stableRequests: number | null;
   noHarm: number;
@@ -83,6 +85,7 @@ function measure(kpi: JudgedKpi, input: JudgeInput): Measure {
       return {
         ...withStable,
         estimate: stratifiedDifference(comparisons(traffic, (x) => successes(x.candidate), successes), KPI_SHARDS, true),
+        range: [-1, Infinity],
         noHarm: 0, margin: s.successMargin, harmIsHigher: false, tau: s.minEffect.success, logE: null,
       };
     case 'errors_vs_stable':
@@ -90,16 +93,18 @@ function measure(kpi: JudgedKpi, input: JudgeInput): Measure {
         candidateRequests: candidateErrors.reduce((n, r) => n + r.exposures, 0),
         stableRequests,
         estimate: stratifiedDifference(comparisons(strata, (x) => errorsOf(x.candidate, x.kind), (c) => errorsOf(c, 'traffic')), KPI_SHARDS, false),
+        range: [-1, 1],
         noHarm: 0, margin: s.errorMargin, harmIsHigher: true, tau: s.minEffect.errors,
-        logE: logJumpEValue(errorSteps(steps)),
+        logE: logMeanOfSums(errorStepLogs(steps), JUMP_RATIOS.length),
       };
     case 'latency_vs_stable': {
       const edge = stableP99Edge(strata);
       return {
         ...withStable,
         estimate: edge === null ? null : stratifiedDifference(comparisons(traffic, (x) => slowerThan(x.candidate, edge), (c) => slowerThan(c, edge)), 0, false),
+        range: [-1, 1],
         noHarm: 0, margin: s.latencyMargin, harmIsHigher: true, tau: s.minEffect.latency,
-        logE: edge === null ? null : logJumpEValue(slowSteps(steps, edge)),
+        logE: edge === null ? null : logMeanOfSums(slowStepLogs(steps, edge), JUMP_RATIOS.length),
       };
     }
     case 'error_rate_ceiling': {
@@ -107,6 +112,7 @@ function measure(kpi: JudgedKpi, input: JudgeInput): Measure {
       return {
         candidateRequests: all.exposures, stableRequests: null,
         estimate: pooledRate(candidateErrors, KPI_SHARDS),
+        range: [0, 1],
         noHarm: s.maxErrorRate, margin: 0, harmIsHigher: true, tau: s.minEffect.errors,
         logE: logCeilingEValue(all.events, all.exposures, s.maxErrorRate),
       };
@@ -116,6 +122,7 @@ function measure(kpi: JudgedKpi, input: JudgeInput): Measure {
       return {
         candidateRequests, stableRequests: null,
         estimate: pooledRate([slow], 0),
+        range: [0, 1],
         noHarm: TAIL_SHARE, margin: 0, harmIsHigher: true, tau: s.minEffect.latency,
         logE: logCeilingEValue(slow.events, slow.exposures, TAIL_SHARE),
       };
@@ -125,6 +132,7 @@ function measure(kpi: JudgedKpi, input: JudgeInput): Measure {
       return {
         candidateRequests: arms.reduce((n, a) => n + a.exposures, 0), stableRequests: null,
         estimate: pooledRate(arms, KPI_SHARDS),
+        range: [0, 1],
         noHarm: s.minShadowAgreement, margin: 0, harmIsHigher: false, tau: AGREEMENT_EFFECT, logE: null,
       };
     }
@@ -145,7 +153,9 @@ function judgeKpi(kpi: JudgedKpi, input: JudgeInput, alpha: number): KpiEvidence
   if (!m.estimate) return { ...common, estimate: null, lower: null, upper: null, statistic: null, verdict: jumped ? 'regressed' : 'undecided' };
 
   const { estimate, variance } = m.estimate;
-  const { lower, upper } = confidenceSequence(estimate, variance, m.tau, intervalAlpha);
+  const interval = confidenceSequence(estimate, variance, m.tau, intervalAlpha);
+  const lower = Math.max(interval.lower, m.range[0]);
+  const upper = Math.min(interval.upper, m.range[1]);
   const sign = m.harmIsHigher ? 1 : -1;
   const se = Math.sqrt(variance);
   // Distances towards harm: how far the interval's near and far ends lie past the no-harm line.

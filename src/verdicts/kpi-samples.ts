@@ -1,5 +1,5 @@
 import { KPI_SHARDS, LATENCY_BOUNDS_MS, latencyQuantile, type KpiCounters } from '../contracts/kpi';
-import type { CountStep } from './count-test';
+import { JUMP_RATIOS, stepLogRatio, type CountStep } from './count-test';
 import { sumRates, type Comparison, type ShardedRate } from './shard-estimates';
 
 /** One stage's counters so far: the candidate's and, where stable served beside it, stable's. */
@@ -71,19 +71,37 @@ export function comparisons(strata: Stratum[], candidateSide: (s: Stratum) => Sh
   return out;
 }
 
-export const errorSteps = (steps: ConcurrentStep[]): CountStep[] =>
-  steps.map((s) => {
-    const c = errorsOf(s.candidate, s.kind);
-    return { candidateEvents: c.events, candidateExposures: c.exposures, controlEvents: s.stable.errors, controlExposures: s.stable.requests };
-  });
+const errorStep = (s: ConcurrentStep): CountStep => {
+  const c = errorsOf(s.candidate, s.kind);
+  return { candidateEvents: c.events, candidateExposures: c.exposures, controlEvents: s.stable.errors, controlExposures: s.stable.requests };
+};
 
-export const slowSteps = (steps: ConcurrentStep[], edge: number): CountStep[] =>
-  steps
-    .filter((s) => s.kind === 'traffic')
-    .map((s) => {
-      const c = slowerThan(s.candidate, edge);
-      const b = slowerThan(s.stable, edge);
-      return { candidateEvents: c.events, candidateExposures: c.exposures, controlEvents: b.events, controlExposures: b.exposures };
-    });
+const slowStep = (s: ConcurrentStep, edge: number): CountStep => {
+  const c = slowerThan(s.candidate, edge);
+  const b = slowerThan(s.stable, edge);
+  return { candidateEvents: c.events, candidateExposures: c.exposures, controlEvents: b.events, controlExposures: b.exposures };
+};
+
+/**
+ * Each check's log ratios per jump ratio, kept per check object: a rollout judges all of its checks at every check,
+ * and a finished check's counts never change, so they are computed once. Keyed also by what is counted (errors, or
+ * requests slower than a latency edge).
+ */
+const stepLogs = new WeakMap<ConcurrentStep, Map<string, Float64Array>>();
+function logsOf(step: ConcurrentStep, what: string, count: () => CountStep): Float64Array {
+  let byWhat = stepLogs.get(step);
+  if (!byWhat) stepLogs.set(step, (byWhat = new Map()));
+  let logs = byWhat.get(what);
+  if (!logs) {
+    const c = count();
+    byWhat.set(what, (logs = Float64Array.from(JUMP_RATIOS, (theta) => stepLogRatio(c, theta))));
+  }
+  return logs;
+}
+
+export const errorStepLogs = (steps: ConcurrentStep[]): Float64Array[] => steps.map((s) => logsOf(s, 'errors', () => errorStep(s)));
+
+export const slowStepLogs = (steps: ConcurrentStep[], edge: number): Float64Array[] =>
+  steps.filter((s) => s.kind === 'traffic').map((s) => logsOf(s, `slow:${edge}`, () => slowStep(s, edge)));
 
 export { KPI_SHARDS };

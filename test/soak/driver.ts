@@ -70,7 +70,9 @@ function specFor(fixture: PipelineFixture, v: PlannedVersion): Record<string, un
     datasets: fixture.datasets,
     gates: { validation: { maxRegression: 0.5 }, scenarios: { latencyBudgetP99Ms: 50 } },
     approval: { approvers: ['bob'], ...(v.action === 'expire' ? { deadline: '3s', reminderBefore: '1s' } : { deadline: '30m' }) },
-    rollout: { window: '2s', checkInterval: '500ms', bake: '1s', confirmTimeout: '30s', thresholds: { minRequests: 5, maxP99Ms: 250, minSuccessRatio: 0 } },
+    // The soak lives models through operators and faults at a few hundred requests a stage: too few users to prove a
+    // success margin, so it judges by thresholds (docs/verdicts.md); the statistical judge has its own tests.
+    rollout: { window: '2s', checkInterval: '500ms', bake: '1s', confirmTimeout: '30s', thresholds: { minRequests: 5, maxP99Ms: 250, minSuccessRatio: 0 }, judge: 'thresholds' },
     notify: { recipients: [`ops-${v.model}@example.test`] },
   };
 }

@@ -1,9 +1,10 @@
-import { emptyCounters, KPI_SHARDS, latencyBucketIndex, type KpiCounters } from '../../src/contracts/kpi';
+import { emptyCounters, type KpiCounters } from '../../src/contracts/kpi';
 import type { KpiCheck } from '../../src/contracts/messages';
 import type { CheckKpisInput } from '../../src/contracts/pipeline-activities';
 import { evaluateKpiCheck, summarizeSide } from '../../src/policy/kpi-rules';
 import { judge, type ConcurrentStep, type Stratum } from '../../src/verdicts/judge';
 import { judgeSettings } from '../../src/verdicts/stage-decision';
+import { evenCounters } from '../support/kpi-counters';
 
 /** Traffic per check in the fake world: plenty, so a healthy candidate is proven non-inferior within two checks. */
 const PER_CHECK = 40_000;
@@ -13,30 +14,6 @@ export interface FakeTraffic {
   breachAt: string[];
   /** Stage labels where the candidate gets no requests at all. */
   noDataAt: string[];
-}
-
-function counters(requests: number, errorRate: number, successRate: number, shadow: boolean): KpiCounters {
-  const c = emptyCounters();
-  const perShard = requests / KPI_SHARDS;
-  for (let s = 0; s < KPI_SHARDS; s++) {
-    const errors = Math.round(perShard * errorRate);
-    if (shadow) {
-      c.shardShadowRequests[s] = perShard;
-      c.shardShadowErrors[s] = errors;
-      c.shadowRequests += perShard;
-      c.shadowErrors += errors;
-      continue;
-    }
-    const successes = Math.round(perShard * successRate);
-    c.shardRequests[s] = perShard;
-    c.shardErrors[s] = errors;
-    c.shardSuccesses[s] = successes;
-    c.requests += perShard;
-    c.errors += errors;
-    c.successes += successes;
-  }
-  if (!shadow) c.latency[latencyBucketIndex(3)] = c.requests;
-  return c;
 }
 
 function scale(c: KpiCounters, n: number): KpiCounters {
@@ -57,8 +34,8 @@ export function fakeCheck(input: CheckKpisInput, traffic: FakeTraffic): KpiCheck
     const share = kind === 'shadow' ? 1 : percent / 100;
     const none = traffic.noDataAt.includes(label);
     const breach = traffic.breachAt.includes(label);
-    const candidate = counters(none ? 0 : PER_CHECK * share, breach ? 0.1 : 0, 0.2, kind === 'shadow');
-    const stable = kind === 'shadow' || percent < 100 ? counters(PER_CHECK * (kind === 'shadow' ? 1 : 1 - share), 0, 0.2, false) : null;
+    const candidate = evenCounters(none ? 0 : PER_CHECK * share, { errors: breach ? 0.1 : 0, successes: 0.2, shadow: kind === 'shadow' });
+    const stable = kind === 'shadow' || percent < 100 ? evenCounters(PER_CHECK * (kind === 'shadow' ? 1 : 1 - share), { successes: 0.2 }) : null;
     return { candidate, stable };
   };
   const current = input.stages[input.stages.length - 1];

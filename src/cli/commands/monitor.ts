@@ -1,5 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Command } from 'commander';
+import { describeJudgement } from '../../verdicts/describe';
 import { monitorStatusQuery, monitorWorkflowId } from '../../contracts/monitoring';
 import type { CliContext } from '../context';
 import { failure } from '../exit-codes';
@@ -27,7 +28,8 @@ export function monitorCommand(program: Command, ctx: CliContext): void {
       const c = s.lastCheck;
       if (c) {
         print(`last check      ${c.to} ${c.verdict}${c.reasons.length ? `: ${c.reasons.join('; ')}` : ''}`);
-        print(table(['rule', 'value', 'threshold', 'verdict'], c.kpi.rules.map((r) => [r.rule, r.value, r.threshold, r.verdict])));
+        if (c.kpi.judgement) for (const line of describeJudgement(c.kpi.judgement)) print(`  ${line}`);
+        else print(table(['rule', 'value', 'threshold', 'verdict'], c.kpi.rules.map((r) => [r.rule, r.value, r.threshold, r.verdict])));
         print(`population      ${c.drift.samples} sampled, cold share ${c.drift.coldShare ?? '-'}, PSI ${c.drift.psi ?? '-'} (${c.drift.verdict})`);
       }
       if (s.rollbacks.length) print(table(['rolled back', 'to', 'at', 'revert ms', 'why'], s.rollbacks.map((r) => [r.from, r.to, r.at, r.revertMs, r.reason])));

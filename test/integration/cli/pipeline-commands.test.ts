@@ -32,6 +32,8 @@ describe('modelship CLI: pipelines on the real stack', () => {
   let running: Promise<void>;
   let client: Client;
   let gateway: GatewayProcess;
+  let traffic: Promise<void> | undefined;
+  const trafficStop = new AbortController();
   let files: Awaited<ReturnType<typeof writeModelFiles>>;
   let datasets: { train: string; validation: string };
   const cli = (...args: string[]) => runCli(args, env);
@@ -63,6 +65,8 @@ describe('modelship CLI: pipelines on the real stack', () => {
       bake: window,
       confirmTimeout: '15s',
       thresholds: { minRequests: 5, maxP99Ms: 250, minSuccessRatio: 0 },
+      // The commands, not the verdict, are under test here; see statistical-verdicts.test.ts for the default judge.
+      judge: 'thresholds',
     },
   });
 
@@ -78,9 +82,18 @@ describe('modelship CLI: pipelines on the real stack', () => {
     const temporal = { client, taskQueue: baseEnv.TEMPORAL_TASK_QUEUE };
     worker = await createWorker(baseEnv, { db: mongo.db, mailer, auditLog: createAuditLog(mongo.db), reportsDir: dir, replicaStaleMs: 3000, temporal });
     running = worker.run();
+    // Live requests for the whole file: a monitoring window without candidate requests never passes.
+    traffic = (async () => {
+      for (let i = 0; !trafficStop.signal.aborted; i++) {
+        await fetch(`${gateway.url}/v1/recommendations?model=${model}&user=${1 + (i % 200)}`, { signal: trafficStop.signal }).then((r) => r.body?.cancel()).catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
   });
 
   afterAll(async () => {
+    trafficStop.abort();
+    await traffic;
     if (client) await stopMonitor(client, model);
     worker?.shutdown();
     await running;

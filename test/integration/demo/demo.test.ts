@@ -37,7 +37,7 @@ describe('the demo', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('promotes the good model, rolls the bad one back at canary, hands the champion to monitoring and stops what it started', async () => {
+  it('promotes the good models, rolls the failing one back in shadow and the subtly worse one at canary, hands the champion to monitoring and stops what it started', async () => {
     const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
       const child = spawn('bash', [join(root, 'scripts/demo.sh')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
       let output = '';
@@ -46,12 +46,18 @@ describe('the demo', () => {
       child.on('close', (c) => resolve({ code: c, output }));
     });
     expect({ code, tail: output.slice(-3000) }).toMatchObject({ code: 0 });
-    expect(output).toMatch(/1\.0\.0: promoted/);
-    expect(output).toMatch(/1\.1\.0: promoted/);
-    expect(output).toMatch(/1\.2\.0: rolled_back/);
+    expect(output).toMatch(/movielens-als 1\.0\.0: promoted/);
+    expect(output).toMatch(/movielens-als 1\.1\.0: promoted/);
+    expect(output).toMatch(/movielens-als 1\.2\.0: rolled_back/);
+    // The statistical judge: the subtly worse model is stopped on its successes alone, its equivalent promoted.
+    expect(output).toMatch(/synthetic-reco 1\.0\.0: promoted/);
+    expect(output).toMatch(/synthetic-reco 1\.1\.0: rolled_back/);
+    expect(output).toMatch(/synthetic-reco 1\.2\.0: promoted/);
+    expect(output).toMatch(/deploy-synthetic-reco-1\.1\.0 verdict that stopped it: success vs stable regressed to -\d+(\.\d)?% \(interval -\d/);
     expect(output).toContain('audit log: verified');
     expect(output).toContain(`http://127.0.0.1:${ports.STACK_TEMPORAL_UI_PORT}/namespaces/default/workflows/deploy-${MODEL}-1.1.0`);
-    expect(output).toContain('monitoring: watching, champion 1.1.0, last known good 1.0.0');
+    expect(output).toContain(`monitoring ${MODEL}: watching, champion 1.1.0, last known good 1.0.0`);
+    expect(output).toContain('monitoring synthetic-reco: watching, champion 1.2.0, last known good 1.0.0');
     const reports = join(dir, 'reports');
     expect(existsSync(join(reports, `deploy-${MODEL}-1.1.0`, 'report.html'))).toBe(true);
     expect(existsSync(join(reports, `deploy-${MODEL}-1.2.0`, 'rollback.md'))).toBe(true);
@@ -78,7 +84,10 @@ describe('the demo', () => {
     expect(kinds.filter((k) => k === `completed ${MODEL} 1.1.0`)).toHaveLength(1);
     expect(kinds.filter((k) => k === `approval_requested ${MODEL} 1.2.0`)).toHaveLength(1);
     expect(kinds.filter((k) => k === `rolled_back ${MODEL} 1.2.0`)).toHaveLength(1);
-    expect(mails.find((m) => m.headers['x-modelship-kind'] === 'rolled_back')!.text).toContain('breached error_rate');
+    const rolledBack = (model: string) => mails.find((m) => m.headers['x-modelship-kind'] === 'rolled_back' && m.subject.includes(model))!;
+    // Its mirrored requests fail too, so the shadow stage stops it before any user sees it.
+    expect(rolledBack(MODEL).text).toContain('breached shadow_error_rate');
+    expect(rolledBack('synthetic-reco 1.1.0').text).toMatch(/success vs stable: -\d+(\.\d)?% \(always-valid/);
 
     const connection = await Connection.connect({ address: `127.0.0.1:${ports.STACK_TEMPORAL_PORT}` });
     try {

@@ -8,8 +8,9 @@ describe('pipeline spec at the edge', () => {
 
   it('reads the YAML example and fills the defaults', () => {
     const spec = parseSpec(withData);
-    expect(spec.rollout.stages.map((s) => s.percent)).toEqual([10, 5, 25, 50, 100]);
+    expect(spec.rollout.stages.map((s) => s.percent)).toEqual([100, 5, 25, 50, 100]);
     expect(spec.gates.validation.minRecall).toBe(0);
+    expect(spec.rollout.judge).toMatchObject({ kind: 'statistical', alpha: 0.01, undecided: { then: 'pause' } });
     expect(spec.approval.deadline).toBe('72h');
   });
 

@@ -23,7 +23,7 @@ describe('rollback document', () => {
     const json = buildRollbackDocument(doc);
     const regressed =
       'slow requests vs stable regressed to +5.76 pp (interval +4.17 pp to +7.35 pp, e-value 1.4e+11); ' +
-      'requests over the p99 limit regressed to 5.76% (interval -5.11% to 16.63%, ceiling 1%, e-value 109,230)';
+      'requests over the p99 limit regressed to 5.76% (interval 0.00% to 16.63%, ceiling 1%, e-value 109,230)';
     expect(json.trigger).toMatchObject({ kind: 'kpi_check', check: doc.cause!.check, judged: { regressed } });
     const md = renderRollbackMarkdown(json);
     expect(md).toContain(`**KpiBreach**: KPI breach at canary: ${regressed}`);
@@ -32,10 +32,10 @@ describe('rollback document', () => {
     const kpiLines = md.split('\n').filter((l) => l.startsWith('- ') && l.includes('always-valid'));
     expect(kpiLines).toEqual([
       '- slow requests vs stable: +5.76 pp (always-valid 99.95% interval +4.17 pp to +7.35 pp, margin +1 pp) — regressed (count test e-value 1.4e+11); candidate 243 requests / 4,447 users, stable 31,048 requests / 5,175 users',
-      '- requests over the p99 limit: 5.76% (always-valid 99.95% interval -5.11% to 16.63%, ceiling 1%) — regressed (count test e-value 109,230); candidate 243 requests / 4,447 users',
-      '- success vs stable: -0.8% (always-valid 99.8% interval -125.5% to +124.0%, margin -10%) — undecided; candidate 243 requests / 4,447 users, stable 31,048 requests / 5,175 users',
+      '- requests over the p99 limit: 5.76% (always-valid 99.95% interval 0.00% to 16.63%, ceiling 1%) — regressed (count test e-value 109,230); candidate 243 requests / 4,447 users',
+      '- success vs stable: -0.8% (always-valid 99.8% interval -100.0% to +124.0%, margin -10%) — undecided; candidate 243 requests / 4,447 users, stable 31,048 requests / 5,175 users',
       '- errors vs stable: -0.01 pp (always-valid 99.95% interval -0.04 pp to +0.02 pp, margin +0.5 pp) — non-inferior; candidate 26,684 requests / 4,447 users, stable 31,048 requests / 5,175 users',
-      '- error rate: 0.00% (always-valid 99.95% interval -0.01% to 0.01%, ceiling 2%) — non-inferior; candidate 26,684 requests / 4,447 users',
+      '- error rate: 0.00% (always-valid 99.95% interval 0.00% to 0.01%, ceiling 2%) — non-inferior; candidate 26,684 requests / 4,447 users',
     ]);
     expect(md).not.toContain('| Rule |');
     expect(md).toContain('| candidate | 243 | 0 | 0.00 % | 141.3 ms |');

@@ -1,38 +1,15 @@
-import { emptyCounters, KPI_SHARDS, latencyBucketIndex, type KpiCounters } from '../../../src/contracts/kpi';
+import { emptyCounters, type KpiCounters } from '../../../src/contracts/kpi';
 import { DEFAULT_JUDGE, kpiThresholdsSchema } from '../../../src/contracts/pipeline-spec';
 import type { Judgement } from '../../../src/contracts/verdicts';
 import { judge, type ConcurrentStep, type Stratum } from '../../../src/verdicts/judge';
 import { plannedKpis } from '../../../src/verdicts/planned-kpis';
 import { judgeSettings, stageAction, undecidedAction } from '../../../src/verdicts/stage-decision';
+import { evenCounters, type EvenTraffic } from '../../support/kpi-counters';
 
 const settings = judgeSettings(DEFAULT_JUDGE, kpiThresholdsSchema.parse(undefined));
 const canary = { name: 'canary', kind: 'traffic' as const, percent: 50 };
 
-/** Requests spread evenly over the shards, at the given rates; latencies of `ms`, a share `slow` of them at 400 ms. */
-function arm(requests: number, { errors = 0.005, successes = 0.05, ms = 3, slow = 0, shadow = false } = {}): KpiCounters {
-  const c = emptyCounters();
-  const n = requests / KPI_SHARDS;
-  for (let s = 0; s < KPI_SHARDS; s++) {
-    const e = Math.round(n * errors);
-    if (shadow) {
-      c.shardShadowRequests[s] = n;
-      c.shardShadowErrors[s] = e;
-      continue;
-    }
-    c.shardRequests[s] = n;
-    c.shardErrors[s] = e;
-    c.shardSuccesses[s] = Math.round(n * successes);
-  }
-  const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
-  c.requests = sum(c.shardRequests);
-  c.errors = sum(c.shardErrors);
-  c.successes = sum(c.shardSuccesses);
-  c.shadowRequests = sum(c.shardShadowRequests);
-  c.shadowErrors = sum(c.shardShadowErrors);
-  c.latency[latencyBucketIndex(400)] = Math.round(c.requests * slow);
-  c.latency[latencyBucketIndex(ms)] = c.requests - Math.round(c.requests * slow);
-  return c;
-}
+const arm = (requests: number, traffic: EvenTraffic = {}) => evenCounters(requests, { errors: 0.005, successes: 0.05, ...traffic });
 
 function verdicts(j: Judgement): Record<string, string> {
   return Object.fromEntries(j.kpis.map((k) => [k.kpi, k.verdict]));
