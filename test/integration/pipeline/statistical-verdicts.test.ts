@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { verifyAudit } from '../../../src/audit';
 import { approveSignal, statusQuery } from '../../../src/contracts/messages';
 import type { KpiEvidence } from '../../../src/contracts/verdicts';
@@ -88,6 +90,10 @@ describe('the statistical verdict on the real stack', () => {
     const handle = await stack.startUntilApproval('2.1.0', overrides);
     await handle.signal(approveSignal, { approver: 'bob', comment: 'retrained' });
     expect(await handle.result()).toMatchObject({ outcome: 'promoted' });
+    // The report charts each KPI's interval over the checks, with the margin drawn.
+    const report = JSON.parse(readFileSync(join(stack.reportsDir, handle.workflowId, 'report.json'), 'utf8')) as { intervals: { kpi: string; harmLine: number; points: unknown[] }[] };
+    expect(report.intervals.find((c) => c.kpi === 'success_vs_stable')).toMatchObject({ harmLine: -0.2 });
+    expect(report.intervals.find((c) => c.kpi === 'success_vs_stable')!.points.length).toBeGreaterThan(3);
     const status = await handle.query(statusQuery);
     const judgement = status.lastCheck!.judgement!;
     expect(judgement.verdict).toBe('non_inferior');
