@@ -21,21 +21,16 @@ function logMean(logs: number[]): number {
   return top + Math.log(logs.reduce((acc, l) => acc + Math.exp(l - top), 0) / logs.length);
 }
 
-/** One check's log likelihood ratio of a jump by `theta` against none. */
+/**
+ * Against a concurrent control: given how many events both arms had in a check, the candidate's share of them is
+ * binomial with a probability set by the arms' exposures and the rate ratio. One check's log likelihood ratio of a
+ * jump by `theta` against none; a test sums them over the checks and mixes the ratios (logMeanOfSums).
+ */
 export function stepLogRatio(s: CountStep, theta: number): number {
   if (s.candidateExposures === 0 || s.controlExposures === 0 || s.candidateEvents + s.controlEvents === 0) return 0;
   const none = s.candidateExposures / (s.candidateExposures + s.controlExposures);
   const jump = (theta * s.candidateExposures) / (theta * s.candidateExposures + s.controlExposures);
   return s.candidateEvents * Math.log(jump / none) + s.controlEvents * Math.log((1 - jump) / (1 - none));
-}
-
-/**
- * Against a concurrent control: given how many events both arms had in a check, the candidate's share of them is
- * binomial with a probability set by the arms' exposures and the rate ratio. Natural log of the e-value.
- * `stepLog` may supply a check's log ratios from a cache; a check's counts never change once it is over.
- */
-export function logJumpEValue(steps: CountStep[], ratios: number[] = JUMP_RATIOS): number {
-  return logMeanOfSums(steps.map((s) => ratios.map((theta) => stepLogRatio(s, theta))), ratios.length);
 }
 
 /** Sums each ratio's log ratios over the checks, then mixes the ratios. */
