@@ -85,7 +85,7 @@ describe('modelship CLI: pipelines on the real stack', () => {
     // Live requests for the whole file: a monitoring window without candidate requests never passes.
     traffic = (async () => {
       for (let i = 0; !trafficStop.signal.aborted; i++) {
-        await fetch(`${gateway.url}/v1/recommendations?model=${model}&user=${1 + (i % 200)}`, { signal: trafficStop.signal }).then((r) => r.body?.cancel()).catch(() => undefined);
+        await fetch(`${gateway.url}/v1/recommendations?model=${model}&user=${1 + (i % 200)}`).then((r) => r.body?.cancel()).catch(() => undefined);
         await new Promise((r) => setTimeout(r, 10));
       }
     })();

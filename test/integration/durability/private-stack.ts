@@ -94,7 +94,8 @@ export async function openPrivateStack(prefix: string, base: number): Promise<Pr
   let mongo: Mongo | undefined;
   let client: Client | undefined;
 
-  async function startWorker(): Promise<WorkerProcess> {
+  /** Starts one worker process and waits until it polls; null when it exits first. */
+  async function spawnWorker(deadline: number): Promise<WorkerProcess | null> {
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/worker/main.ts')], {
       cwd: root,
       env: {
@@ -115,14 +116,31 @@ export async function openPrivateStack(prefix: string, base: number): Promise<Pr
     child.stderr!.on('data', (d) => (log += d));
     const worker = { child, output: () => log };
     workers.push(worker);
-    const deadline = Date.now() + 30_000;
     while (!log.includes('polling task queue')) {
-      if (child.exitCode !== null) throw new Error(`worker exited with ${child.exitCode}:\n${log}`);
+      if (child.exitCode !== null) {
+        if (Date.now() > deadline) throw new Error(`worker exited with ${child.exitCode}:\n${log}`);
+        return null;
+      }
       if (Date.now() > deadline) throw new Error(`worker did not start:\n${log}`);
       await sleep(100);
     }
-    stack.worker = worker;
     return worker;
+  }
+
+  /**
+   * A worker started just after a Temporal restart can find the server up but its namespace not yet readable, and
+   * exits; it is started again until it polls, as a supervisor would.
+   */
+  async function startWorker(): Promise<WorkerProcess> {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const worker = await spawnWorker(deadline);
+      if (worker) {
+        stack.worker = worker;
+        return worker;
+      }
+      await sleep(1000);
+    }
   }
 
   /** Signals one process by its pid; if it has not exited after 5 s, SIGKILLs it. Returns whether SIGKILL was needed. */
