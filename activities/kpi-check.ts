@@ -2,9 +2,10 @@ import type { Db } from 'mongodb';
 import { addCounters, emptyCounters, KPI_BUCKET_MS, KPI_BUCKETS, type KpiCounters } from '../src/contracts/kpi';
 import type { CheckKpisInput, PipelineActivities } from '../src/contracts/pipeline-activities';
 import { countersOf, type StoredBucket } from '../src/kpis/bucket-codec';
-import { evaluateKpiCheck, summarizeSide } from '../src/policy/kpi-rules';
+import { evaluateKpiCheck } from '../src/policy/kpi-rules';
 import { judge, type ConcurrentStep, type Stratum } from '../src/verdicts/judge';
 import { judgeSettings } from '../src/verdicts/stage-decision';
+import { statisticalCheck } from '../src/verdicts/statistical-check';
 
 /** A version's buckets over all replicas for the seconds in [fromMs, toMs): the summed KPIs and the sampled users. */
 export async function readWindow(db: Db, model: string, version: string, fromMs: number, toMs: number): Promise<{ counters: KpiCounters; users: number[] }> {
@@ -75,19 +76,7 @@ export function createKpiActivities(db: Db): Pick<PipelineActivities, 'checkKpis
       ]);
       const window = { stage, from: new Date(fromMs), to: new Date(toMs), candidate: cand.counters, stable: base?.counters ?? null, thresholds };
       if (input.judge.kind === 'thresholds') return evaluateKpiCheck(window);
-      const judgement = await judgeRollout(db, input);
-      return {
-        judge: 'statistical',
-        stage: stage.name,
-        at: window.to.toISOString(),
-        from: window.from.toISOString(),
-        to: window.to.toISOString(),
-        candidate: summarizeSide(cand.counters),
-        stable: base ? summarizeSide(base.counters) : null,
-        rules: [],
-        judgement,
-        verdict: judgement.verdict === 'regressed' ? 'breach' : 'pass',
-      };
+      return statisticalCheck(window, await judgeRollout(db, input));
     },
   };
 }

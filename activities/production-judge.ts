@@ -3,10 +3,11 @@ import type { KpiCheck } from '../src/contracts/messages';
 import type { MonitoringPolicy } from '../src/contracts/model-policy';
 import type { KpiCounters } from '../src/contracts/kpi';
 import { durationMs } from '../src/contracts/primitives';
-import { evaluateKpiCheck, summarizeSide } from '../src/policy/kpi-rules';
+import { evaluateKpiCheck } from '../src/policy/kpi-rules';
 import { judge } from '../src/verdicts/judge';
 import { plannedKpis } from '../src/verdicts/planned-kpis';
 import { judgeSettings } from '../src/verdicts/stage-decision';
+import { statisticalCheck } from '../src/verdicts/statistical-check';
 import { readWindow } from './kpi-check';
 
 const PRODUCTION_STAGE = { name: 'production', kind: 'traffic', percent: 100 } as const;
@@ -35,16 +36,5 @@ export async function judgeProduction(db: Db, check: { model: string; version: s
     users: { candidate: new Set(window.users).size, stable: new Set(history.users).size },
     settings: judgeSettings(policy.judge, policy.thresholds),
   });
-  return {
-    judge: 'statistical',
-    stage: PRODUCTION_STAGE.name,
-    at: base.to.toISOString(),
-    from: base.from.toISOString(),
-    to: base.to.toISOString(),
-    candidate: summarizeSide(window.counters),
-    stable: reference && summarizeSide(reference),
-    rules: [],
-    judgement,
-    verdict: judgement.verdict === 'regressed' ? 'breach' : 'pass',
-  };
+  return statisticalCheck({ ...base, stable: reference }, judgement);
 }

@@ -1,3 +1,4 @@
+import type { KpiCheck } from '../contracts/messages';
 import type { JudgeSpec, KpiThresholds, Stage } from '../contracts/pipeline-spec';
 import type { JudgedKpi, Judgement, KpiVerdict } from '../contracts/verdicts';
 import type { JudgeSettings } from './judge';
@@ -40,6 +41,21 @@ export function stageAction(judgement: Judgement, p: StageProgress): StageAction
   if (!p.windowEnded) return 'continue';
   if (!p.final && p.checksWithData > 0) return 'advance';
   return 'undecided';
+}
+
+/** Whether a check's window held requests of the candidate: mirrored ones in a shadow stage, served ones otherwise. */
+export const holdsCandidateData = (check: { candidate: { requests: number; shadowRequests: number } }, stage: Stage) =>
+  (stage.kind === 'shadow' ? check.candidate.shadowRequests : check.candidate.requests) > 0;
+
+/**
+ * What a check means for its stage, under either judge. The thresholds judge has no proof to give: it rolls back on
+ * a breach and passes a window at its end, never one that held no candidate data.
+ */
+export function checkAction(check: Pick<KpiCheck, 'judgement' | 'verdict'>, p: StageProgress): StageAction {
+  if (check.judgement) return stageAction(check.judgement, p);
+  if (check.verdict === 'breach') return 'rollback';
+  if (!p.windowEnded) return 'continue';
+  return p.checksWithData > 0 ? 'advance' : 'undecided';
 }
 
 /** After an undecided window: one extension, then what the spec says. */

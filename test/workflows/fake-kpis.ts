@@ -1,9 +1,10 @@
 import { emptyCounters, type KpiCounters } from '../../src/contracts/kpi';
 import type { KpiCheck } from '../../src/contracts/messages';
 import type { CheckKpisInput } from '../../src/contracts/pipeline-activities';
-import { evaluateKpiCheck, summarizeSide } from '../../src/policy/kpi-rules';
+import { evaluateKpiCheck } from '../../src/policy/kpi-rules';
 import { judge, type ConcurrentStep, type Stratum } from '../../src/verdicts/judge';
 import { judgeSettings } from '../../src/verdicts/stage-decision';
+import { statisticalCheck } from '../../src/verdicts/statistical-check';
 import { evenCounters } from '../support/kpi-counters';
 
 /** Traffic per check in the fake world: plenty, so a healthy candidate is proven non-inferior within two checks. */
@@ -51,16 +52,5 @@ export function fakeCheck(input: CheckKpisInput, traffic: FakeTraffic): KpiCheck
     return c.stable ? s.checkTimes.map(() => ({ kind: s.kind, candidate: c.candidate, stable: c.stable! })) : [];
   });
   const judgement = judge({ strata, steps, kpis: input.kpis, users: { candidate: 100, stable: 100 }, settings: judgeSettings(input.judge, input.thresholds) });
-  return {
-    judge: 'statistical',
-    stage: input.stage.name,
-    at: window.to.toISOString(),
-    from: window.from.toISOString(),
-    to: window.to.toISOString(),
-    candidate: summarizeSide(window.candidate),
-    stable: window.stable && summarizeSide(window.stable),
-    rules: [],
-    judgement,
-    verdict: judgement.verdict === 'regressed' ? 'breach' : 'pass',
-  };
+  return statisticalCheck(window, judgement);
 }

@@ -8,7 +8,7 @@ import type { JudgedKpi } from '../../src/contracts/verdicts';
 import type { RouteSpec } from '../../src/routing/schemas';
 import { describeRollback } from '../../src/verdicts/describe';
 import { plannedKpis } from '../../src/verdicts/planned-kpis';
-import { stageAction, undecidedAction, type StageAction } from '../../src/verdicts/stage-decision';
+import { checkAction, holdsCandidateData, undecidedAction } from '../../src/verdicts/stage-decision';
 import type { StepActivities } from './activity-options';
 import type { Controls } from './controls';
 import { Deadline } from './deadline';
@@ -68,19 +68,6 @@ interface Window {
   ms: number;
   /** The bake: what it ends in is a promotion, so it needs proof. */
   final: boolean;
-}
-
-const hasData = (check: KpiCheck, stage: Stage) => (stage.kind === 'shadow' ? check.candidate.shadowRequests : check.candidate.requests) > 0;
-
-/**
- * What a check means for its window. The statistical judge decides by its verdicts (src/verdicts/stage-decision.ts);
- * the thresholds judge rolls back on a breach and passes a window at its end, but never one without candidate data.
- */
-function actionOf(w: Window, check: KpiCheck, windowEnded: boolean, checksWithData: number): StageAction {
-  if (check.judgement) return stageAction(check.judgement, { stage: w.stage, final: w.final, windowEnded, checksWithData });
-  if (check.verdict === 'breach') return 'rollback';
-  if (!windowEnded) return 'continue';
-  return checksWithData > 0 ? 'advance' : 'undecided';
 }
 
 function breachFailure(w: Window, check: KpiCheck): ApplicationFailure {
@@ -154,8 +141,8 @@ async function monitor(ctx: RolloutContext, record: RolloutRecord, w: Window, ca
         kpis: record.kpis,
       });
       state.check(last);
-      if (hasData(last, w.stage)) checksWithData++;
-      const action = actionOf(w, last, !controls.paused && windowEnd.passed, checksWithData);
+      if (holdsCandidateData(last, w.stage)) checksWithData++;
+      const action = checkAction(last, { stage: w.stage, final: w.final, windowEnded: !controls.paused && windowEnd.passed, checksWithData });
       if (action === 'rollback') throw breachFailure(w, last);
       if (controls.promote) return last;
       if (controls.paused) continue;

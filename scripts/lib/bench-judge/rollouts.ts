@@ -10,7 +10,7 @@ import { durationMs } from '../../../src/contracts/primitives';
 import { mulberry32 } from '../../../src/models/prng';
 import { evaluateKpiCheck } from '../../../src/policy/kpi-rules';
 import { judge, plannedKpis, type ConcurrentStep, type Stratum } from '../../../src/verdicts/judge';
-import { judgeSettings, stageAction, undecidedAction } from '../../../src/verdicts/stage-decision';
+import { holdsCandidateData, judgeSettings, stageAction, undecidedAction } from '../../../src/verdicts/stage-decision';
 import type { Assignment } from './population';
 import { mannWhitney } from './mann-whitney';
 import { accumulate, drawCheck, type ArmModel, type CheckDraw } from './traffic';
@@ -85,7 +85,7 @@ export function runStatistical(setup: RolloutSetup): RolloutResult {
       t += intervalS;
       accumulate(stratum, d);
       if (d.stable) steps.push({ kind: step.stage.kind, candidate: d.candidate, stable: d.stable });
-      if ((step.stage.kind === 'shadow' ? stratum.candidate.shadowRequests : stratum.candidate.requests) > 0) checksWithData++;
+      if (holdsCandidateData(stratum, step.stage)) checksWithData++;
       const judgement = judge({ strata, steps, kpis, users, settings });
       const action = stageAction(judgement, { stage: step.stage, final: step.final, windowEnded: elapsed >= windowS, checksWithData });
       if (action === 'rollback') return { outcome: 'rolled_back', decisionS: t, by: `${judgement.kpis.filter((k) => k.verdict === 'regressed').map((k) => k.kpi).join('+')}@${step.label}` };

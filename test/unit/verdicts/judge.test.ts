@@ -3,7 +3,7 @@ import { DEFAULT_JUDGE, kpiThresholdsSchema } from '../../../src/contracts/pipel
 import type { Judgement } from '../../../src/contracts/verdicts';
 import { judge, type ConcurrentStep, type Stratum } from '../../../src/verdicts/judge';
 import { plannedKpis } from '../../../src/verdicts/planned-kpis';
-import { judgeSettings, stageAction, undecidedAction } from '../../../src/verdicts/stage-decision';
+import { checkAction, holdsCandidateData, judgeSettings, stageAction, undecidedAction } from '../../../src/verdicts/stage-decision';
 import { evenCounters, type EvenTraffic } from '../../support/kpi-counters';
 
 const settings = judgeSettings(DEFAULT_JUDGE, kpiThresholdsSchema.parse(undefined));
@@ -98,6 +98,21 @@ describe('stage decisions', () => {
     expect(undecidedAction(DEFAULT_JUDGE, false)).toBe('extend');
     expect(undecidedAction(DEFAULT_JUDGE, true)).toBe('pause');
     expect(undecidedAction({ ...DEFAULT_JUDGE, undecided: { extendBy: '5m', then: 'rollback' } }, true)).toBe('rollback');
+  });
+
+  it('under the thresholds judge, rolls back on a breach and passes a window at its end only if it held data', () => {
+    const pass = { judgement: null, verdict: 'pass' as const };
+    expect(checkAction({ judgement: null, verdict: 'breach' }, progress)).toBe('rollback');
+    expect(checkAction(pass, progress)).toBe('continue');
+    expect(checkAction(pass, { ...progress, windowEnded: true, final: true })).toBe('advance');
+    expect(checkAction(pass, { ...progress, windowEnded: true, checksWithData: 0 })).toBe('undecided');
+    expect(checkAction({ judgement: proven, verdict: 'pass' }, progress)).toBe('advance');
+  });
+
+  it('counts mirrored requests as candidate data in a shadow stage, served ones otherwise', () => {
+    const served = { candidate: { requests: 5, shadowRequests: 0 } };
+    expect(holdsCandidateData(served, canary)).toBe(true);
+    expect(holdsCandidateData(served, { name: 'shadow', kind: 'shadow', percent: 100 })).toBe(false);
   });
 
   it('rolls back on a regression whatever the window', () => {
