@@ -107,14 +107,17 @@ export const judgeSchema = z.preprocess(
         .object({ success: z.number().gt(0, 'must be above 0').max(1, 'must be at most 1').default(0.1), errors: z.number().gt(0, 'must be above 0').max(1, 'must be at most 1').default(0.005), latency: z.number().gt(0, 'must be above 0').max(1, 'must be at most 1').default(0.01) })
         .strict()
         .default({ success: 0.1, errors: 0.005, latency: 0.01 }),
-      /** A window that ends without the evidence it needs is extended once by `extendBy`, then `then` happens. */
+      /**
+       * A window that ends without the evidence it needs is extended once by `extendBy`, then `then` happens. The
+       * extension defaults to the rollout's window, so a short window is never followed by a long wait.
+       */
       undecided: z
         .object({
-          extendBy: durationSchema.default('10m'),
+          extendBy: durationSchema.optional(),
           then: z.enum(['pause', 'rollback'], { message: 'must be pause or rollback' }).default('pause'),
         })
         .strict()
-        .default({ extendBy: '10m', then: 'pause' }),
+        .default({ then: 'pause' }),
     })
     .strict(),
 );

@@ -63,6 +63,11 @@ export function undecidedAction(spec: JudgeSpec, extended: boolean): 'extend' | 
   return extended ? spec.undecided.then : 'extend';
 }
 
+/** How long an undecided window is extended: the spec's `extendBy`, else one more window. */
+export function extensionOf(rollout: { window: string; judge: JudgeSpec }): string {
+  return rollout.judge.undecided.extendBy ?? rollout.window;
+}
+
 export function judgeSettings(spec: JudgeSpec, thresholds: KpiThresholds): JudgeSettings {
   return {
     alpha: spec.alpha,

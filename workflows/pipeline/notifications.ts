@@ -4,6 +4,7 @@ import type { NotifyInput, PipelineRef } from '../../src/contracts/pipeline-acti
 import type { PipelineSpec } from '../../src/contracts/pipeline-spec';
 import { summarizeEvidence } from '../../src/evaluation/summary';
 import { describeJudgement } from '../../src/verdicts/describe';
+import { extensionOf } from '../../src/verdicts/stage-decision';
 
 /** Mail texts are composed here, from what the workflow knows; the notify activity only renders and sends them. */
 
@@ -55,7 +56,7 @@ export function awaitingDecision(ref: PipelineRef, spec: PipelineSpec, label: st
     `The ${label} window and its extension ended without proof that ${ref.version} is within the margins of stable, and without proof that it is worse.`,
     'Traffic stays as it is and the checks go on; a regression still rolls back by itself. Decide:',
     `  modelship promote ${ref.pipelineId} --reason "<why>"    promote on what is known`,
-    `  modelship resume ${ref.pipelineId} --reason "<why>"     extend the window by ${spec.rollout.judge.undecided.extendBy}`,
+    `  modelship resume ${ref.pipelineId} --reason "<why>"     extend the window by ${extensionOf(spec.rollout)}`,
     `  modelship rollback ${ref.pipelineId} --reason "<why>"   restore production as it was`,
     ...(check ? ['', 'The evidence so far:', ...verdictLines(check)] : []),
   ]);

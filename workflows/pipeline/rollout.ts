@@ -8,7 +8,7 @@ import type { JudgedKpi } from '../../src/contracts/verdicts';
 import type { RouteSpec } from '../../src/routing/schemas';
 import { describeRollback } from '../../src/verdicts/describe';
 import { plannedKpis } from '../../src/verdicts/planned-kpis';
-import { checkAction, holdsCandidateData, undecidedAction } from '../../src/verdicts/stage-decision';
+import { checkAction, extensionOf, holdsCandidateData, undecidedAction } from '../../src/verdicts/stage-decision';
 import type { StepActivities } from './activity-options';
 import type { Controls } from './controls';
 import { Deadline } from './deadline';
@@ -86,7 +86,8 @@ function breachFailure(w: Window, check: KpiCheck): ApplicationFailure {
 async function monitor(ctx: RolloutContext, record: RolloutRecord, w: Window, candidate: string): Promise<KpiCheck | null> {
   const { controls, state, spec } = ctx;
   const interval = durationMs(spec.rollout.checkInterval);
-  const extendMs = durationMs(spec.rollout.judge.undecided.extendBy);
+  const extendBy = extensionOf(spec.rollout);
+  const extendMs = durationMs(extendBy);
   const openedAt = Date.now();
   const checks: StageChecks = { label: w.label, kind: w.stage.kind, percent: w.stage.percent, fromMs: openedAt, checkTimes: [] };
   record.stages.push(checks);
@@ -114,7 +115,7 @@ async function monitor(ctx: RolloutContext, record: RolloutRecord, w: Window, ca
         notePause(ctx, controls.paused);
         if (!controls.paused && awaitingPerson) {
           awaitingPerson = false;
-          state.note(`${w.label}: resumed without proof; the window is extended by ${spec.rollout.judge.undecided.extendBy}`);
+          state.note(`${w.label}: resumed without proof; the window is extended by ${extendBy}`);
           restart(extendMs);
         } else if (!windowEnd.passed && controls.paused) {
           windowEnd.stop();
@@ -154,7 +155,7 @@ async function monitor(ctx: RolloutContext, record: RolloutRecord, w: Window, ca
       }
       if (next === 'extend') {
         extended = true;
-        state.note(`${w.label}: window ended undecided; extended by ${spec.rollout.judge.undecided.extendBy}`);
+        state.note(`${w.label}: window ended undecided; extended by ${extendBy}`);
         restart(extendMs);
         continue;
       }

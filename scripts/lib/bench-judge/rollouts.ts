@@ -10,7 +10,7 @@ import { durationMs } from '../../../src/contracts/primitives';
 import { mulberry32 } from '../../../src/models/prng';
 import { evaluateKpiCheck } from '../../../src/policy/kpi-rules';
 import { judge, plannedKpis, type ConcurrentStep, type Stratum } from '../../../src/verdicts/judge';
-import { holdsCandidateData, judgeSettings, stageAction, undecidedAction } from '../../../src/verdicts/stage-decision';
+import { extensionOf, holdsCandidateData, judgeSettings, stageAction, undecidedAction } from '../../../src/verdicts/stage-decision';
 import type { Assignment } from './population';
 import { mannWhitney } from './mann-whitney';
 import { accumulate, drawCheck, type ArmModel, type CheckDraw } from './traffic';
@@ -95,7 +95,7 @@ export function runStatistical(setup: RolloutSetup): RolloutResult {
         if (next === 'pause') return { outcome: 'paused', decisionS: t };
         if (next === 'rollback') return { outcome: 'rolled_back', decisionS: t };
         extended = true;
-        windowS += durationMs(spec.judge.undecided.extendBy) / 1000;
+        windowS += durationMs(extensionOf(spec)) / 1000;
       }
     }
   }

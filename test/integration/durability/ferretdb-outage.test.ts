@@ -42,7 +42,7 @@ describe('FerretDB stopped for 20 s during a monitoring window', () => {
     expect(answers.length).toBeGreaterThan(100);
     expect(answers.filter((a) => a !== 200)).toEqual([]);
 
-    expect(await handle.result()).toMatchObject({ outcome: 'promoted' });
+    expect(await s.resultWithin(handle)).toMatchObject({ outcome: 'promoted' });
     expect(s.workerOutputs()).toHaveLength(1);
     expect(s.worker.child.exitCode).toBeNull();
     for (const g of s.gateways) expect(g.child.exitCode).toBeNull();

@@ -17,6 +17,7 @@ import { startGateway, type GatewayProcess } from '../../support/gateway-process
 import type { InboxMail } from '../../support/inbox';
 import { createPipelineFixture, replayFixtureTraffic, type PipelineFixture } from '../../support/pipeline-fixture';
 import { stackPorts } from '../../support/stack-ports';
+import type { DeployModelResult } from '../../../workflows/pipeline/deploy-model';
 
 const run = promisify(execFile);
 const root = join(__dirname, '../../..');
@@ -62,6 +63,8 @@ export interface PrivateStack {
   spec(version: string): Record<string, unknown>;
   startUntilApproval(version: string): Promise<WorkflowHandle>;
   waitForStage(handle: WorkflowHandle, stages: string[], timeoutMs?: number): Promise<string>;
+  /** The pipeline's result; past `timeoutMs`, an error showing where it stands, so a hang names its step. */
+  resultWithin(handle: WorkflowHandle, timeoutMs?: number): Promise<DeployModelResult>;
   mails(): Promise<InboxMail[]>;
   close(): Promise<void>;
 }
@@ -211,6 +214,26 @@ export async function openPrivateStack(prefix: string, base: number): Promise<Pr
         if (status.stage && stages.includes(status.stage)) return status.stage;
         if (Date.now() > deadline) throw new Error(`pipeline never reached ${stages.join('/')}; status ${JSON.stringify(status)}`);
         await sleep(100);
+      }
+    },
+
+    async resultWithin(handle, timeoutMs = 100_000) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          void handle
+            .query(statusQuery)
+            .then(
+              (status) => `pipeline ${handle.workflowId} still running after ${timeoutMs} ms: ${JSON.stringify(status)}`,
+              (err: Error) => `pipeline ${handle.workflowId} gave no result in ${timeoutMs} ms (status unreadable: ${err.message})`,
+            )
+            .then((message) => reject(new Error(message)));
+        }, timeoutMs);
+      });
+      try {
+        return (await Promise.race([handle.result(), late])) as DeployModelResult;
+      } finally {
+        clearTimeout(timer);
       }
     },
 

@@ -31,7 +31,7 @@ describe('the Temporal dev server killed and started again mid-pipeline', () => 
 
     // The workflow survived in the SQLite file: the new server answers its status query.
     expect((await handle.query(statusQuery)).step).not.toBe('done');
-    expect(await handle.result()).toMatchObject({ outcome: 'promoted' });
+    expect(await stack.resultWithin(handle)).toMatchObject({ outcome: 'promoted' });
     // The very same worker process carried the pipeline on: it reconnected by itself.
     expect(stack.worker).toBe(worker);
     expect({ exitCode: worker.child.exitCode, signal: worker.child.signalCode }).toEqual({ exitCode: null, signal: null });

@@ -20,7 +20,7 @@ describe('a worker killed with SIGKILL during a monitoring window', () => {
     await sleep(1000);
     await stack.startWorker();
 
-    expect(await handle.result()).toMatchObject({ outcome: 'promoted' });
+    expect(await stack.resultWithin(handle)).toMatchObject({ outcome: 'promoted' });
     const seen = await expectDeliveredOnce(stack, handle, '2.0.0', generationsBefore);
     console.log(`worker kill: killed at stage ${stage}; ${JSON.stringify(seen)}; +${Date.now() - t0} ms`);
   });

@@ -1,9 +1,9 @@
 import { emptyCounters, type KpiCounters } from '../../../src/contracts/kpi';
-import { DEFAULT_JUDGE, kpiThresholdsSchema } from '../../../src/contracts/pipeline-spec';
+import { DEFAULT_JUDGE, kpiThresholdsSchema, rolloutSchema } from '../../../src/contracts/pipeline-spec';
 import type { Judgement } from '../../../src/contracts/verdicts';
 import { judge, type ConcurrentStep, type Stratum } from '../../../src/verdicts/judge';
 import { plannedKpis } from '../../../src/verdicts/planned-kpis';
-import { checkAction, holdsCandidateData, judgeSettings, stageAction, undecidedAction } from '../../../src/verdicts/stage-decision';
+import { checkAction, extensionOf, holdsCandidateData, judgeSettings, stageAction, undecidedAction } from '../../../src/verdicts/stage-decision';
 import { evenCounters, type EvenTraffic } from '../../support/kpi-counters';
 
 const settings = judgeSettings(DEFAULT_JUDGE, kpiThresholdsSchema.parse(undefined));
@@ -98,6 +98,12 @@ describe('stage decisions', () => {
     expect(undecidedAction(DEFAULT_JUDGE, false)).toBe('extend');
     expect(undecidedAction(DEFAULT_JUDGE, true)).toBe('pause');
     expect(undecidedAction({ ...DEFAULT_JUDGE, undecided: { extendBy: '5m', then: 'rollback' } }, true)).toBe('rollback');
+  });
+
+  it('extends by the spec\'s extendBy, else by one more window, so a short window never waits long', () => {
+    expect(extensionOf(rolloutSchema.parse({ window: '3s', checkInterval: '1s' }))).toBe('3s');
+    expect(extensionOf(rolloutSchema.parse(undefined))).toBe('10m');
+    expect(extensionOf(rolloutSchema.parse({ window: '3s', checkInterval: '1s', judge: { undecided: { extendBy: '5s' } } }))).toBe('5s');
   });
 
   it('under the thresholds judge, rolls back on a breach and passes a window at its end only if it held data', () => {
