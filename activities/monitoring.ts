@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { LRUCache } from 'lru-cache';
 import type { Db } from 'mongodb';
-import { handoverSignal, monitorWorkflowId, type MonitorActivities, type MonitorInput, type PopulationDrift } from '../src/contracts/monitoring';
+import { handoverSignal, monitorWorkflowId, type Handover, type MonitorActivities, type MonitorInput, type PopulationDrift } from '../src/contracts/monitoring';
 import { describeRollback } from '../src/verdicts/describe';
 import { populationDrift, trainingActivity } from '../src/monitoring/population-drift';
 import { getModelPolicy } from '../src/operations/policies';
@@ -12,6 +12,7 @@ import { readWindow } from './kpi-check';
 import { judgeProduction } from './production-judge';
 import type { createRoutingActivities } from './routing-steps';
 import { signalAbort } from './workflow-runs';
+import { monitorModel, type MonitorModelWorkflow } from '../src/contracts/workflows';
 
 export const DRILLS = 'drills';
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -74,7 +75,7 @@ export function createMonitorActivities(
     async handOverMonitoring({ model, handover }) {
       if (!temporal) throw ApplicationFailure.nonRetryable('this worker has no Temporal client to start monitoring with', 'MonitoringUnavailable');
       const initial: MonitorInput = { model, champion: null, lastKnownGood: null, handedOverBy: null };
-      await temporal.client.workflow.signalWithStart('monitorModelWorkflow', {
+      await temporal.client.workflow.signalWithStart<MonitorModelWorkflow, [Handover]>(monitorModel.name, {
         workflowId: monitorWorkflowId(model),
         taskQueue: temporal.taskQueue,
         args: [initial],

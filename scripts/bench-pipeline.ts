@@ -28,7 +28,7 @@ import { startPipeline } from '../src/client/start-pipeline';
 import { config } from '../src/config';
 import { approveSignal, statusQuery, type KpiCheck } from '../src/contracts/messages';
 import { monitorWorkflowId } from '../src/contracts/monitoring';
-import { PipelineStageKey } from '../src/contracts/search-attributes';
+import { OutcomeKey, PipelineStageKey } from '../src/contracts/search-attributes';
 import { connectMongo } from '../src/db';
 import { buildHeldOut, encodeArtifact, generateSynthetic, leaveLastNSplit, toCsvBytes, trainAls } from '../src/models';
 import { createMailer } from '../src/notify';
@@ -139,7 +139,7 @@ async function runPipelines(client: Client, taskQueue: string, specs: Record<str
           await handle.signal(approveSignal, { approver: 'bob', comment: 'bench' });
           break;
         }
-        if (stage === 'done') break;
+        if (typedSearchAttributes.get(OutcomeKey) !== 'running') break;
         await sleep(100);
       }
       const outcome = await handle.result().then(

@@ -1,15 +1,11 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { SmokeResult } from '../src/contracts/workflows';
 
 const { recordSmoke, sendSmokeMail } = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
   retry: { maximumAttempts: 5, initialInterval: '1s' },
 });
-
-export interface SmokeResult {
-  documentId: string;
-  messageId: string;
-}
 
 /** End-to-end check of Temporal, MongoDB and SMTP. */
 export async function smokeWorkflow(recipient: string): Promise<SmokeResult> {

@@ -1,5 +1,6 @@
 import { WorkflowNotFoundError, type Client, type WorkflowClient, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
 import { statusQuery, type KpiCheck, type PipelineStatus } from '../contracts/messages';
+import { initialStatus } from '../contracts/pipeline-status';
 import { ModelNameKey, ModelVersionKey, OutcomeKey, PipelineStageKey, TrafficPercentKey } from '../contracts/search-attributes';
 import type { Env } from '../config/schema';
 import { describeJudgement, verdictText } from '../verdicts/describe';
@@ -44,23 +45,13 @@ export async function readStatus(info: PipelineInfo): Promise<PipelineStatus> {
   } catch (err) {
     if (info.running) throw err;
     const sa = info.description.typedSearchAttributes;
+    const d = info.description;
     return {
-      pipelineId: info.description.workflowId,
-      model: sa.get(ModelNameKey) ?? '',
-      version: sa.get(ModelVersionKey) ?? '',
+      ...initialStatus(d.workflowId, sa.get(ModelNameKey) ?? '', sa.get(ModelVersionKey) ?? '', isoOrDash(d.startTime)),
       step: 'done',
       stage: sa.get(PipelineStageKey) ?? null,
       trafficPercent: sa.get(TrafficPercentKey) ?? 0,
-      shadowPercent: 0,
-      paused: false,
       outcome: (info.outcome as PipelineStatus['outcome']) ?? 'failed',
-      lastCheck: null,
-      approvals: [],
-      approvalsRequired: 0,
-      approvalDeadline: null,
-      champion: null,
-      startedAt: isoOrDash(info.description.startTime),
-      failure: null,
     };
   }
 }

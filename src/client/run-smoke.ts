@@ -1,5 +1,6 @@
 import { config } from '../config';
 import { connectClient } from '../temporal';
+import { smoke, type SmokeWorkflow } from '../contracts/workflows';
 
 /** Client entry point: runs the smoke workflow on the configured Temporal and prints what happened. */
 async function main(): Promise<void> {
@@ -8,7 +9,7 @@ async function main(): Promise<void> {
   const workflowId = `smoke-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   const recipient = process.argv[2] ?? 'ops@modelship.local';
   console.log(`starting ${workflowId}`);
-  const result = await client.workflow.execute('smokeWorkflow', {
+  const result = await client.workflow.execute<SmokeWorkflow>(smoke.name, {
     workflowId,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     args: [recipient],

@@ -1,6 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle, type WorkflowIdReusePolicy } from '@temporalio/client';
 import { pipelineSpecSchema, pipelineWorkflowId, type PipelineSpec } from '../contracts/pipeline-spec';
-import { ModelNameKey, ModelVersionKey, OutcomeKey, PipelineStageKey, TrafficPercentKey } from '../contracts/search-attributes';
+import { initialSearchAttributes } from '../contracts/pipeline-status';
+import { deployModel, type DeployModelWorkflow } from '../contracts/workflows';
 
 export class SpecError extends Error {
   constructor(readonly problems: string[]) {
@@ -37,18 +38,12 @@ export async function startPipeline(client: Client, raw: unknown, taskQueue: str
   const spec = parseSpec(raw);
   const workflowId = pipelineWorkflowId(spec.model, spec.version);
   try {
-    const handle = await client.workflow.start('deployModelWorkflow', {
+    const handle = await client.workflow.start<DeployModelWorkflow>(deployModel.name, {
       workflowId,
       taskQueue,
       args: [spec],
       workflowIdReusePolicy: reuse,
-      typedSearchAttributes: [
-        { key: ModelNameKey, value: spec.model },
-        { key: ModelVersionKey, value: spec.version },
-        { key: PipelineStageKey, value: 'queued' },
-        { key: TrafficPercentKey, value: 0 },
-        { key: OutcomeKey, value: 'running' },
-      ],
+      typedSearchAttributes: initialSearchAttributes(spec.model, spec.version, 'queued'),
       memo: { submitter: spec.submitter, approvers: spec.approval.approvers.join(', '), stages: spec.rollout.stages.map((s) => `${s.name} ${s.percent}%`).join(' → ') },
     });
     return { handle, workflowId, started: true };

@@ -6,6 +6,8 @@ export const FailureType = {
   UnknownModel: 'UnknownModel',
   IllegalTransition: 'IllegalTransition',
   GateFailed: 'GateFailed',
+  ApprovalRejected: 'ApprovalRejected',
+  ApprovalExpired: 'ApprovalExpired',
   KpiBreach: 'KpiBreach',
   /** A window ended without the evidence its decision needs, and the spec said to roll back rather than wait. */
   Undecided: 'Undecided',

@@ -27,9 +27,6 @@ export const rollbackSignal = defineSignal<[OperatorAction]>('rollback');
 export const PIPELINE_STEPS = [
   'ingest',
   'gates',
-  'validate',
-  'test',
-  'quality',
   'awaiting_approval',
   'rollout',
   'bake',

@@ -37,6 +37,8 @@ export const monitoringPolicySchema = z
     /** Who may approve a rollback when `rollback` is `approval`. */
     approvers: z.array(identity).default([]),
     approvalTimeout: durationSchema.default('30m'),
+    /** How long the gateway replicas get to serve a rollback's routing change. */
+    confirmTimeout: durationSchema.default('30s'),
     recipients: z.array(email).default([]),
     /** Checks per workflow run before it continues as new, which keeps its history bounded. */
     checksPerRun: z.number().int('must be an integer').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(200),
@@ -55,7 +57,8 @@ export const drillPolicySchema = z
   .object({
     every: durationSchema.default('24h'),
     recipients: z.array(email).default([]),
-    confirmTimeout: durationSchema.default('30s'),
+    /** Defaults to the monitoring policy's confirmTimeout. */
+    confirmTimeout: durationSchema.optional(),
   })
   .strict();
 

@@ -3,6 +3,8 @@ import type { AuditLog } from '../audit';
 import { parseSpec, SpecError } from '../client/start-pipeline';
 import {
   DEFAULT_MONITORING_POLICY,
+  drillPolicySchema,
+  monitoringPolicySchema,
   modelPolicyInputSchema,
   type ModelPolicy,
   type ModelPolicyInput,
@@ -32,7 +34,10 @@ export function specFromTemplate(template: Record<string, unknown>, model: strin
 export async function getModelPolicy(db: Db, model: string): Promise<ModelPolicy> {
   const doc = await db.collection<PolicyDoc>(MODEL_POLICIES).findOne({ _id: model });
   if (!doc) return { model, monitoring: DEFAULT_MONITORING_POLICY, drill: null, pipeline: null, revision: 0, updatedBy: null, updatedAt: null };
-  return { model, monitoring: doc.monitoring, drill: doc.drill, pipeline: doc.pipeline, revision: doc.revision, updatedBy: doc.updatedBy, updatedAt: doc.updatedAt.toISOString() };
+  // Parsed again on read, so a policy stored before a field existed gets that field's default.
+  const monitoring = monitoringPolicySchema.parse(doc.monitoring);
+  const drill = doc.drill ? drillPolicySchema.parse(doc.drill) : null;
+  return { model, monitoring, drill, pipeline: doc.pipeline, revision: doc.revision, updatedBy: doc.updatedBy, updatedAt: doc.updatedAt.toISOString() };
 }
 
 /**

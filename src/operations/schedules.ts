@@ -1,6 +1,7 @@
 import { ScheduleAlreadyRunning, type Client, type ScheduleHandle } from '@temporalio/client';
 import { drillWorkflowId } from '../contracts/monitoring';
 import { durationMs } from '../contracts/primitives';
+import { rollbackDrill } from '../contracts/workflows';
 
 export const drillScheduleId = (model: string) => `drill-schedule-${model}`;
 
@@ -11,7 +12,7 @@ export const drillScheduleId = (model: string) => `drill-schedule-${model}`;
 export async function scheduleDrill(client: Client, taskQueue: string, model: string, every: string): Promise<ScheduleHandle> {
   const options = {
     spec: { intervals: [{ every: durationMs(every) }] },
-    action: { type: 'startWorkflow' as const, workflowType: 'rollbackDrillWorkflow', args: [{ model }], taskQueue, workflowId: drillWorkflowId(model) },
+    action: { type: 'startWorkflow' as const, workflowType: rollbackDrill.name, args: [{ model }], taskQueue, workflowId: drillWorkflowId(model) },
     policies: { overlap: 'SKIP' as const, catchupWindow: 60_000 },
   };
   try {

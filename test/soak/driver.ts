@@ -11,6 +11,7 @@ import { openPrivateStack, sleep, type PrivateStack } from '../integration/durab
 import { FAULTS, strike } from './faults';
 import { checkRegistry, checkServing, checkSystem, type Check, type ModelExpectation } from './invariants';
 import { expectedOutcome, expectedStatus, planModel, seededRng, type Kind, type PlannedVersion, type Rng } from './plan';
+import { rollbackDrill } from '../../src/contracts/workflows';
 
 export interface SoakOptions {
   seed: number;
@@ -215,7 +216,7 @@ async function runLane(
 
     if (want.champion && rng() < 0.25) {
       const drill = await retrying('drill', () =>
-        stack.client.workflow.execute('rollbackDrillWorkflow', { workflowId: `drill-${model}-${v.version}`, taskQueue: stack.env.TEMPORAL_TASK_QUEUE, args: [{ model }] }),
+        stack.client.workflow.execute(rollbackDrill.name, { workflowId: `drill-${model}-${v.version}`, taskQueue: stack.env.TEMPORAL_TASK_QUEUE, args: [{ model }] }),
       ).catch((err: unknown) => ({ outcome: `stuck: ${String(err)}` }));
       result.drills++;
       record(`${step} drill`, [{ name: 'a drill passes and leaves production as it was', ok: drill.outcome === 'passed', detail: JSON.stringify(drill).slice(0, 200) }]);

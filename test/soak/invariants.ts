@@ -6,6 +6,7 @@ import type { RouteDoc, RouteHistoryDoc } from '../../src/routing/schemas';
 import type { Registry } from '../../src/registry';
 import type { Db } from 'mongodb';
 import type { InboxMail } from '../support/inbox';
+import { deployModel } from '../../src/contracts/workflows';
 
 /** What the driver expects of one model after its finished pipelines. */
 export interface ModelExpectation {
@@ -114,7 +115,7 @@ export async function checkSystem(db: Db, client: Client, readInbox: () => Promi
   checks.push(check('no lock held by a closed run', stale.length === 0, stale.join('; ') || `${locks.length} lock(s) held by running runs`));
 
   const open: string[] = [];
-  for await (const w of client.workflow.list({ query: `WorkflowType = 'deployModelWorkflow' AND ExecutionStatus = 'Running'` })) open.push(w.workflowId);
+  for await (const w of client.workflow.list({ query: `WorkflowType = '${deployModel.name}' AND ExecutionStatus = 'Running'` })) open.push(w.workflowId);
   checks.push(check('no pipeline left running', open.length === 0, open.join(', ') || 'none'));
   return checks;
 }

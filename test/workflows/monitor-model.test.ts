@@ -9,6 +9,7 @@ import { monitorStatusQuery, type MonitorActivities, type MonitorInput, type Mon
 import type { PipelineActivities } from '../../src/contracts/pipeline-activities';
 import { WORKFLOWS_PATH } from '../../src/worker';
 import { createLocalTestEnv } from '../support/workflow-env';
+import { monitorModel } from '../../src/contracts/workflows';
 
 jest.setTimeout(90_000);
 
@@ -127,7 +128,7 @@ describe('monitorModelWorkflow and its rollback policies', () => {
     };
     worlds.set(model, world);
     const input: MonitorInput = { model, champion: CHAMPION, lastKnownGood: LAST_GOOD, handedOverBy: `deploy-${model}-2.0.0` };
-    const handle = await env.client.workflow.start('monitorModelWorkflow', { workflowId: `monitor-${model}`, taskQueue, args: [input] });
+    const handle = await env.client.workflow.start(monitorModel.name, { workflowId: `monitor-${model}`, taskQueue, args: [input] });
     handles.push(handle);
     return { handle, world };
   }

@@ -1,4 +1,3 @@
-import { WorkflowFailedError } from '@temporalio/client';
 import { approveSignal, resumeSignal, rollbackSignal, statusQuery } from '../../src/contracts/messages';
 import type { PipelineSpecInput } from '../../src/contracts/pipeline-spec';
 import { STABLE } from './fake-activities';
@@ -48,7 +47,7 @@ describe('deployModelWorkflow without evidence', () => {
     expect(promoted(model)).toBe(false);
 
     await handle.signal(rollbackSignal, { actor: 'carol', reason: 'no evidence' });
-    await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+    expect(await handle.result()).toMatchObject({ outcome: 'rolled_back', stoppedAt: stage === 'bake' ? 'bake:full' : `rollout:${stage}`, cause: { type: 'RolledBackByOperator' } });
     expect(promoted(model)).toBe(false);
     expect(w.routes.get(model)!.spec).toEqual({ stable: STABLE, candidate: null, shadow: null, killSwitch: 'off' });
     if (_judge === 'statistical' && stage === 'bake') await h.record(handle, 'no-data-waits-for-a-person');
@@ -66,9 +65,7 @@ describe('deployModelWorkflow without evidence', () => {
   it('rolls back instead of waiting when the spec says so, as an Undecided failure with the check that lacked data', async () => {
     const model = 'no-data-rollback';
     const handle = await approved(spec(model, { undecided: { extendBy: '300ms', then: 'rollback' } }), { noDataAt: ['canary'] });
-    const err = (await handle.result().catch((e) => e)) as WorkflowFailedError;
-    expect(err).toBeInstanceOf(WorkflowFailedError);
-    expect((err.cause as Error & { type?: string }).type).toBe('Undecided');
+    expect(await handle.result()).toMatchObject({ outcome: 'rolled_back', stoppedAt: 'rollout:canary', cause: { type: 'Undecided' } });
     expect(promoted(model)).toBe(false);
     const doc = h.world(model).calls.find((c) => c.name === 'writeRollbackDocument')!.input as { cause: { type: string; check: { candidate: { requests: number } } } };
     expect(doc.cause).toMatchObject({ type: 'Undecided', check: { candidate: { requests: 0 } } });
@@ -81,7 +78,7 @@ describe('deployModelWorkflow without evidence', () => {
     await h.waitForStep(handle, (s) => s.paused && s.step === 'bake', 30_000);
     expect(promoted(model)).toBe(false);
     await handle.signal(rollbackSignal, { actor: 'carol', reason: 'no evidence' });
-    await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+    expect(await handle.result()).toMatchObject({ outcome: 'rolled_back' });
     expect(promoted(model)).toBe(false);
   });
 });

@@ -10,6 +10,7 @@ import { pipelineWorkflowId, type PipelineSpecInput } from '../../src/contracts/
 import { WORKFLOWS_PATH } from '../../src/worker';
 import { createLocalTestEnv } from '../support/workflow-env';
 import { createFakeActivities, type Scenario } from './fake-activities';
+import { deployModel, type DeployModelWorkflow } from '../../src/contracts/workflows';
 
 /** Short windows so a five-stage rollout runs in a few seconds of real time on the dev server. */
 export function fastSpec(model: string, overrides: Partial<PipelineSpecInput> = {}): PipelineSpecInput {
@@ -44,9 +45,9 @@ export async function startHarness() {
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: WORKFLOWS_PATH, activities: fakes.activities });
   const running = worker.run();
 
-  async function start(spec: PipelineSpecInput, scenario: Scenario = {}): Promise<WorkflowHandle> {
+  async function start(spec: PipelineSpecInput, scenario: Scenario = {}): Promise<WorkflowHandle<DeployModelWorkflow>> {
     scenarios.set(spec.model, scenario);
-    return env.client.workflow.start('deployModelWorkflow', {
+    return env.client.workflow.start<DeployModelWorkflow>(deployModel.name, {
       workflowId: pipelineWorkflowId(spec.model, spec.version),
       taskQueue,
       args: [spec],

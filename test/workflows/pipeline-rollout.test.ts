@@ -1,4 +1,5 @@
 import { WorkflowFailedError } from '@temporalio/client';
+import type { DeployModelResult } from '../../src/contracts/workflows';
 import { abortSignal, approveSignal, pauseSignal, promoteSignal, resumeSignal, statusQuery } from '../../src/contracts/messages';
 import { STABLE } from './fake-activities';
 import { fastSpec, startHarness, type Harness } from './pipeline-harness';
@@ -21,10 +22,11 @@ describe('deployModelWorkflow staged rollout and saga', () => {
     return handle;
   }
 
-  const failureOf = async (p: Promise<unknown>) => {
-    const err = (await p.catch((e) => e)) as WorkflowFailedError;
-    expect(err).toBeInstanceOf(WorkflowFailedError);
-    return err.cause as Error & { type?: string };
+  /** A rollback that put production back completes, with its outcome and why. */
+  const failureOf = async (p: Promise<DeployModelResult>) => {
+    const result = await p;
+    expect(result.outcome).toBe('rolled_back');
+    return result.cause!;
   };
 
   it.each(['shadow', 'canary', 'quarter', 'half', 'full'])('rolls back a breach at %s: routing restored first, then status, production as before', async (stage) => {
@@ -162,7 +164,7 @@ describe('deployModelWorkflow when promotion itself fails', () => {
     const handle = await h.start(fastSpec('promote-fails'), { failRoute: 'promoted' });
     await h.waitForStep(handle, (s) => s.step === 'awaiting_approval');
     await handle.signal(approveSignal, { approver: 'bob' });
-    await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
+    expect(await handle.result()).toMatchObject({ outcome: 'rolled_back', stoppedAt: 'promote:full' });
     const { runId } = await handle.describe();
 
     const w = h.world('promote-fails');

@@ -2,6 +2,7 @@ import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WORKFLOWS_PATH } from '../../src/worker';
 import { createLocalTestEnv } from '../support/workflow-env';
+import { smoke } from '../../src/contracts/workflows';
 
 jest.setTimeout(60_000);
 
@@ -24,7 +25,7 @@ describe('smokeWorkflow', () => {
       },
     });
     const result = await worker.runUntil(
-      env.client.workflow.execute('smokeWorkflow', { workflowId: 'smoke-wf', taskQueue: 'smoke-test', args: ['a@b.test'] }),
+      env.client.workflow.execute(smoke.name, { workflowId: 'smoke-wf', taskQueue: 'smoke-test', args: ['a@b.test'] }),
     );
     expect(result).toEqual({ documentId: 'smoke-wf', messageId: '<m@x>' });
     expect(calls).toEqual(['record', 'mail']);

@@ -12,7 +12,7 @@ import {
 import type { AuditOutcome, NotifyInput, PipelineRef } from '../../src/contracts/pipeline-activities';
 import { durationMs } from '../../src/contracts/primitives';
 import { judgeDecision, type ReceivedDecision } from '../pipeline/decisions';
-import { alertMail, rollbackApprovalMail, rolledBackMail, sustainedWithoutRollbackMail } from './monitor-mail';
+import { alertMail, rollbackApprovalMail, rolledBackMail, sustainedWithoutRollbackMail } from '../../src/notify/mail-texts/monitoring';
 import { rollbackToLastKnownGood } from './rollback-to-lkg';
 import { mails, steps } from './steps';
 

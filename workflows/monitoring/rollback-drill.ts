@@ -2,6 +2,7 @@ import { workflowInfo } from '@temporalio/workflow';
 import { drillRouteName, type DrillResult, type VersionRef } from '../../src/contracts/monitoring';
 import type { PipelineRef } from '../../src/contracts/pipeline-activities';
 import { durationMs } from '../../src/contracts/primitives';
+import { drillResultMail } from '../../src/notify/mail-texts/drill';
 import { mails, reverting, steps } from './steps';
 
 /**
@@ -16,7 +17,7 @@ export async function rollbackDrillWorkflow(input: { model: string }): Promise<D
   const routeName = drillRouteName(model);
   const [{ champion, lastKnownGood }, { monitoring, drill }] = await Promise.all([steps.readAliases({ model }), steps.readModelPolicy({ model })]);
   const recipients = drill?.recipients.length ? drill.recipients : monitoring.recipients;
-  const timeoutMs = durationMs(drill?.confirmTimeout ?? '30s');
+  const timeoutMs = durationMs(drill?.confirmTimeout ?? monitoring.confirmTimeout);
   const ref: PipelineRef = { pipelineId: drillId, model, version: champion?.version ?? '' };
   const actor = `drill:${drillId}`;
   const to: VersionRef | null = lastKnownGood ?? champion;
@@ -38,20 +39,6 @@ export async function rollbackDrillWorkflow(input: { model: string }): Promise<D
 
   await steps.recordDrill(result);
   await steps.audit({ ref, key: `${drillId}:result`, type: `drill.${result.outcome}`, actor, outcome: result.outcome === 'passed' ? 'success' : 'failure', evidence: { ...result } });
-  await mails.notify({
-    ref,
-    key: `${drillId}:mail`,
-    kind: 'drill_result',
-    to: recipients,
-    subject: `Rollback drill ${result.outcome}: ${model}${result.outcome === 'passed' ? `, reverted in ${result.revertMs} ms` : ''}`,
-    lines:
-      result.outcome === 'passed'
-        ? [
-            `On the drill route ${routeName}, ${model} went from ${champion!.version} back to ${to!.version}.`,
-            `Every healthy replica (${result.replicas.join(', ')}) served the revert ${result.revertMs} ms after the routing change.`,
-            'Production routing was not touched.',
-          ]
-        : [`The rollback drill of ${model} failed: ${result.failure}.`, 'A real rollback may fail the same way: look before the next incident does.'],
-  });
+  await mails.notify({ ...drillResultMail(ref, routeName, recipients, result), key: `${drillId}:mail` });
   return result;
 }

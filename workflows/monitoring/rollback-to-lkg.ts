@@ -1,8 +1,9 @@
-import { CancellationScope, sleep } from '@temporalio/workflow';
+import { CancellationScope } from '@temporalio/workflow';
 import type { MonitoringPolicy } from '../../src/contracts/model-policy';
 import type { ProductionCheck, VersionRef } from '../../src/contracts/monitoring';
 import type { PipelineRef } from '../../src/contracts/pipeline-activities';
 import { durationMs } from '../../src/contracts/primitives';
+import { takeRolloutLock } from '../common/rollout-lock';
 import { reverting, steps } from './steps';
 
 export interface RollbackRequest {
@@ -19,8 +20,6 @@ export interface RollbackRequest {
   audit: (what: string, type: string, evidence: Record<string, unknown>) => Promise<void>;
 }
 
-const CONFIRM_TIMEOUT_MS = 30_000;
-
 /**
  * Puts the last-known-good version back as the only one served, then as champion, and marks the breaching version
  * rolled back. It takes the model's rollout lock first, so it never races a pipeline's own routing changes.
@@ -29,32 +28,30 @@ export async function rollbackToLastKnownGood(req: RollbackRequest): Promise<{ r
   const { ref, from, to, key } = req;
   const actor = ref.pipelineId;
   const reason = `monitoring: sustained breach of ${from.version} (${req.check.reasons.join(', ')})`;
-  let abortedHolder: string | null = null;
-  for (;;) {
-    if (req.superseded()) return null;
-    const lock = await steps.acquireRolloutLock({ ref });
-    if (lock.acquired) {
-      if (lock.takenOverFrom) await req.audit('lock-taken-over', 'rollout.lock_taken_over', { from: lock.takenOverFrom, by: actor });
-      break;
-    }
+  const acquired = await takeRolloutLock({
+    ref,
+    acquire: steps.acquireRolloutLock,
+    intervalMs: durationMs(req.policy.checkInterval),
+    abandon: req.superseded,
+    onTakeover: (from) => req.audit('lock-taken-over', 'rollout.lock_taken_over', { from, by: actor }),
     // A rollout in flight would hold the breaching champion as its stable for a whole bake: stop it first.
-    if (abortedHolder !== lock.holder) {
-      abortedHolder = lock.holder;
-      const { signalled } = await steps.abortRollout({ holder: lock.holder, actor, reason });
-      await req.audit(`abort-requested:${lock.holder}`, 'monitor.rollout_abort_requested', { holder: lock.holder, signalled, reason });
-    }
-    await sleep(durationMs(req.policy.checkInterval));
-  }
+    onHolder: async (holder) => {
+      const { signalled } = await steps.abortRollout({ holder, actor, reason });
+      await req.audit(`abort-requested:${holder}`, 'monitor.rollout_abort_requested', { holder, signalled, reason });
+    },
+  });
+  if (!acquired) return null;
   try {
     if (req.superseded()) return null;
     const before = await steps.readRoute({ model: ref.model });
-    const revert = await reverting(CONFIRM_TIMEOUT_MS).revertRoute({
+    const confirmMs = durationMs(req.policy.confirmTimeout);
+    const revert = await reverting(confirmMs).revertRoute({
       routeName: ref.model,
       key: `${key}:route`,
       spec: { ...before.spec, stable: to, candidate: null, shadow: null },
       actor,
       reason,
-      timeoutMs: CONFIRM_TIMEOUT_MS,
+      timeoutMs: confirmMs,
     });
     await steps.moveAlias({ ref, alias: 'champion', to: to.version, expected: from.version, key: `${key}:champion`, actor, reason });
     await steps.moveAlias({ ref, alias: 'last-known-good', to: null, expected: to.version, key: `${key}:last-known-good`, actor, reason: `${to.version} is champion again` });

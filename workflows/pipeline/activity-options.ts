@@ -1,4 +1,4 @@
-import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import { PERMANENT_FAILURES } from '../../src/contracts/failures';
 import type { MonitorActivities } from '../../src/contracts/monitoring';
 import type { PipelineActivities as PipelineSteps } from '../../src/contracts/pipeline-activities';
@@ -12,9 +12,6 @@ export const fastIoOptions = {
   scheduleToCloseTimeout: '30m',
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', nonRetryableErrorTypes },
 } as const;
-
-/** Reads and writes of small documents: quick to time out, retried until the database is back (bounded at 30 min). */
-export const fastIo = proxyActivities<PipelineActivities>(fastIoOptions);
 
 /** One mail: the SMTP client gives up within 5 s (src/notify/mailer.ts), so an attempt whose worker died is retried
  *  after 10 s rather than after the 30 s a database step may take. */
@@ -44,29 +41,16 @@ export const routingOptions = {
   retry: { initialInterval: '200ms', backoffCoefficient: 1.5, maximumInterval: '2s', nonRetryableErrorTypes },
 } as const;
 
-/** Routing changes decide how fast a rollback reverts traffic, so they retry quickly and often. */
-export const routing = proxyActivities<PipelineActivities>(routingOptions);
-
-/** Waiting for replicas to acknowledge a generation polls inside the activity, up to the spec's confirm timeout. */
-function confirming(timeoutMs: number) {
-  return proxyActivities<PipelineActivities>({
-    startToCloseTimeout: timeoutMs + 10_000,
-    heartbeatTimeout: '10s',
-    retry: { initialInterval: '1s', maximumAttempts: 3, nonRetryableErrorTypes },
-  });
-}
-
-export type StepActivities = { io: typeof fastIo; mail: typeof fastIo; routing: typeof routing; confirming: typeof confirming };
-
 /**
  * The short steps (audit, mail, status, aliases, routing writes and confirmations, KPI reads) take milliseconds, while
  * a round trip through the server per activity took longer than the steps themselves. As local activities they run in
  * the worker that runs the workflow, with the same timeouts and retries, and their results are recorded with the next
  * workflow task. Every one of them is idempotent by key, so a worker crash that replays them changes nothing.
- * Histories from before the patch keep replaying their ordinary activities. Call it first, before any other command.
+ * Reads of small documents are retried until the database is back (bounded at 30 min); routing changes decide how
+ * fast a rollback reverts traffic, so they retry quickly and often; a confirmation polls the replicas inside the
+ * activity, up to the spec's confirm timeout.
  */
-export function stepActivities(): StepActivities {
-  if (!patched('local-steps')) return { io: fastIo, mail: fastIo, routing, confirming };
+export function stepActivities() {
   return {
     io: proxyLocalActivities<PipelineActivities>(fastIoOptions),
     mail: proxyLocalActivities<PipelineActivities>(mailOptions),
@@ -76,3 +60,4 @@ export function stepActivities(): StepActivities {
   };
 }
 
+export type StepActivities = ReturnType<typeof stepActivities>;

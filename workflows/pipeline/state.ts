@@ -9,7 +9,8 @@ import {
   type PipelineStep,
 } from '../../src/contracts/messages';
 import type { CompensationRecord, PipelineOutcomeDoc, PipelineRef, TimelineEntry } from '../../src/contracts/pipeline-activities';
-import { ModelNameKey, ModelVersionKey, OutcomeKey, PipelineStageKey, TrafficPercentKey } from '../../src/contracts/search-attributes';
+import { initialSearchAttributes, initialStatus } from '../../src/contracts/pipeline-status';
+import { OutcomeKey, PipelineStageKey, TrafficPercentKey } from '../../src/contracts/search-attributes';
 
 /** Everything the pipeline knows about itself: answered by the status query, mirrored to the Web UI, reported. */
 export class PipelineState {
@@ -19,34 +20,12 @@ export class PipelineState {
   readonly evidence: GateEvidence[] = [];
   readonly compensations: CompensationRecord[] = [];
   rollout: Pick<PipelineOutcomeDoc, 'stages' | 'routeBefore'> = {};
+  private reached = 'ingest';
 
   constructor(readonly ref: PipelineRef) {
-    this.status = {
-      pipelineId: ref.pipelineId,
-      model: ref.model,
-      version: ref.version,
-      step: 'ingest',
-      stage: null,
-      trafficPercent: 0,
-      shadowPercent: 0,
-      paused: false,
-      outcome: 'running',
-      lastCheck: null,
-      approvals: [],
-      approvalsRequired: 0,
-      approvalDeadline: null,
-      champion: null,
-      startedAt: new Date(workflowInfo().startTime).toISOString(),
-      failure: null,
-    };
+    this.status = initialStatus(ref.pipelineId, ref.model, ref.version, new Date(workflowInfo().startTime).toISOString());
     setHandler(statusQuery, () => this.status);
-    upsertSearchAttributes([
-      { key: ModelNameKey, value: ref.model },
-      { key: ModelVersionKey, value: ref.version },
-      { key: PipelineStageKey, value: 'ingest' },
-      { key: TrafficPercentKey, value: 0 },
-      { key: OutcomeKey, value: 'running' },
-    ]);
+    upsertSearchAttributes(initialSearchAttributes(ref.model, ref.version, 'ingest'));
     this.note('pipeline started');
   }
 
@@ -54,9 +33,15 @@ export class PipelineState {
     this.timeline.push({ at: new Date().toISOString(), event, ...(detail ? { detail } : {}) });
   }
 
+  /** The last step and stage reached before the pipeline ended or began to unwind: where it stopped. */
+  get stoppedAt(): string {
+    return this.reached;
+  }
+
   step(step: PipelineStep, stage: string | null = this.status.stage): void {
     this.status.step = step;
     this.status.stage = stage;
+    if (step !== 'rolling_back') this.reached = stage ? `${step}:${stage}` : step;
     upsertSearchAttributes([{ key: PipelineStageKey, value: stage ? `${step}:${stage}` : step }]);
     this.note(`step ${step}${stage ? ` (${stage})` : ''}`);
   }
@@ -81,11 +66,12 @@ export class PipelineState {
     this.status.outcome = outcome;
     this.status.failure = failure;
     this.status.step = 'done';
+    // The stage keeps where the pipeline stopped, so a failed pipeline can be found by the stage it failed at.
     upsertSearchAttributes([
       { key: OutcomeKey, value: outcome },
-      { key: PipelineStageKey, value: 'done' },
+      { key: PipelineStageKey, value: this.reached },
     ]);
-    upsertMemo({ outcome, failure: failure ?? '' });
+    upsertMemo({ outcome, failure: failure ?? '', stoppedAt: this.reached });
     this.note(`finished: ${outcome}`, failure ?? undefined);
   }
 

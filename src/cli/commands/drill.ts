@@ -5,6 +5,7 @@ import { scheduleDrill } from '../../operations/schedules';
 import type { CliContext } from '../context';
 import { failure, usageError } from '../exit-codes';
 import { print, printJson } from '../output';
+import { rollbackDrill, type RollbackDrillWorkflow } from '../../contracts/workflows';
 
 export function drillCommand(program: Command, ctx: CliContext): void {
   const drill = program.command('drill').description('rollback drills: prove that rollback works, away from production traffic');
@@ -15,7 +16,7 @@ export function drillCommand(program: Command, ctx: CliContext): void {
     .option('--json', 'print as JSON')
     .action(async (model: string, opts: { json?: boolean }) => {
       const client = await ctx.temporal();
-      const result: DrillResult = await client.workflow.execute('rollbackDrillWorkflow', {
+      const result: DrillResult = await client.workflow.execute<RollbackDrillWorkflow>(rollbackDrill.name, {
         workflowId: `${drillWorkflowId(model)}-${Date.now()}`,
         taskQueue: ctx.env().TEMPORAL_TASK_QUEUE,
         args: [{ model }],

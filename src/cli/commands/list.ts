@@ -3,6 +3,7 @@ import { ModelNameKey, ModelVersionKey, OutcomeKey, PipelineStageKey, TrafficPer
 import type { CliContext } from '../context';
 import { usageError } from '../exit-codes';
 import { isoOrDash, print, printJson, table } from '../output';
+import { deployModel } from '../../contracts/workflows';
 
 const OUTCOMES = ['running', 'promoted', 'rolled_back', 'rejected', 'expired', 'failed'];
 
@@ -24,7 +25,7 @@ export function listCommand(program: Command, ctx: CliContext): void {
     .action(async (opts: { model?: string; stage?: string; outcome?: string; limit: number; json?: boolean }) => {
       if (opts.outcome && !OUTCOMES.includes(opts.outcome)) throw usageError(`--outcome "${opts.outcome}": must be one of ${OUTCOMES.join(', ')}`);
       if (!Number.isInteger(opts.limit) || opts.limit <= 0) throw usageError('--limit: must be a positive integer');
-      const clauses = [`WorkflowType = 'deployModelWorkflow'`];
+      const clauses = [`WorkflowType = '${deployModel.name}'`];
       if (opts.model) clauses.push(`ModelName = ${literal('--model', opts.model)}`);
       if (opts.stage) clauses.push(`PipelineStage = ${literal('--stage', opts.stage)}`);
       if (opts.outcome) clauses.push(`Outcome = ${literal('--outcome', opts.outcome)}`);

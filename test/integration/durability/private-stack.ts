@@ -17,7 +17,7 @@ import { startGateway, type GatewayProcess } from '../../support/gateway-process
 import type { InboxMail } from '../../support/inbox';
 import { createPipelineFixture, replayFixtureTraffic, type PipelineFixture } from '../../support/pipeline-fixture';
 import { stackPorts } from '../../support/stack-ports';
-import type { DeployModelResult } from '../../../workflows/pipeline/deploy-model';
+import type { DeployModelResult } from '../../../src/contracts/workflows';
 
 const run = promisify(execFile);
 const root = join(__dirname, '../../..');

@@ -8,6 +8,7 @@ import { createWorker } from '../../../src/worker';
 import { openTestDb } from '../../support/mongo';
 import { waitForMail } from '../../support/inbox';
 import type { Mongo } from '../../../src/db';
+import { smoke } from '../../../src/contracts/workflows';
 
 jest.setTimeout(120_000);
 
@@ -39,7 +40,7 @@ describe('the local stack end to end', () => {
     const workflowId = `smoke-${randomUUID()}`;
     const recipient = `ops-${workflowId}@example.test`;
 
-    const result = await client.workflow.execute('smokeWorkflow', {
+    const result = await client.workflow.execute(smoke.name, {
       workflowId,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       args: [recipient],

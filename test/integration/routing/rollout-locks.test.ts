@@ -6,6 +6,7 @@ import type { Mongo } from '../../../src/db';
 import { createRolloutLocks, ROLLOUT_LOCK_TAKEOVERS } from '../../../src/routing';
 import { connectClient } from '../../../src/temporal';
 import { openTestDb } from '../../support/mongo';
+import { deployModel } from '../../../src/contracts/workflows';
 
 jest.setTimeout(60_000);
 
@@ -25,7 +26,7 @@ describe('rollout locks against the Temporal server that knows their holders', (
 
   /** A pipeline run that no worker serves: running until it is terminated. */
   async function holder(version: string): Promise<WorkflowHandle & { firstExecutionRunId: string }> {
-    return client.workflow.start('deployModelWorkflow', { workflowId: `deploy-${model}-${version}`, taskQueue: `nobody-${randomUUID()}`, args: [{}] });
+    return client.workflow.start(deployModel.name, { workflowId: `deploy-${model}-${version}`, taskQueue: `nobody-${randomUUID()}`, args: [{}] });
   }
   const runOf = (h: { workflowId: string; firstExecutionRunId: string }) => ({ workflowId: h.workflowId, runId: h.firstExecutionRunId });
 

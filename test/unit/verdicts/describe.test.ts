@@ -1,7 +1,7 @@
 import type { KpiCheck } from '../../../src/contracts/messages';
 import type { Judgement, KpiEvidence } from '../../../src/contracts/verdicts';
 import { describeJudgement, describeKpi, describeRollback } from '../../../src/verdicts/describe';
-import { verdictLines } from '../../../workflows/pipeline/notifications';
+import { verdictLines } from '../../../src/notify/mail-texts/pipeline';
 
 const ARMS = { candidate: { requests: 4800, users: 1200 }, stable: { requests: 91_200, users: 9800 } };
 

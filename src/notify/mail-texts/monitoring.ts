@@ -1,6 +1,6 @@
-import type { MonitoringPolicy } from '../../src/contracts/model-policy';
-import type { ProductionCheck, VersionRef } from '../../src/contracts/monitoring';
-import type { NotifyInput, PipelineRef } from '../../src/contracts/pipeline-activities';
+import type { MonitoringPolicy } from '../../contracts/model-policy';
+import type { ProductionCheck, VersionRef } from '../../contracts/monitoring';
+import type { NotifyInput, PipelineRef } from '../../contracts/pipeline-activities';
 
 /** Mail texts of continuous monitoring, composed from what the monitor knows. */
 

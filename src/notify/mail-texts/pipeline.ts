@@ -1,12 +1,12 @@
-import type { GateEvidence } from '../../src/contracts/evidence';
-import type { KpiCheck } from '../../src/contracts/messages';
-import type { NotifyInput, PipelineRef } from '../../src/contracts/pipeline-activities';
-import type { PipelineSpec } from '../../src/contracts/pipeline-spec';
-import { summarizeEvidence } from '../../src/evaluation/summary';
-import { describeJudgement } from '../../src/verdicts/describe';
-import { extensionOf } from '../../src/verdicts/stage-decision';
+import type { GateEvidence } from '../../contracts/evidence';
+import type { KpiCheck } from '../../contracts/messages';
+import type { CompensationRecord, NotifyInput, PipelineRef } from '../../contracts/pipeline-activities';
+import type { PipelineSpec, Stage } from '../../contracts/pipeline-spec';
+import { summarizeEvidence } from '../../evaluation/summary';
+import { describeJudgement } from '../../verdicts/describe';
+import { extensionOf } from '../../verdicts/stage-decision';
 
-/** Mail texts are composed here, from what the workflow knows; the notify activity only renders and sends them. */
+/** The pipeline's mail texts, composed from what the workflow knows; the notify activity only renders and sends them. */
 
 function recipients(spec: PipelineSpec, extra: string[] = []): string[] {
   return [...new Set([...spec.notify.recipients, ...extra])];
@@ -37,7 +37,7 @@ export function approvalRequested(ref: PipelineRef, spec: PipelineSpec, evidence
   };
 }
 
-export function simple(ref: PipelineRef, spec: PipelineSpec, kind: NotifyInput['kind'], subject: string, lines: string[]): Omit<NotifyInput, 'key'> {
+function simple(ref: PipelineRef, spec: PipelineSpec, kind: NotifyInput['kind'], subject: string, lines: string[]): Omit<NotifyInput, 'key'> {
   return { ref, kind, to: recipients(spec), subject: `${subject}: ${ref.model} ${ref.version}`, lines };
 }
 
@@ -59,5 +59,48 @@ export function awaitingDecision(ref: PipelineRef, spec: PipelineSpec, label: st
     `  modelship resume ${ref.pipelineId} --reason "<why>"     extend the window by ${extensionOf(spec.rollout)}`,
     `  modelship rollback ${ref.pipelineId} --reason "<why>"   restore production as it was`,
     ...(check ? ['', 'The evidence so far:', ...verdictLines(check)] : []),
+  ]);
+}
+
+export function rolloutStarted(ref: PipelineRef, spec: PipelineSpec, approvers: string[]): Omit<NotifyInput, 'key'> {
+  return simple(ref, spec, 'rollout_started', 'Rollout started', [
+    `Approved by ${approvers.join(', ')}. Stages: ${spec.rollout.stages.map((st) => `${st.name} ${st.percent}%`).join(', ')}.`,
+    `Each stage is watched for ${spec.rollout.window}; the bake at 100% lasts ${spec.rollout.bake}.`,
+  ]);
+}
+
+export function stagePassed(ref: PipelineRef, spec: PipelineSpec, stage: Stage, check: KpiCheck | null): Omit<NotifyInput, 'key'> {
+  const evidence = check?.judgement ? verdictLines(check) : (check?.rules ?? []).map((r) => `  ${r.rule}: ${r.value ?? 'n/a'} (threshold ${r.threshold}) ${r.verdict}`);
+  return simple(ref, spec, 'stage_passed', `Stage ${stage.name} passed`, [
+    `${stage.kind === 'shadow' ? 'Shadowed' : 'Served'} ${stage.percent}% of traffic through its monitoring window.`,
+    ...evidence,
+  ]);
+}
+
+export function deployed(ref: PipelineRef, spec: PipelineSpec, reportPath: string): Omit<NotifyInput, 'key'> {
+  return simple(ref, spec, 'completed', 'Deployed', [
+    `${ref.model} ${ref.version} now serves 100% of traffic and is the champion.`,
+    `Performance report: ${reportPath}`,
+  ]);
+}
+
+export interface UnwoundMail {
+  kind: 'rejected' | 'rolled_back';
+  subject: string;
+  message: string;
+  check: KpiCheck | null;
+  productionChanged: boolean;
+  compensations: CompensationRecord[];
+  documentPath: string;
+}
+
+/** Why the pipeline ended without a promotion, and every change it undid. */
+export function unwound(ref: PipelineRef, spec: PipelineSpec, m: UnwoundMail): Omit<NotifyInput, 'key'> {
+  return simple(ref, spec, m.kind, m.subject, [
+    `Why: ${m.message}`,
+    ...(m.check ? verdictLines(m.check) : []),
+    m.productionChanged ? 'Every change was undone in reverse:' : 'Production was not changed.',
+    ...m.compensations.map((r) => `  ${r.outcome === 'done' ? '✔' : '✘'} ${r.description}${r.error ? ` (${r.error})` : ''}`),
+    `Rollback document: ${m.documentPath}`,
   ]);
 }

@@ -1,0 +1,77 @@
+import { workflowInfo } from '@temporalio/workflow';
+import type { ApprovalRecord } from '../../src/contracts/messages';
+import type { AuditOutcome, NotifyInput, PipelineRef } from '../../src/contracts/pipeline-activities';
+import type { PipelineSpec, PipelineSpecInput } from '../../src/contracts/pipeline-spec';
+import { backgroundMail, stepActivities } from './activity-options';
+import { Background } from './background';
+import { Controls } from './controls';
+import { refuseDecision } from './decisions';
+import { Saga, uninterrupted } from './saga';
+import { PipelineState } from './state';
+import { stepKey } from './step-key';
+
+/** What every phase of one pipeline run shares: who it is, what it knows, what it must undo, and how it records. */
+export class PipelineRun {
+  readonly ref: PipelineRef;
+  readonly actor: string;
+  readonly state: PipelineState;
+  readonly controls = new Controls();
+  readonly saga = new Saga();
+  readonly steps = stepActivities();
+  /** Mails the rollout does not wait for; settled before the promotion and before the end. */
+  readonly mails = new Background();
+  /** The accepted spec, with every default filled in; null until ingest accepted it. */
+  spec: PipelineSpec | null = null;
+  /** The version's registry status as this run last moved it. */
+  versionStatus = 'registered';
+  /** Set once the promotion stands: nothing is undone after it. */
+  committed = false;
+  lockHeld = false;
+
+  constructor(input: PipelineSpecInput) {
+    const pipelineId = workflowInfo().workflowId;
+    this.ref = { pipelineId, model: String(input?.model ?? ''), version: String(input?.version ?? '') };
+    this.actor = `pipeline:${pipelineId}`;
+    this.state = new PipelineState(this.ref);
+  }
+
+  audit(key: string, type: string, outcome: AuditOutcome, evidence?: Record<string, unknown>, who = this.actor): Promise<void> {
+    return this.steps.io.audit({ ref: this.ref, key: stepKey(this.ref, key), type, actor: who, outcome, evidence });
+  }
+
+  notify(key: string, mail: Omit<NotifyInput, 'key'>): Promise<void> {
+    return this.steps.mail.notify({ ...mail, key: stepKey(this.ref, `mail:${key}`) });
+  }
+
+  /**
+   * The audit record is part of the rollout's order; its mail goes out while the rollout moves on. That mail is an
+   * ordinary activity: a local one still running while later local activities complete is resolved in another order
+   * on replay than it was live, and the history would no longer replay.
+   */
+  async auditAndMail(record: () => Promise<void>, key: string, mail: Omit<NotifyInput, 'key'>): Promise<void> {
+    const recorded = record();
+    this.mails.start(backgroundMail.notify({ ...mail, key: stepKey(this.ref, `mail:${key}`) }));
+    await recorded;
+  }
+
+  recordDecision(r: ApprovalRecord, index: number): Promise<void> {
+    return this.audit(`approval:${index}`, `approval.${r.decision}`, r.accepted ? 'success' : 'refused', { ...r }, `user:${r.approver || 'unknown'}`);
+  }
+
+  /** Decisions that came after the approval was settled (or before it was requested, when it never was) are refused
+   *  with the reason and audited, never dropped. */
+  async refuseOutOfTurn(why: string): Promise<void> {
+    const { controls } = this;
+    while (controls.unjudged) {
+      const index = controls.judged++;
+      const record = refuseDecision(controls.decisions[index], why);
+      this.state.approval(record);
+      await this.recordDecision(record, index);
+    }
+  }
+
+  async transition(to: string, reason: string): Promise<void> {
+    await uninterrupted(() => this.steps.io.transitionStatus({ ref: this.ref, to, key: stepKey(this.ref, `status:${to}`), actor: this.actor, reason }));
+    this.versionStatus = to;
+  }
+}
