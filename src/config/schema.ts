@@ -10,6 +10,12 @@ export const envSchema = z.object({
     .default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1, 'must not be empty').default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1, 'must not be empty').default('modelship'),
+  /**
+   * This worker's build in its Worker Deployment: set, the worker is versioned and every pipeline stays on the build
+   * it started on (docs/versioning.md); unset, the worker is unversioned, fine while only one build ever runs.
+   */
+  WORKER_BUILD_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits or ._-').optional(),
+  WORKER_DEPLOYMENT_NAME: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits or ._-').default('modelship'),
   TEMPORAL_TLS: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
   TEMPORAL_TLS_CERT: z.string().optional(),
   TEMPORAL_TLS_KEY: z.string().optional(),

@@ -1,4 +1,4 @@
-import { condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, makeContinueAsNewFunc, setHandler, workflowInfo } from '@temporalio/workflow';
 import { approveSignal, rejectSignal } from '../../src/contracts/messages';
 import type { MonitoringPolicy } from '../../src/contracts/model-policy';
 import {
@@ -15,6 +15,9 @@ import { judgeDecision, type ReceivedDecision } from '../pipeline/decisions';
 import { alertMail, rollbackApprovalMail, rolledBackMail, sustainedWithoutRollbackMail } from '../../src/notify/mail-texts/monitoring';
 import { rollbackToLastKnownGood } from './rollback-to-lkg';
 import { mails, steps } from './steps';
+
+/** The rollbacks a monitor carries into its next run, for its status; the audit log keeps them all. */
+const ROLLBACKS_CARRIED_OVER = 20;
 
 /**
  * Watches one model in production for as long as it has one: every check interval it judges the champion's KPIs
@@ -154,9 +157,12 @@ export async function monitorModelWorkflow(input: MonitorInput): Promise<void> {
     await refuseStrayDecisions();
     if (handovers.length > 0) await takeHandovers();
     else if (status.champion) await check(policy);
-    if ((iteration >= policy.checksPerRun || workflowInfo().continueAsNewSuggested) && handovers.length === 0 && decisions.length === 0) {
-      const next: MonitorInput = { model, champion: status.champion, lastKnownGood: status.lastKnownGood, handedOverBy: status.handedOverBy, breachStreak: status.breachStreak, rollbacks: status.rollbacks.slice(-20) };
-      await continueAsNew<typeof monitorModelWorkflow>(next);
+    // A monitor is pinned to its worker build like every workflow; it moves to a newer build at its next run.
+    const info = workflowInfo();
+    if ((iteration >= policy.checksPerRun || info.continueAsNewSuggested || info.targetWorkerDeploymentVersionChanged) && handovers.length === 0 && decisions.length === 0) {
+      const next: MonitorInput = { model, champion: status.champion, lastKnownGood: status.lastKnownGood, handedOverBy: status.handedOverBy, breachStreak: status.breachStreak, rollbacks: status.rollbacks.slice(-ROLLBACKS_CARRIED_OVER) };
+      // The next run starts on the deployment's current build, whichever build this one is pinned to.
+      await makeContinueAsNewFunc<typeof monitorModelWorkflow>({ initialVersioningBehavior: 'AUTO_UPGRADE' })(next);
     }
   }
 }
