@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import type { AuditLog } from '../src/audit';
 import type { Mailer } from '../src/notify';
+import type { WebUi } from '../src/temporal/web-ui';
 import type { TemporalDeps } from './monitoring';
 
 /** What activities may touch. Only the worker builds the real clients; tests inject real or fake ones. */
@@ -10,7 +11,8 @@ export interface ActivityDeps {
   /** One audit log per process: it orders its own appends (see src/audit). */
   auditLog?: AuditLog;
   reportsDir?: string;
-  temporalUiUrl?: string;
+  /** Where mails link to; the local stack's Web UI and the default namespace unless set. */
+  webUi?: WebUi;
   /** A gateway replica whose heartbeat is older than this is not counted as serving. */
   replicaStaleMs?: number;
   /** Lets the pipeline start or signal the model's monitor; without it, handing over monitoring fails. */

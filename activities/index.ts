@@ -14,6 +14,7 @@ import { createReportActivities } from './report-steps';
 import { createRoutingActivities } from './routing-steps';
 import { createSmokeActivities } from './smoke';
 import { closedRunProbe } from './workflow-runs';
+import { LOCAL_WEB_UI } from '../src/temporal/web-ui';
 
 export type { ActivityDeps } from './deps';
 
@@ -26,7 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createGateActivities(inputs),
     ...createRegistryActivities(registry),
     ...createAuditActivities(deps.auditLog ?? createAuditLog(deps.db)),
-    ...createNotifyActivities(deps.db, deps.mailer, deps.temporalUiUrl),
+    ...createNotifyActivities(deps.db, deps.mailer, deps.webUi ?? LOCAL_WEB_UI),
     ...routing,
     ...createKpiActivities(deps.db),
     ...createReportActivities(deps.db, deps.reportsDir ?? 'reports'),

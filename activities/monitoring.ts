@@ -13,6 +13,8 @@ import { judgeProduction } from './production-judge';
 import type { createRoutingActivities } from './routing-steps';
 import { signalAbort } from './workflow-runs';
 import { monitorModel, type MonitorModelWorkflow } from '../src/contracts/workflows';
+import { ModelNameKey } from '../src/contracts/search-attributes';
+import { monitorDescription } from '../src/temporal/workflow-descriptions';
 
 export const DRILLS = 'drills';
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -81,6 +83,8 @@ export function createMonitorActivities(
         args: [initial],
         signal: handoverSignal,
         signalArgs: [handover],
+        typedSearchAttributes: [{ key: ModelNameKey, value: model }],
+        ...monitorDescription(model),
       });
     },
 

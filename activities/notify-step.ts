@@ -1,17 +1,18 @@
 import type { Db } from 'mongodb';
 import type { PipelineActivities } from '../src/contracts/pipeline-activities';
 import { sendOnce, type Mailer } from '../src/notify';
+import { webUiLink, type WebUi } from '../src/temporal/web-ui';
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }
 
 /** Status mail, once per key, with a link to the pipeline in the Web UI. */
-export function createNotifyActivities(db: Db, mailer: Mailer, temporalUiUrl = 'http://127.0.0.1:8233'): Pick<PipelineActivities, 'notify'> {
+export function createNotifyActivities(db: Db, mailer: Mailer, webUi: WebUi): Pick<PipelineActivities, 'notify'> {
   return {
     async notify({ ref, key, kind, to, subject, lines }) {
       if (to.length === 0) return;
-      const link = `${temporalUiUrl}/namespaces/default/workflows/${encodeURIComponent(ref.pipelineId)}`;
+      const link = webUiLink(webUi, ref.pipelineId);
       const body = [...lines, '', `Pipeline: ${ref.pipelineId}`, `Web UI: ${link}`];
       await sendOnce(db, mailer, key, {
         to,

@@ -3,6 +3,7 @@
 //   by thresholds (610 users are too few for the statistical judge to prove a margin in the demo's minutes);
 // - a synthetic catalogue with 4,000 users under the default statistical judge: a subtly worse model (no errors,
 //   about 20% fewer successes) rolled back with the verdict that stopped it, and a retrained equivalent promoted.
+import { webUiLink } from '../src/temporal/web-ui';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { resolve } from 'node:path';
 import { verifyAudit } from '../src/audit';
@@ -177,12 +178,12 @@ async function main(): Promise<void> {
     const reports = resolve(env.REPORTS_DIR);
     console.log('\nWhere to look');
     for (const r of results) {
-      console.log(`  ${r.model} ${r.version}: ${r.status.outcome.padEnd(11)} ${env.TEMPORAL_UI_URL}/namespaces/${env.TEMPORAL_NAMESPACE}/workflows/${r.id}`);
+      console.log(`  ${r.model} ${r.version}: ${r.status.outcome.padEnd(11)} ${webUiLink(env, r.id)}`);
       console.log(`             ${r.status.outcome === 'promoted' ? `report ${reports}/${r.id}/report.html` : `rollback document ${reports}/${r.id}/rollback.md`}`);
     }
     for (const model of [MODEL, SYNTHETIC]) {
       const monitor = await client.workflow.getHandle(monitorWorkflowId(model)).query(monitorStatusQuery);
-      console.log(`  monitoring ${model}: ${monitor.state}, champion ${monitor.champion?.version ?? '-'}, last known good ${monitor.lastKnownGood?.version ?? '-'}; ${env.TEMPORAL_UI_URL}/namespaces/${env.TEMPORAL_NAMESPACE}/workflows/${monitorWorkflowId(model)}`);
+      console.log(`  monitoring ${model}: ${monitor.state}, champion ${monitor.champion?.version ?? '-'}, last known good ${monitor.lastKnownGood?.version ?? '-'}; ${webUiLink(env, monitorWorkflowId(model))}`);
     }
     console.log(`  mail inbox: ${env.MAIL_INBOX_URL}`);
     console.log(`  audit log: ${audit.ok ? `verified, ${audit.checked} events, chains intact` : `BROKEN at ${JSON.stringify(audit.firstBroken)}`}`);

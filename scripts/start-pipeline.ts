@@ -1,4 +1,5 @@
 // Starts a deployment pipeline from a spec file (JSON or YAML). Starting the same model version twice starts it once.
+import { webUiLink } from '../src/temporal/web-ui';
 import { SpecError, startPipeline } from '../src/client/start-pipeline';
 import { readSpecFile } from '../src/client/read-spec';
 import { config } from '../src/config';
@@ -12,7 +13,7 @@ async function main(): Promise<void> {
   try {
     const { workflowId, started } = await startPipeline(client, readSpecFile(path), env.TEMPORAL_TASK_QUEUE);
     console.log(`${started ? 'started' : 'already started'}: ${workflowId}`);
-    console.log(`Web UI: ${env.TEMPORAL_UI_URL}/namespaces/${env.TEMPORAL_NAMESPACE}/workflows/${workflowId}`);
+    console.log(`Web UI: ${webUiLink(env, workflowId)}`);
   } finally {
     await client.connection.close();
   }

@@ -2,7 +2,6 @@ import { WorkflowNotFoundError, type Client, type WorkflowClient, type WorkflowE
 import { statusQuery, type KpiCheck, type PipelineStatus } from '../contracts/messages';
 import { initialStatus } from '../contracts/pipeline-status';
 import { ModelNameKey, ModelVersionKey, OutcomeKey, PipelineStageKey, TrafficPercentKey } from '../contracts/search-attributes';
-import type { Env } from '../config/schema';
 import { describeJudgement, verdictText } from '../verdicts/describe';
 import { failure } from './exit-codes';
 import { isoOrDash, table, trafficBar } from './output';
@@ -14,10 +13,6 @@ export interface PipelineInfo {
   /** The Outcome search attribute, or the workflow status when it has none. */
   outcome: string;
   approvers: string[];
-}
-
-export function webUiLink(env: Env, workflowId: string): string {
-  return `${env.TEMPORAL_UI_URL.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(env.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowId)}`;
 }
 
 /** Describes a pipeline; a missing one is a plain failure naming the id. */

@@ -1,3 +1,4 @@
+import { webUiLink } from '../temporal/web-ui';
 import { config } from '../config';
 import { connectClient } from '../temporal';
 import { smoke, type SmokeWorkflow } from '../contracts/workflows';
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
     workflowExecutionTimeout: '2m',
   });
   console.log(`document smoke/${result.documentId} written, mail ${result.messageId} sent to ${recipient}`);
-  console.log(`Web UI: ${env.TEMPORAL_UI_URL}/namespaces/${env.TEMPORAL_NAMESPACE}/workflows/${workflowId}`);
+  console.log(`Web UI: ${webUiLink(env, workflowId)}`);
   console.log(`Inbox:  ${env.MAIL_INBOX_URL}`);
   await client.connection.close();
 }

@@ -2,6 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle,
 import { pipelineSpecSchema, pipelineWorkflowId, type PipelineSpec } from '../contracts/pipeline-spec';
 import { initialSearchAttributes } from '../contracts/pipeline-status';
 import { deployModel, type DeployModelWorkflow } from '../contracts/workflows';
+import { pipelineDescription } from '../temporal/workflow-descriptions';
 
 export class SpecError extends Error {
   constructor(readonly problems: string[]) {
@@ -44,6 +45,7 @@ export async function startPipeline(client: Client, raw: unknown, taskQueue: str
       args: [spec],
       workflowIdReusePolicy: reuse,
       typedSearchAttributes: initialSearchAttributes(spec.model, spec.version, 'queued'),
+      ...pipelineDescription(spec),
       memo: { submitter: spec.submitter, approvers: spec.approval.approvers.join(', '), stages: spec.rollout.stages.map((s) => `${s.name} ${s.percent}%`).join(' → ') },
     });
     return { handle, workflowId, started: true };

@@ -2,6 +2,8 @@ import { ScheduleAlreadyRunning, type Client, type ScheduleHandle } from '@tempo
 import { drillWorkflowId } from '../contracts/monitoring';
 import { durationMs } from '../contracts/primitives';
 import { rollbackDrill } from '../contracts/workflows';
+import { ModelNameKey } from '../contracts/search-attributes';
+import { drillDescription } from '../temporal/workflow-descriptions';
 
 export const drillScheduleId = (model: string) => `drill-schedule-${model}`;
 
@@ -12,7 +14,15 @@ export const drillScheduleId = (model: string) => `drill-schedule-${model}`;
 export async function scheduleDrill(client: Client, taskQueue: string, model: string, every: string): Promise<ScheduleHandle> {
   const options = {
     spec: { intervals: [{ every: durationMs(every) }] },
-    action: { type: 'startWorkflow' as const, workflowType: rollbackDrill.name, args: [{ model }], taskQueue, workflowId: drillWorkflowId(model) },
+    action: {
+      type: 'startWorkflow' as const,
+      workflowType: rollbackDrill.name,
+      args: [{ model }],
+      taskQueue,
+      workflowId: drillWorkflowId(model),
+      typedSearchAttributes: [{ key: ModelNameKey, value: model }],
+      ...drillDescription(model, 'the drill schedule'),
+    },
     policies: { overlap: 'SKIP' as const, catchupWindow: 60_000 },
   };
   try {

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     mailer,
     auditLog: createAuditLog(mongo.db, env.AUDIT_HMAC_KEY ? { hmacKey: env.AUDIT_HMAC_KEY } : {}),
     reportsDir: env.REPORTS_DIR,
-    temporalUiUrl: env.TEMPORAL_UI_URL,
+    webUi: env,
     temporal: { client, taskQueue: env.TEMPORAL_TASK_QUEUE },
   });
   console.log(`modelship worker polling task queue '${env.TEMPORAL_TASK_QUEUE}' on ${env.TEMPORAL_ADDRESS}`);

@@ -28,6 +28,6 @@ export async function takeRolloutLock(w: LockWait): Promise<boolean> {
       waitingOn = lock.holder;
       await w.onHolder(lock.holder);
     }
-    await sleep(w.intervalMs);
+    await sleep(w.intervalMs, { summary: `waiting for ${waitingOn} to release the rollout lock` });
   }
 }

@@ -1,4 +1,4 @@
-import { condition, makeContinueAsNewFunc, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, makeContinueAsNewFunc, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { approveSignal, rejectSignal } from '../../src/contracts/messages';
 import type { MonitoringPolicy } from '../../src/contracts/model-policy';
 import {
@@ -11,6 +11,8 @@ import {
 } from '../../src/contracts/monitoring';
 import type { AuditOutcome, NotifyInput, PipelineRef } from '../../src/contracts/pipeline-activities';
 import { durationMs } from '../../src/contracts/primitives';
+import { ModelNameKey, ModelVersionKey, OutcomeKey, PipelineStageKey } from '../../src/contracts/search-attributes';
+import { detailLines } from '../../src/temporal/workflow-descriptions';
 import { judgeDecision, type ReceivedDecision } from '../pipeline/decisions';
 import { alertMail, rollbackApprovalMail, rolledBackMail, sustainedWithoutRollbackMail } from '../../src/notify/mail-texts/monitoring';
 import { rollbackToLastKnownGood } from './rollback-to-lkg';
@@ -83,7 +85,7 @@ export async function monitorModelWorkflow(input: MonitorInput): Promise<void> {
     try {
       for (;;) {
         const left = deadline - Date.now();
-        if (left <= 0 || !(await condition(() => decisions.length > 0 || handovers.length > 0, left)) || handovers.length > 0) {
+        if (left <= 0 || !(await condition(() => decisions.length > 0 || handovers.length > 0, left, { summary: 'rollback approval deadline' })) || handovers.length > 0) {
           await audit('rollback-undecided', 'monitor.rollback_expired', 'refused', { deadline: new Date(deadline).toISOString() });
           return null;
         }
@@ -149,10 +151,38 @@ export async function monitorModelWorkflow(input: MonitorInput): Promise<void> {
     if (result.verdict === 'breach' && status.breachStreak >= policy.sustainedChecks) await onSustainedBreach(policy, result);
   }
 
+  /** What the Web UI shows: the champion and state as search attributes (upserted only when they change), and details. */
+  let shown = '';
+  function show(): void {
+    const champion = status.champion?.version ?? '';
+    const key = `${champion}|${status.state}`;
+    if (key !== shown) {
+      shown = key;
+      upsertSearchAttributes([
+        { key: ModelNameKey, value: model },
+        { key: ModelVersionKey, value: champion },
+        { key: PipelineStageKey, value: `monitor:${status.state}` },
+        { key: OutcomeKey, value: 'running' },
+      ]);
+    }
+    const last = status.lastCheck;
+    setCurrentDetails(
+      detailLines([
+        ['State', status.state],
+        ['Champion', status.champion?.version ?? 'none yet'],
+        ['Last known good', status.lastKnownGood?.version ?? 'none'],
+        ['Last check', last ? `${last.verdict} (${last.from} to ${last.to})${last.reasons.length ? `: ${last.reasons.join('; ')}` : ''}` : 'none yet'],
+        ['Breach streak', String(status.breachStreak)],
+        ['Rollbacks', status.rollbacks.length ? status.rollbacks.map((r) => `${r.from} → ${r.to}`).join(', ') : 'none'],
+      ]),
+    );
+  }
+
   for (;;) {
+    show();
     const { monitoring: policy } = await steps.readModelPolicy({ model });
     status.policy = policy;
-    await condition(() => handovers.length > 0 || decisions.length > 0, durationMs(policy.checkInterval));
+    await condition(() => handovers.length > 0 || decisions.length > 0, durationMs(policy.checkInterval), { summary: 'next production check' });
     iteration++;
     await refuseStrayDecisions();
     if (handovers.length > 0) await takeHandovers();

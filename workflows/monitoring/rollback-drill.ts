@@ -1,7 +1,9 @@
-import { workflowInfo } from '@temporalio/workflow';
+import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { drillRouteName, type DrillResult, type VersionRef } from '../../src/contracts/monitoring';
 import type { PipelineRef } from '../../src/contracts/pipeline-activities';
 import { durationMs } from '../../src/contracts/primitives';
+import { ModelNameKey, OutcomeKey } from '../../src/contracts/search-attributes';
+import { detailLines } from '../../src/temporal/workflow-descriptions';
 import { drillResultMail } from '../../src/notify/mail-texts/drill';
 import { mails, reverting, steps } from './steps';
 
@@ -14,6 +16,10 @@ import { mails, reverting, steps } from './steps';
 export async function rollbackDrillWorkflow(input: { model: string }): Promise<DrillResult> {
   const { workflowId: drillId } = workflowInfo();
   const { model } = input;
+  upsertSearchAttributes([
+    { key: ModelNameKey, value: model },
+    { key: OutcomeKey, value: 'running' },
+  ]);
   const routeName = drillRouteName(model);
   const [{ champion, lastKnownGood }, { monitoring, drill }] = await Promise.all([steps.readAliases({ model }), steps.readModelPolicy({ model })]);
   const recipients = drill?.recipients.length ? drill.recipients : monitoring.recipients;
@@ -37,6 +43,13 @@ export async function rollbackDrillWorkflow(input: { model: string }): Promise<D
     }
   }
 
+  upsertSearchAttributes([{ key: OutcomeKey, value: result.outcome }]);
+  setCurrentDetails(
+    detailLines([
+      ['Outcome', result.outcome === 'passed' ? `passed: ${result.from.version} → ${result.to.version} in ${result.revertMs} ms` : `failed: ${result.failure}`],
+      ['Replicas', result.replicas.join(', ') || 'none'],
+    ]),
+  );
   await steps.recordDrill(result);
   await steps.audit({ ref, key: `${drillId}:result`, type: `drill.${result.outcome}`, actor, outcome: result.outcome === 'passed' ? 'success' : 'failure', evidence: { ...result } });
   await mails.notify({ ...drillResultMail(ref, routeName, recipients, result), key: `${drillId}:mail` });

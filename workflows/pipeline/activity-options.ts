@@ -28,14 +28,18 @@ export const backgroundMail = proxyActivities<PipelineActivities>(mailOptions);
  */
 export const snapshot = proxyActivities<PipelineActivities>(fastIoOptions);
 
-/** Gates load artifacts and datasets and score thousands of users; they heartbeat while they work. */
-export const evaluation = proxyActivities<PipelineActivities>({
-  startToCloseTimeout: '15m',
-  heartbeatTimeout: '1m',
-  retry: { initialInterval: '2s', maximumInterval: '30s', maximumAttempts: 5, nonRetryableErrorTypes },
-});
+/** Gates load artifacts and datasets and score thousands of users; they heartbeat while they work. The summary names
+ *  the step in the Web UI. */
+export function evaluation(summary: string) {
+  return proxyActivities<PipelineActivities>({
+    startToCloseTimeout: '15m',
+    heartbeatTimeout: '1m',
+    retry: { initialInterval: '2s', maximumInterval: '30s', maximumAttempts: 5, nonRetryableErrorTypes },
+    summary,
+  });
+}
 
-export const routingOptions = {
+const routingOptions = {
   startToCloseTimeout: '15s',
   scheduleToCloseTimeout: '30m',
   retry: { initialInterval: '200ms', backoffCoefficient: 1.5, maximumInterval: '2s', nonRetryableErrorTypes },
@@ -48,15 +52,16 @@ export const routingOptions = {
  * workflow task. Every one of them is idempotent by key, so a worker crash that replays them changes nothing.
  * Reads of small documents are retried until the database is back (bounded at 30 min); routing changes decide how
  * fast a rollback reverts traffic, so they retry quickly and often; a confirmation polls the replicas inside the
- * activity, up to the spec's confirm timeout.
+ * activity, up to the spec's confirm timeout. Those that move the rollout carry a summary the Web UI shows.
  */
 export function stepActivities() {
   return {
     io: proxyLocalActivities<PipelineActivities>(fastIoOptions),
     mail: proxyLocalActivities<PipelineActivities>(mailOptions),
-    routing: proxyLocalActivities<PipelineActivities>(routingOptions),
-    confirming: (timeoutMs: number) =>
-      proxyLocalActivities<PipelineActivities>({ startToCloseTimeout: timeoutMs + 10_000, retry: { initialInterval: '1s', maximumAttempts: 3, nonRetryableErrorTypes } }),
+    routing: (summary: string) => proxyLocalActivities<PipelineActivities>({ ...routingOptions, summary }),
+    confirming: (timeoutMs: number, summary: string) =>
+      proxyLocalActivities<PipelineActivities>({ startToCloseTimeout: timeoutMs + 10_000, retry: { initialInterval: '1s', maximumAttempts: 3, nonRetryableErrorTypes }, summary }),
+    checking: (summary: string) => proxyLocalActivities<PipelineActivities>({ ...fastIoOptions, summary }),
   };
 }
 

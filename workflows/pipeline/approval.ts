@@ -48,8 +48,8 @@ async function whileAwaiting<T>(run: PipelineRun, wait: () => Promise<T>): Promi
 async function decide(run: PipelineRun, spec: PipelineSpec, deadlineMs: number, remind: () => Promise<void>): Promise<ApprovalResult> {
   const { state, controls } = run;
   const reminderMs = deadlineMs - durationMs(spec.approval.reminderBefore);
-  const deadline = new Deadline();
-  const reminder = new Deadline();
+  const deadline = new Deadline('approval deadline');
+  const reminder = new Deadline('approval reminder');
   let reminded = reminderMs <= 0;
   deadline.start(deadlineMs);
   if (!reminded) reminder.start(reminderMs);

@@ -9,12 +9,15 @@ export class Deadline {
   passed = false;
   private scope: CancellationScope | null = null;
 
+  /** @param summary names the timer in the Web UI. */
+  constructor(private readonly summary: string) {}
+
   /** Starts (or restarts) the timer; at least 1 ms, so starting it never depends on a clock reading. */
   start(ms: number): void {
     this.stop();
     const scope = new CancellationScope();
     this.scope = scope;
-    void scope.run(() => sleep(Math.max(1, ms))).then(
+    void scope.run(() => sleep(Math.max(1, ms), { summary: this.summary })).then(
       () => {
         this.passed = true;
       },

@@ -19,7 +19,7 @@ function gateFailure(evidence: GateEvidence): string {
 export async function passGates(run: PipelineRun, spec: PipelineSpec, ingested: IngestSummary): Promise<void> {
   await run.transition('validating', 'offline gates started');
   run.state.step('gates');
-  const evidence = await Promise.all(GATES.map((gate) => evaluation.runGate({ ref: run.ref, gate, spec, ingest: ingested })));
+  const evidence = await Promise.all(GATES.map((gate) => evaluation(`${gate} gate`).runGate({ ref: run.ref, gate, spec, ingest: ingested })));
   for (const e of evidence) {
     run.state.evidence.push(e);
     await run.audit(`gate:${e.gate}`, `gate.${e.gate}`, e.pass ? 'success' : 'failure', { pass: e.pass, checks: e.checks });

@@ -8,7 +8,7 @@ export async function ingest(run: PipelineRun, input: PipelineSpecInput): Promis
   const spec = await run.steps.io.acceptSpec({ pipelineId: run.ref.pipelineId, spec: input });
   run.spec = spec;
   run.state.step('ingest');
-  const ingested = await evaluation.ingest({ ref: run.ref, spec });
+  const ingested = await evaluation('ingest artifact and datasets').ingest({ ref: run.ref, spec });
   run.state.status.champion = ingested.champion?.version ?? null;
   await run.audit('ingest', 'pipeline.ingested', 'success', { ...ingested });
   return { spec, ingested };

@@ -6,6 +6,7 @@ import type { PipelineSpec, Stage } from '../../src/contracts/pipeline-spec';
 import { durationMs } from '../../src/contracts/primitives';
 import type { JudgedKpi } from '../../src/contracts/verdicts';
 import { awaitingDecision } from '../../src/notify/mail-texts/pipeline';
+import { stageLabel } from '../../src/temporal/workflow-descriptions';
 import { describeRollback } from '../../src/verdicts/describe';
 import { checkAction, extensionOf, holdsCandidateData, undecidedAction } from '../../src/verdicts/stage-decision';
 import type { Controls } from './controls';
@@ -49,11 +50,6 @@ function breachFailure(w: Window, check: KpiCheck): ApplicationFailure {
   return ApplicationFailure.nonRetryable(`KPI breach at ${w.label}: ${reasons}`, FailureType.KpiBreach, check);
 }
 
-function notePause(run: PipelineRun, paused: boolean): void {
-  run.state.status.paused = paused;
-  run.state.note(paused ? 'paused: traffic stays as it is and the checks go on; the window does not advance' : 'resumed');
-}
-
 /** A window ended, and its extension too, without proof: audited, and mailed while the checks go on. */
 function awaitDecision(ctx: WindowContext, label: string, check: KpiCheck | null): Promise<void> {
   const { run } = ctx;
@@ -77,7 +73,7 @@ export async function watchWindow(ctx: WindowContext, w: Window): Promise<KpiChe
   const checks: StageChecks = { label: w.label, kind: w.stage.kind, percent: w.stage.percent, fromMs: openedAt, checkTimes: [] };
   record.stages.push(checks);
   // The window's end is a timer, held while paused: how much is left is a duration, never a branch on the clock.
-  const windowEnd = new Deadline();
+  const windowEnd = new Deadline(`monitoring window ${stageLabel({ ...w.stage, name: w.label })}`);
   let left = w.ms;
   let runningSince = Date.now();
   windowEnd.start(left);
@@ -94,10 +90,10 @@ export async function watchWindow(ctx: WindowContext, w: Window): Promise<KpiChe
   try {
     for (;;) {
       const paused = controls.paused;
-      await condition(() => controls.stop !== null || controls.promote !== null || controls.paused !== paused || (!paused && windowEnd.passed), interval);
+      await condition(() => controls.stop !== null || controls.promote !== null || controls.paused !== paused || (!paused && windowEnd.passed), interval, { summary: `next check at ${w.label}` });
       if (controls.stop) throw stopFailure(controls);
       if (controls.paused !== paused) {
-        notePause(run, controls.paused);
+        state.paused(controls.paused);
         if (!controls.paused && awaitingPerson) {
           awaitingPerson = false;
           state.note(`${w.label}: resumed without proof; the window is extended by ${extendBy}`);
@@ -114,7 +110,7 @@ export async function watchWindow(ctx: WindowContext, w: Window): Promise<KpiChe
       await run.refuseOutOfTurn(`it arrived after the approval was settled (${ctx.approvers.join(', ')} approved)`);
       const toMs = Date.now();
       checks.checkTimes.push(toMs);
-      last = await run.steps.io.checkKpis({
+      last = await run.steps.checking(`KPI check ${stageLabel({ ...w.stage, name: w.label })}`).checkKpis({
         ref: run.ref,
         stage: w.stage,
         candidate: run.ref.version,
@@ -146,7 +142,7 @@ export async function watchWindow(ctx: WindowContext, w: Window): Promise<KpiChe
       }
       awaitingPerson = true;
       controls.paused = true;
-      notePause(run, true);
+      state.paused(true);
       state.note(`${w.label}: still undecided after the extension; waiting for a person to promote, resume (extend) or roll back`);
       await awaitDecision(ctx, w.label, last);
     }

@@ -32,7 +32,7 @@ async function moveAliasesAndRoute(run: PipelineRun, ingested: IngestSummary, be
   }
   await allSettledOrThrow(moves);
   const { generation } = await uninterrupted(() =>
-    steps.routing.applyRoute({
+    steps.routing(`route promoted: ${ref.version} stable`).applyRoute({
       ref,
       key: stepKey(ref, 'route:promoted'),
       spec: { ...before.spec, stable: { version: ref.version, sha256: ingested.artifactSha256 }, candidate: null, shadow: null },

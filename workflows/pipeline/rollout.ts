@@ -5,6 +5,7 @@ import type { PipelineSpec, Stage } from '../../src/contracts/pipeline-spec';
 import { durationMs } from '../../src/contracts/primitives';
 import { rolloutStarted, stagePassed } from '../../src/notify/mail-texts/pipeline';
 import type { RouteSpec } from '../../src/routing/schemas';
+import { stageLabel } from '../../src/temporal/workflow-descriptions';
 import { plannedKpis } from '../../src/verdicts/planned-kpis';
 import { takeRolloutLock } from '../common/rollout-lock';
 import { snapshot } from './activity-options';
@@ -34,12 +35,12 @@ function stageRoute(before: RouteSpec, stage: Stage, candidate: { version: strin
 async function moveTo(run: PipelineRun, spec: PipelineSpec, before: RouteSnapshot, stage: Stage, route: RouteSpec, label: string): Promise<void> {
   const { ref, state, saga, steps, actor } = run;
   saga.add(restoreRouteKey(ref), 'restore the routing as it was before the rollout', async () => {
-    await steps.routing.applyRoute({ ref, key: restoreRouteKey(ref), spec: before.spec, actor, reason: 'rollback' });
+    await steps.routing('restore the routing before the rollout').applyRoute({ ref, key: restoreRouteKey(ref), spec: before.spec, actor, reason: 'rollback' });
   });
-  const { generation } = await uninterrupted(() => steps.routing.applyRoute({ ref, key: stepKey(ref, `route:${label}`), spec: route, actor, reason: `stage ${stage.name}` }));
+  const { generation } = await uninterrupted(() => steps.routing(`route ${stageLabel({ ...stage, name: label })}`).applyRoute({ ref, key: stepKey(ref, `route:${label}`), spec: route, actor, reason: `stage ${stage.name}` }));
   state.traffic(route.candidate?.percent ?? 0, route.shadow?.percent ?? 0);
   const timeoutMs = durationMs(spec.rollout.confirmTimeout);
-  const { replicas } = await steps.confirming(timeoutMs).confirmRouteLive({ model: ref.model, generation, timeoutMs });
+  const { replicas } = await steps.confirming(timeoutMs, `replicas serve generation ${generation} (${label})`).confirmRouteLive({ model: ref.model, generation, timeoutMs });
   state.note(`generation ${generation} live`, `${replicas.length} replica(s): ${replicas.join(', ')}`);
 }
 

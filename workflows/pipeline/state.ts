@@ -1,4 +1,4 @@
-import { setHandler, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { setCurrentDetails, setHandler, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { GateEvidence } from '../../src/contracts/evidence';
 import {
   statusQuery,
@@ -11,6 +11,7 @@ import {
 import type { CompensationRecord, PipelineOutcomeDoc, PipelineRef, TimelineEntry } from '../../src/contracts/pipeline-activities';
 import { initialSearchAttributes, initialStatus } from '../../src/contracts/pipeline-status';
 import { OutcomeKey, PipelineStageKey, TrafficPercentKey } from '../../src/contracts/search-attributes';
+import { detailLines } from '../../src/temporal/workflow-descriptions';
 
 /** Everything the pipeline knows about itself: answered by the status query, mirrored to the Web UI, reported. */
 export class PipelineState {
@@ -29,6 +30,28 @@ export class PipelineState {
     this.note('pipeline started');
   }
 
+  /** The Web UI's current details: where the pipeline is now. Updated at each step, traffic change, decision and check. */
+  private refreshDetails(): void {
+    const s = this.status;
+    const approvers = s.approvals.filter((a) => a.accepted && a.decision === 'approve').map((a) => a.approver);
+    const check = s.lastCheck;
+    setCurrentDetails(
+      detailLines([
+        ['Step', s.stage ? `${s.step} · ${s.stage}` : s.step],
+        ['Traffic', `candidate ${s.trafficPercent}%, shadow ${s.shadowPercent}%${s.paused ? ', paused' : ''}`],
+        ['Approvals', `${approvers.length} of ${s.approvalsRequired}${approvers.length ? `: ${approvers.join(', ')}` : ''}`],
+        ['Last check', check ? `${check.verdict} at ${check.stage}${check.judgement ? `, judged ${check.judgement.verdict}` : ''} (${check.at})` : 'none yet'],
+        ['Outcome', s.failure ? `${s.outcome}: ${s.failure}` : s.outcome],
+      ]),
+    );
+  }
+
+  paused(paused: boolean): void {
+    this.status.paused = paused;
+    this.note(paused ? 'paused: traffic stays as it is and the checks go on; the window does not advance' : 'resumed');
+    this.refreshDetails();
+  }
+
   note(event: string, detail?: string): void {
     this.timeline.push({ at: new Date().toISOString(), event, ...(detail ? { detail } : {}) });
   }
@@ -44,22 +67,26 @@ export class PipelineState {
     if (step !== 'rolling_back') this.reached = stage ? `${step}:${stage}` : step;
     upsertSearchAttributes([{ key: PipelineStageKey, value: stage ? `${step}:${stage}` : step }]);
     this.note(`step ${step}${stage ? ` (${stage})` : ''}`);
+    this.refreshDetails();
   }
 
   traffic(percent: number, shadowPercent: number): void {
     this.status.trafficPercent = percent;
     this.status.shadowPercent = shadowPercent;
     upsertSearchAttributes([{ key: TrafficPercentKey, value: Math.round(percent) }]);
+    this.refreshDetails();
   }
 
   approval(record: ApprovalRecord): void {
     this.status.approvals.push(record);
     this.note(`${record.decision} by ${record.approver} ${record.accepted ? 'accepted' : `refused: ${record.reason}`}`);
+    this.refreshDetails();
   }
 
   check(check: KpiCheck): void {
     this.checks.push(check);
     this.status.lastCheck = check;
+    this.refreshDetails();
   }
 
   finish(outcome: Outcome, failure: string | null = null): void {
@@ -73,6 +100,7 @@ export class PipelineState {
     ]);
     upsertMemo({ outcome, failure: failure ?? '', stoppedAt: this.reached });
     this.note(`finished: ${outcome}`, failure ?? undefined);
+    this.refreshDetails();
   }
 
   document(cause: PipelineOutcomeDoc['cause']): PipelineOutcomeDoc {

@@ -5,7 +5,8 @@ import type { CliContext } from '../context';
 import { EXIT, usageError } from '../exit-codes';
 import { collect, parseLoose, positiveInt, setPath } from '../options';
 import { print, printJson } from '../output';
-import { describePipeline, followPipeline, webUiLink } from '../pipelines';
+import { webUiLink } from '../../temporal/web-ui';
+import { describePipeline, followPipeline } from '../pipelines';
 
 interface DeployOptions {
   model?: string;

@@ -6,6 +6,8 @@ import type { CliContext } from '../context';
 import { failure, usageError } from '../exit-codes';
 import { print, printJson } from '../output';
 import { rollbackDrill, type RollbackDrillWorkflow } from '../../contracts/workflows';
+import { ModelNameKey } from '../../contracts/search-attributes';
+import { drillDescription } from '../../temporal/workflow-descriptions';
 
 export function drillCommand(program: Command, ctx: CliContext): void {
   const drill = program.command('drill').description('rollback drills: prove that rollback works, away from production traffic');
@@ -20,6 +22,8 @@ export function drillCommand(program: Command, ctx: CliContext): void {
         workflowId: `${drillWorkflowId(model)}-${Date.now()}`,
         taskQueue: ctx.env().TEMPORAL_TASK_QUEUE,
         args: [{ model }],
+        typedSearchAttributes: [{ key: ModelNameKey, value: model }],
+        ...drillDescription(model, 'modelship drill run'),
       });
       if (opts.json) printJson(result);
       else if (result.outcome === 'passed') print(`drill passed: ${model} ${result.from.version} -> ${result.to.version} served by ${result.replicas.join(', ')} in ${result.revertMs} ms`);

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { parsePipelineId } from '../pipeline-id';
 import { print, printJson } from '../output';
-import { describePipeline, readStatus, renderStatus, webUiLink } from '../pipelines';
+import { webUiLink } from '../../temporal/web-ui';
+import { describePipeline, readStatus, renderStatus } from '../pipelines';
 
 export function statusCommand(program: Command, ctx: CliContext): void {
   program

@@ -10,6 +10,8 @@ import type { PerformanceReport } from '../../../src/reports';
 import { createRouteStore } from '../../../src/routing';
 import { launchChromium } from '../../support/browser';
 import { GATEWAY_KPI_FLUSH_MS, openStack, sample, sleep, type Stack } from './stack-fixture';
+import { ModelNameKey, ModelVersionKey, OutcomeKey, PipelineStageKey } from '../../../src/contracts/search-attributes';
+import { webUiStory } from '../../support/web-ui-story';
 
 jest.setTimeout(240_000);
 
@@ -81,6 +83,22 @@ describe('the deployment pipeline on the real stack', () => {
     // Each promotion handed the champion to the model's one monitor: the second one replaced the first's.
     const monitor = await stack.client.workflow.getHandle(monitorWorkflowId(model)).query(monitorStatusQuery);
     expect(monitor).toMatchObject({ champion: { version: '1.1.0' }, lastKnownGood: { version: '1.0.0' }, handedOverBy: second.workflowId });
+
+    // The Web UI tells the story: what the pipeline is from its start, where it ended, and its named timers and steps.
+    const story = await webUiStory(second);
+    expect(story.summary).toBe(`Deploy ${model} 1.1.0, submitted by alice`);
+    expect(story.details).toContain('**Stages:** shadow (mirrors 100%) → canary 5% → quarter 25% → half 50% → full 100%');
+    expect(story.details).toContain('**Approvers:** bob (1 needed within 72h)');
+    expect(story.currentDetails).toContain('**Outcome:** promoted');
+    expect(story.currentDetails).toContain('**Approvals:** 1 of 1: bob');
+    expect(story.timers).toEqual(expect.arrayContaining(['approval deadline', 'monitoring window shadow (mirrors 100%)', 'monitoring window canary 5%', 'monitoring window bake 100%']));
+    expect(story.activities).toEqual(expect.arrayContaining(['ingest artifact and datasets', 'validation gate', 'scenarios gate', 'quality gate']));
+    expect(story.searchAttributes.get(PipelineStageKey)).toBe('promote:full');
+    expect(story.searchAttributes.get(OutcomeKey)).toBe('promoted');
+    const monitorStory = await webUiStory(stack.client.workflow.getHandle(monitorWorkflowId(model)));
+    expect(monitorStory.summary).toBe(`Monitor ${model} in production`);
+    expect([monitorStory.searchAttributes.get(ModelNameKey), monitorStory.searchAttributes.get(ModelVersionKey)]).toEqual([model, '1.1.0']);
+    expect(monitorStory.currentDetails).toContain('**Champion:** 1.1.0');
 
     const served = await sample(stack, 100);
     expect(new Set(served.map((s) => `${s.status} ${s.version}`))).toEqual(new Set(['200 1.1.0']));
