@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
-import { addCounters, emptyCounters, KPI_BUCKET_MS, KPI_BUCKETS, type KpiCounters } from '../src/contracts/kpi';
+import { addCounters, emptyCounters, KPI_BUCKET_MS, type KpiCounters } from '../src/contracts/kpi';
 import type { CheckKpisInput, PipelineActivities } from '../src/contracts/pipeline-activities';
-import { countersOf, type StoredBucket } from '../src/kpis/bucket-codec';
+import { createKpiBucketStore, type KpiBucket } from '../src/kpis/bucket-store';
 import { evaluateKpiCheck } from '../src/policy/kpi-rules';
 import { judge, type ConcurrentStep, type Stratum } from '../src/verdicts/judge';
 import { judgeSettings } from '../src/verdicts/stage-decision';
@@ -9,16 +9,17 @@ import { statisticalCheck } from '../src/verdicts/statistical-check';
 
 /** A version's buckets over all replicas for the seconds in [fromMs, toMs): the summed KPIs and the sampled users. */
 export async function readWindow(db: Db, model: string, version: string, fromMs: number, toMs: number): Promise<{ counters: KpiCounters; users: number[] }> {
-  const docs = await readBuckets(db, model, version, fromMs, toMs);
+  const buckets = await readBuckets(db, model, version, fromMs, toMs);
   return {
-    counters: docs.reduce((sum, doc) => addCounters(sum, countersOf(doc)), emptyCounters()),
-    users: docs.flatMap((doc) => doc.users ?? []),
+    counters: buckets.reduce((sum, b) => addCounters(sum, b.counters), emptyCounters()),
+    users: buckets.flatMap((b) => b.users),
   };
 }
 
-function readBuckets(db: Db, model: string, version: string, fromMs: number, toMs: number): Promise<StoredBucket[]> {
+/** From the start of the second fromMs falls in. */
+function readBuckets(db: Db, model: string, version: string, fromMs: number, toMs: number): Promise<KpiBucket[]> {
   const from = new Date(Math.floor(fromMs / KPI_BUCKET_MS) * KPI_BUCKET_MS);
-  return db.collection<StoredBucket>(KPI_BUCKETS).find({ model, version, start: { $gte: from, $lt: new Date(toMs) } }).toArray();
+  return createKpiBucketStore(db).read(model, [version], from, new Date(toMs));
 }
 
 /** Where a bucket falls: its stage, and the first check at or after its second (the stage's last for a late one). */
@@ -38,10 +39,9 @@ async function binned(db: Db, model: string, version: string, input: CheckKpisIn
   for (const doc of await readBuckets(db, model, version, input.stages[0].fromMs, input.toMs)) {
     const slot = slotOf(input.stages, doc.start.getTime());
     if (!slot) continue;
-    const counters = countersOf(doc);
-    addCounters(stages[slot.stage].total, counters);
-    if (slot.check >= 0) addCounters(stages[slot.stage].checks[slot.check], counters);
-    for (const u of doc.users ?? []) users.add(u);
+    addCounters(stages[slot.stage].total, doc.counters);
+    if (slot.check >= 0) addCounters(stages[slot.stage].checks[slot.check], doc.counters);
+    for (const u of doc.users) users.add(u);
   }
   return { stages, users: users.size };
 }

@@ -15,8 +15,8 @@ import { signalAbort } from './workflow-runs';
 import { monitorModel, type MonitorModelWorkflow } from '../src/contracts/workflows';
 import { ModelNameKey } from '../src/contracts/search-attributes';
 import { monitorDescription } from '../src/temporal/workflow-descriptions';
+import { createDrillStore } from '../src/operations/drill-store';
 
-export const DRILLS = 'drills';
 const SHA256 = /^[0-9a-f]{64}$/;
 
 export interface TemporalDeps {
@@ -106,7 +106,7 @@ export function createMonitorActivities(
     },
 
     async recordDrill(result) {
-      await db.collection(DRILLS).replaceOne({ _id: result.drillId as never }, { ...result, at: new Date() }, { upsert: true });
+      await createDrillStore(db).record(result);
     },
   };
 }

@@ -2,7 +2,7 @@ import { ApplicationFailure, Context, heartbeat, sleep } from '@temporalio/activ
 import type { Db } from 'mongodb';
 import { FailureType } from '../src/contracts/failures';
 import type { PipelineActivities } from '../src/contracts/pipeline-activities';
-import { GATEWAY_REPLICAS, type ReplicaHeartbeat } from '../src/gateway/heartbeat';
+import { createReplicaStore } from '../src/gateway/replica-store';
 import { createRolloutLocks, createRouteStore, EMPTY_ROUTE, type IsClosed, type LockHolder } from '../src/routing';
 import { asPermanent } from './failures';
 
@@ -34,9 +34,9 @@ export function createRoutingActivities(
     /** Polls the replicas' heartbeats until every healthy replica serves at least this generation. */
     async confirmRouteLive({ model, generation, timeoutMs }) {
       const deadline = Date.now() + timeoutMs;
-      const replicas = db.collection<ReplicaHeartbeat>(GATEWAY_REPLICAS);
+      const replicas = createReplicaStore(db);
       for (;;) {
-        const healthy = await replicas.find({ at: { $gte: new Date(Date.now() - replicaStaleMs) } }).toArray();
+        const healthy = await replicas.healthy(replicaStaleMs);
         const behind = healthy.filter((r) => (r.generations[model] ?? 0) < generation);
         if (healthy.length > 0 && behind.length === 0) return { replicas: healthy.map((r) => r._id).sort() };
         if (Date.now() > deadline) {

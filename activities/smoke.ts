@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { createSmokeStore } from '../src/db/smoke-store';
 import { sendOnce } from '../src/notify';
 import type { ActivityDeps } from './deps';
 
@@ -11,14 +12,7 @@ export interface SmokeRecord {
 export function createSmokeActivities({ db, mailer }: ActivityDeps) {
   return {
     async recordSmoke(input: SmokeRecord): Promise<{ documentId: string }> {
-      const attempt = Context.current().info.attempt;
-      await db
-        .collection<{ _id: string; recipient: string; at: Date; attempts: number }>('smoke')
-        .updateOne(
-          { _id: input.workflowId },
-          { $setOnInsert: { recipient: input.recipient, at: new Date() }, $max: { attempts: attempt } },
-          { upsert: true },
-        );
+      await createSmokeStore(db).record(input.workflowId, input.recipient, Context.current().info.attempt);
       return { documentId: input.workflowId };
     },
     async sendSmokeMail(input: SmokeRecord): Promise<{ messageId: string }> {

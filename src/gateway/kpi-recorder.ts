@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
-import { addCounters, emptyCounters, KPI_BUCKET_MS, KPI_BUCKETS, KPI_SHARDS, latencyBucketIndex, USER_SAMPLE_PER_BUCKET, type KpiCounters } from '../contracts/kpi';
-import { incrementsOf, type StoredBucket } from '../kpis/bucket-codec';
+import { addCounters, emptyCounters, KPI_BUCKET_MS, KPI_SHARDS, latencyBucketIndex, USER_SAMPLE_PER_BUCKET, type KpiCounters } from '../contracts/kpi';
+import { createKpiBucketStore } from '../kpis/bucket-store';
 import { userBucket } from '../routing';
 
 /** A salt of its own, so shards cut across the routing buckets: every shard holds users of both arms. */
@@ -23,7 +23,7 @@ interface Pending {
  * nothing is lost while the database is away.
  */
 export function createKpiRecorder(db: Db, replicaId: string, now: () => number = Date.now) {
-  const collection = db.collection<StoredBucket>(KPI_BUCKETS);
+  const store = createKpiBucketStore(db);
   let pending = new Map<string, Pending>();
   let flushing: Promise<number> | null = null;
   /** Samples already flushed per bucket key, so a bucket flushed several times within its second stays capped. */
@@ -101,15 +101,7 @@ export function createKpiRecorder(db: Db, replicaId: string, now: () => number =
     let written = 0;
     try {
       for (const [id, p] of batch) {
-        await collection.updateOne(
-          { _id: id },
-          {
-            $inc: incrementsOf(p.counters),
-            ...(p.users.length ? { $push: { users: { $each: p.users } } } : {}),
-            $setOnInsert: { model: p.model, version: p.version, replica: replicaId, start: new Date(p.start) },
-          },
-          { upsert: true },
-        );
+        await store.add(id, { model: p.model, version: p.version, replica: replicaId, start: p.start, counters: p.counters, users: p.users });
         written++;
       }
       return written;

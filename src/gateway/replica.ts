@@ -2,7 +2,7 @@ import type { Db } from 'mongodb';
 import type { FastifyInstance } from 'fastify';
 import { createRouteStore } from '../routing';
 import { buildGatewayApp } from './app';
-import { createHeartbeat } from './heartbeat';
+import { createHeartbeat } from './replica-store';
 import { createKpiRecorder } from './kpi-recorder';
 import { createGatewayMetrics } from './metrics';
 import { createRecentRecommendations } from './recent-recommendations';

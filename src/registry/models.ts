@@ -40,6 +40,11 @@ export async function getModel(cols: RegistryCollections, name: string): Promise
   return modelNameSchema.safeParse(name).success ? cols.models.findOne({ _id: name }) : null;
 }
 
+/** Every registered model, by name. */
+export async function listModels(cols: RegistryCollections): Promise<ModelDoc[]> {
+  return cols.models.find({}).sort({ _id: 1 }).toArray();
+}
+
 export async function requireModel(cols: RegistryCollections, name: string): Promise<ModelDoc> {
   const model = await cols.models.findOne({ _id: name });
   if (!model) throw new UnknownModelError(name);

@@ -3,7 +3,7 @@ import { aliasAt, aliasHistory, getAlias, moveAlias, type AliasState } from './a
 import { createBlobStore, type BlobStore } from './blob-store';
 import { registryCollections } from './collections';
 import type { Status } from './lifecycle';
-import { createModel, getModel, type Clock } from './models';
+import { createModel, getModel, listModels, type Clock } from './models';
 import type {
   AliasHistoryDoc,
   AliasName,
@@ -24,6 +24,7 @@ export interface Registry {
   readonly datasets: BlobStore;
   createModel(input: CreateModelInput): Promise<ModelDoc>;
   getModel(name: string): Promise<ModelDoc | null>;
+  listModels(): Promise<ModelDoc[]>;
   registerVersion(input: RegisterVersionInput): Promise<ModelVersion>;
   getVersion(model: string, version: string): Promise<ModelVersion | null>;
   listVersions(model: string, options?: { status?: Status }): Promise<ModelVersion[]>;
@@ -53,6 +54,7 @@ export function createRegistry(db: Db, options: RegistryOptions = {}): Registry 
     datasets,
     createModel: (input) => createModel(cols, clock, input),
     getModel: (name) => getModel(cols, name),
+    listModels: () => listModels(cols),
     registerVersion: (input) => registerVersion(cols, artifacts, clock, input),
     getVersion: (model, version) => getVersion(cols, model, version),
     listVersions: (model, opts) => listVersions(cols, model, opts),

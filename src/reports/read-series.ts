@@ -1,6 +1,5 @@
 import type { Db } from 'mongodb';
-import { KPI_BUCKETS } from '../contracts/kpi';
-import { countersOf, type StoredBucket } from '../kpis/bucket-codec';
+import { createKpiBucketStore } from '../kpis/bucket-store';
 import { sumIntoSteps, type KpiSeries, type SeriesQuery } from './series';
 
 /**
@@ -8,10 +7,5 @@ import { sumIntoSteps, type KpiSeries, type SeriesQuery } from './series';
  * happens here rather than in an aggregation pipeline because FerretDB 1.x supports few aggregation stages.
  */
 export async function readKpiSeries(db: Db, query: SeriesQuery): Promise<KpiSeries> {
-  const cursor = db
-    .collection<StoredBucket>(KPI_BUCKETS)
-    .find({ model: query.model, version: { $in: query.versions }, start: { $gte: query.from, $lt: query.to } }, { projection: { _id: 0, model: 0, replica: 0 } });
-  const buckets = [];
-  for await (const doc of cursor) buckets.push({ version: doc.version, start: doc.start, counters: countersOf(doc) });
-  return sumIntoSteps(query, buckets);
+  return sumIntoSteps(query, await createKpiBucketStore(db).read(query.model, query.versions, query.from, query.to));
 }

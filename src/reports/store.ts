@@ -73,3 +73,9 @@ export async function writeRollbackDocument(store: ReportStore, doc: PipelineOut
   await save(store, ROLLBACK_DOCUMENTS, doc.ref.pipelineId, { markdown: paths.path, json: paths.jsonPath }, json);
   return paths;
 }
+
+/** Where a pipeline's performance report (html, json) or rollback document (markdown, json) was written, if it was. */
+export async function storedFiles(db: Db, kind: 'report' | 'rollback', pipelineId: string): Promise<Record<string, string> | null> {
+  const doc = await db.collection<StoredDocument>(kind === 'report' ? REPORTS : ROLLBACK_DOCUMENTS).findOne({ _id: pipelineId });
+  return doc?.files ?? null;
+}

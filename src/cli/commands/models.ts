@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ALIASES, createRegistry, MODELS, type ModelDoc } from '../../registry';
+import { ALIASES, createRegistry } from '../../registry';
 import type { CliContext } from '../context';
 import { failure } from '../exit-codes';
 import { isoOrDash, print, printJson, short, table } from '../output';
@@ -12,9 +12,8 @@ export function modelsCommand(program: Command, ctx: CliContext): void {
     .description('every registered model with its owner and champion')
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }) => {
-      const db = await ctx.db();
-      const registry = createRegistry(db);
-      const docs = await db.collection<ModelDoc>(MODELS).find({}).sort({ _id: 1 }).toArray();
+      const registry = createRegistry(await ctx.db());
+      const docs = await registry.listModels();
       const rows = await Promise.all(docs.map(async (m) => ({
         name: m.name,
         owner: m.owner,

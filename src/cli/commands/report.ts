@@ -2,16 +2,11 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { Command } from 'commander';
-import { pipelineDir, REPORTS, ROLLBACK_DOCUMENTS } from '../../reports';
+import { pipelineDir, storedFiles } from '../../reports';
 import type { CliContext } from '../context';
 import { failure } from '../exit-codes';
 import { parsePipelineId } from '../pipeline-id';
 import { print } from '../output';
-
-interface StoredFiles {
-  _id: string;
-  files?: Record<string, string>;
-}
 
 function onPath(command: string): string | null {
   for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
@@ -36,9 +31,8 @@ export function reportCommand(program: Command, ctx: CliContext): void {
     .action(async (id: string, opts: { rollback?: boolean; open?: boolean }) => {
       const workflowId = parsePipelineId(id);
       const what = opts.rollback ? 'rollback document' : 'performance report';
-      const db = await ctx.db();
-      const stored = await db.collection<StoredFiles>(opts.rollback ? ROLLBACK_DOCUMENTS : REPORTS).findOne({ _id: workflowId });
-      const recorded = opts.rollback ? stored?.files?.markdown : stored?.files?.html;
+      const files = await storedFiles(await ctx.db(), opts.rollback ? 'rollback' : 'report', workflowId);
+      const recorded = opts.rollback ? files?.markdown : files?.html;
       const local = join(pipelineDir(ctx.env().REPORTS_DIR, workflowId), opts.rollback ? 'rollback.md' : 'report.html');
       const path = recorded ?? (existsSync(local) ? local : undefined);
       if (!path) throw failure(`no ${what} for pipeline ${workflowId}${opts.rollback ? ' (it is written when a pipeline fails or is rolled back)' : ''}`);

@@ -9,6 +9,7 @@ import { openTestDb } from '../../support/mongo';
 import { waitForMail } from '../../support/inbox';
 import type { Mongo } from '../../../src/db';
 import { smoke } from '../../../src/contracts/workflows';
+import { createSmokeStore } from '../../../src/db/smoke-store';
 
 jest.setTimeout(120_000);
 
@@ -47,7 +48,7 @@ describe('the local stack end to end', () => {
     });
 
     expect(result.documentId).toBe(workflowId);
-    const stored = await mongo.db.collection<{ _id: string }>('smoke').findOne({ _id: workflowId });
+    const stored = await createSmokeStore(mongo.db).get(workflowId);
     expect(stored).toMatchObject({ recipient, attempts: 1 });
 
     const [mail] = await waitForMail((m) => m.to.some((t) => t.address === recipient));

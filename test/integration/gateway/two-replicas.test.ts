@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { config } from '../../../src/config';
 import { KPI_BUCKETS } from '../../../src/contracts/kpi';
-import { GATEWAY_REPLICAS, type ReplicaHeartbeat } from '../../../src/gateway/heartbeat';
+import { GATEWAY_REPLICAS, type ReplicaHeartbeat } from '../../../src/gateway/replica-store';
 import { countersOf, type StoredBucket } from '../../../src/kpis/bucket-codec';
 import { createBlobStore, ensureIndexes } from '../../../src/registry';
 import { createRouteStore, ensureRoutingIndexes, type RouteSpec } from '../../../src/routing';

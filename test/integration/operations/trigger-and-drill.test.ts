@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AUDIT_EVENTS, createAuditLog } from '../../../src/audit';
-import { drillRouteName, type DrillResult } from '../../../src/contracts/monitoring';
+import { drillRouteName } from '../../../src/contracts/monitoring';
 import { pipelineWorkflowId } from '../../../src/contracts/pipeline-spec';
-import { DRILLS } from '../../../activities/monitoring';
+import { createDrillStore } from '../../../src/operations/drill-store';
 import { setModelPolicy } from '../../../src/operations/policies';
 import { drillScheduleId, scheduleDrill } from '../../../src/operations/schedules';
 import { createRouteStore } from '../../../src/routing';
@@ -88,7 +88,7 @@ describe('deployment triggers and rollback drills on the real stack', () => {
       if (!started) await sleep(200);
     }
     const result = await client.workflow.getHandle<typeof rollbackDrillWorkflow>(started!).result();
-    const drill = await mongo.db.collection<DrillResult>(DRILLS).findOne({ model });
+    const [drill] = await createDrillStore(mongo.db).forModel(model);
     expect(drill).toMatchObject({ drillId: result.drillId });
 
     expect(drill).toMatchObject({ outcome: 'passed', from: champion, to: good });
@@ -114,7 +114,7 @@ describe('deployment triggers and rollback drills on the real stack', () => {
     expect(onDemand.stderr).toBe('');
     expect(onDemand.code).toBe(0);
     expect(onDemand.stdout).toMatch(new RegExp(`^drill passed: ${model} 2\\.0\\.0 -> 1\\.0\\.0 served by .+ in \\d+ ms`));
-    expect(await mongo.db.collection<DrillResult>(DRILLS).countDocuments({ model, outcome: 'passed' })).toBe(2);
+    expect((await createDrillStore(mongo.db).forModel(model)).filter((d) => d.outcome === 'passed')).toHaveLength(2);
     expect(await routes.current(model)).toEqual(production);
     const badEvery = await runCli(['drill', 'schedule', model, '--every', 'soon'], cliEnv);
     expect(badEvery.code).toBe(2);
