@@ -11,6 +11,7 @@ import {
   UnknownVersionError,
 } from '../src/registry';
 import { FailureType } from '../src/contracts/failures';
+import { InputError } from '../src/validation/input-error';
 
 /**
  * Errors that describe the input are permanent: retrying cannot fix a bad artifact or an illegal transition, so they
@@ -26,6 +27,6 @@ export function asPermanent(err: unknown): never {
   if (err instanceof DatasetFormatError) throw ApplicationFailure.nonRetryable(message, FailureType.BadDataset);
   if (err instanceof BlobNotFoundError) throw ApplicationFailure.nonRetryable(message, FailureType.BadArtifact);
   if (err instanceof IllegalTransitionError || err instanceof StaleAliasError) throw ApplicationFailure.nonRetryable(message, FailureType.IllegalTransition);
-  if (err instanceof RegistryError) throw ApplicationFailure.nonRetryable(message, FailureType.InvalidSpec);
+  if (err instanceof RegistryError || err instanceof InputError) throw ApplicationFailure.nonRetryable(message, FailureType.InvalidSpec);
   throw err;
 }

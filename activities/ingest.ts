@@ -6,6 +6,7 @@ import type { Interactions } from '../src/models';
 import type { Registry } from '../src/registry';
 import { asPermanent } from './failures';
 import type { InputCache } from './inputs';
+import { describeIssues, formatIssues } from '../src/validation/issues';
 
 function summarize(sha256: string, data: Interactions): DatasetSummary {
   return { sha256, rows: data.users.length, users: new Set(data.users).size, items: new Set(data.items).size };
@@ -16,9 +17,7 @@ export function createIngestActivities(registry: Registry, inputs: InputCache): 
     async acceptSpec({ spec }) {
       const parsed = pipelineSpecSchema.safeParse(spec);
       if (!parsed.success) {
-        const message = parsed.error.issues
-          .map((i) => `${i.path.join('.') || (i as { keys?: string[] }).keys?.join(', ') || '(spec)'}: ${i.message}`)
-          .join('; ');
+        const message = formatIssues(describeIssues(parsed.error, 'the spec'));
         throw ApplicationFailure.nonRetryable(`invalid pipeline spec: ${message}`, FailureType.InvalidSpec);
       }
       return parsed.data;

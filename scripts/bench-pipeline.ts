@@ -34,7 +34,7 @@ import { buildHeldOut, encodeArtifact, generateSynthetic, leaveLastNSplit, toCsv
 import { createMailer } from '../src/notify';
 import { createRegistry, ensureIndexes, registerArtifact, uploadDataset, type Registry } from '../src/registry';
 import { createRouteStore, ensureRoutingIndexes, ROUTE_HISTORY } from '../src/routing';
-import type { RouteHistoryDoc } from '../src/routing/schemas';
+import type { RouteHistoryDoc } from '../src/contracts/routes';
 import { connectClient, temporalConnectionOptions } from '../src/temporal';
 import { WORKFLOWS_PATH } from '../src/worker/create-worker';
 import { startGateway } from '../test/support/gateway-process';

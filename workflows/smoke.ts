@@ -1,8 +1,8 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { SmokeActivities } from '../src/contracts/workflows';
 import type { SmokeResult } from '../src/contracts/workflows';
 
-const { recordSmoke, sendSmokeMail } = proxyActivities<Activities>({
+const { recordSmoke, sendSmokeMail } = proxyActivities<SmokeActivities>({
   startToCloseTimeout: '30s',
   retry: { maximumAttempts: 5, initialInterval: '1s' },
 });

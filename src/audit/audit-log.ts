@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoBulkWriteError, type Collection, type Db, type WriteConcernSettings } from 'mongodb';
-import { AuditContentionError, AuditEventConflictError, AuditValidationError } from './errors';
+import { AuditContentionError, AuditEventConflictError } from './errors';
 import { DEFAULT_LOCAL_HMAC_KEY, eventHash, eventMac, globalHash } from './hash';
 import { HeadCache, type Head } from './heads';
 import { auditCollection } from './indexes';
-import { describeIssues } from './issues';
+import { describeIssues } from '../validation/issues';
+import { InputError } from '../validation/input-error';
 import { canonicalJson, type JsonValue } from './json';
 import { isDuplicateKeyError } from '../db/duplicate-key';
 import { auditWriteConcern, detectServerKind } from './mongo';
@@ -58,7 +59,7 @@ export class AuditLog {
     this.heads = new HeadCache(this.events);
     this.key = options.hmacKey ?? DEFAULT_LOCAL_HMAC_KEY;
     if (Buffer.byteLength(this.key) < MIN_KEY_BYTES) {
-      throw new AuditValidationError('createAuditLog', [{ field: 'hmacKey', rule: `must be at least ${MIN_KEY_BYTES} bytes` }]);
+      throw new InputError('createAuditLog', [{ field: 'hmacKey', rule: `must be at least ${MIN_KEY_BYTES} bytes` }]);
     }
     this.clock = options.clock ?? (() => new Date());
     this.maxAttempts = options.maxAttempts ?? 100;
@@ -70,7 +71,7 @@ export class AuditLog {
    */
   append(input: AuditEventInput): Promise<StoredAuditEvent> {
     const parsed = auditEventInputSchema.safeParse(input);
-    if (!parsed.success) return Promise.reject(new AuditValidationError('appendAudit', describeIssues(parsed.error)));
+    if (!parsed.success) return Promise.reject(new InputError('appendAudit', describeIssues(parsed.error)));
     return new Promise((resolve, reject) => {
       this.pending.push({ event: { ...parsed.data, at: parsed.data.at ?? this.clock() }, conflicts: 0, resolve, reject });
       if (!this.committing) void this.commitLoop();

@@ -1,21 +1,9 @@
-import { formatIssues, type FieldIssue } from './issues';
-
 /** Base of every error the audit log throws on purpose; `code` is stable for callers. */
 export abstract class AuditError extends Error {
   abstract readonly code: string;
   protected constructor(message: string) {
     super(message);
     this.name = new.target.name;
-  }
-}
-
-export class AuditValidationError extends AuditError {
-  readonly code = 'INVALID_AUDIT_INPUT';
-  constructor(
-    readonly operation: string,
-    readonly issues: readonly FieldIssue[],
-  ) {
-    super(`${operation}: invalid input: ${formatIssues(issues)}`);
   }
 }
 

@@ -2,9 +2,9 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Db, Filter } from 'mongodb';
 import { z } from 'zod';
-import { AuditValidationError } from './errors';
 import { auditCollection } from './indexes';
-import { describeIssues } from './issues';
+import { describeIssues } from '../validation/issues';
+import { InputError } from '../validation/input-error';
 import type { StoredAuditEvent } from './schemas';
 
 export interface ExportFilter {
@@ -21,7 +21,7 @@ const filterSchema = z.object({ pipelineId: z.string().min(1).optional(), since:
  */
 export async function* auditLines(db: Db, filter: ExportFilter = {}): AsyncGenerator<string> {
   const parsed = filterSchema.safeParse(filter);
-  if (!parsed.success) throw new AuditValidationError('exportAudit', describeIssues(parsed.error));
+  if (!parsed.success) throw new InputError('exportAudit', describeIssues(parsed.error));
   const { pipelineId, since } = parsed.data;
   const query: Filter<StoredAuditEvent> = {
     ...(pipelineId === undefined ? {} : { pipelineId }),

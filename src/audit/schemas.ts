@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MODEL_NAME_PATTERN, MODEL_NAME_RULE, SEMVER_PATTERN, SEMVER_RULE } from '../registry/semver';
+import { MODEL_NAME_PATTERN, MODEL_NAME_RULE, SEMVER_PATTERN, SEMVER_RULE } from '../contracts/primitives';
 import { jsonObjectSchema } from './json';
 
 export const AUDIT_OUTCOMES = ['success', 'failure', 'refused'] as const;

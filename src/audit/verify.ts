@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { Db } from 'mongodb';
-import { AuditValidationError } from './errors';
 import { DEFAULT_LOCAL_HMAC_KEY, eventHash, eventMac, globalHash } from './hash';
 import { GENESIS, type Head } from './heads';
 import { auditCollection } from './indexes';
-import { describeIssues } from './issues';
+import { describeIssues, formatIssues } from '../validation/issues';
+import { InputError } from '../validation/input-error';
 import { auditAnchorSchema, storedAuditEventSchema, type AuditAnchor, type StoredAuditEvent } from './schemas';
 
 export type BreakReason =
@@ -71,7 +71,7 @@ function broken(e: Partial<StoredAuditEvent> & { _id: unknown }, reason: BreakRe
  */
 export async function verifyAudit(db: Db, options: VerifyOptions = {}): Promise<VerifyReport> {
   const parsed = optionsSchema.safeParse({ pipelineId: options.pipelineId, anchor: options.anchor });
-  if (!parsed.success) throw new AuditValidationError('verifyAudit', describeIssues(parsed.error));
+  if (!parsed.success) throw new InputError('verifyAudit', describeIssues(parsed.error));
   const { pipelineId, anchor } = parsed.data;
   const key = options.hmacKey ?? DEFAULT_LOCAL_HMAC_KEY;
   const events = auditCollection(db);
@@ -84,7 +84,7 @@ export async function verifyAudit(db: Db, options: VerifyOptions = {}): Promise<
   for await (const raw of cursor) {
     const result = storedAuditEventSchema.safeParse(raw);
     if (!result.success || result.data._id !== result.data.eventId) {
-      const why = result.success ? '_id differs from eventId' : describeIssues(result.error).map((i) => `${i.field}: ${i.rule}`).join('; ');
+      const why = result.success ? '_id differs from eventId' : formatIssues(describeIssues(result.error));
       return { ok: false, checked, firstBroken: broken(raw, 'malformed', why) };
     }
     const e = result.data;

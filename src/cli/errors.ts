@@ -1,11 +1,9 @@
 import { CommanderError } from 'commander';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { ZodError } from 'zod';
-import { AuditValidationError } from '../audit';
-import { ConfigError } from '../config/load';
-import { SpecError } from '../client/start-pipeline';
-import { RegistryError, ValidationError } from '../registry';
-import { describeIssues, formatIssues } from '../audit/issues';
+import { RegistryError } from '../registry';
+import { InputError } from '../validation/input-error';
+import { describeIssues, formatIssues } from '../validation/issues';
 import { CliError, EXIT, type ExitCode } from './exit-codes';
 
 /** Registry codes that mean "what you gave me is wrong" rather than "it failed". */
@@ -25,14 +23,11 @@ export function renderError(err: unknown, debug: boolean): { message: string; ex
   if (err instanceof CliError) {
     message = err.message;
     exitCode = err.exitCode;
-  } else if (err instanceof ConfigError || err instanceof SpecError) {
+  } else if (err instanceof InputError) {
     message = err.message;
     exitCode = EXIT.USAGE;
   } else if (err instanceof ZodError) {
     message = `invalid input: ${formatIssues(describeIssues(err))}`;
-    exitCode = EXIT.USAGE;
-  } else if (err instanceof ValidationError || err instanceof AuditValidationError) {
-    message = err.message;
     exitCode = EXIT.USAGE;
   } else if (err instanceof RegistryError) {
     message = err.message;

@@ -1,13 +1,14 @@
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle, type WorkflowIdReusePolicy } from '@temporalio/client';
 import { pipelineSpecSchema, pipelineWorkflowId, type PipelineSpec } from '../contracts/pipeline-spec';
+import { InputError } from '../validation/input-error';
+import { describeIssues, type FieldIssue } from '../validation/issues';
 import { initialSearchAttributes } from '../contracts/pipeline-status';
 import { deployModel, type DeployModelWorkflow } from '../contracts/workflows';
 import { pipelineDescription } from '../temporal/workflow-descriptions';
 
-export class SpecError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid pipeline spec:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'SpecError';
+export class SpecError extends InputError {
+  constructor(issues: FieldIssue[]) {
+    super('parseSpec', issues, 'invalid pipeline spec');
   }
 }
 
@@ -15,13 +16,7 @@ export class SpecError extends Error {
 export function parseSpec(raw: unknown): PipelineSpec {
   const result = pipelineSpecSchema.safeParse(raw);
   if (result.success) return result.data;
-  throw new SpecError(
-    result.error.issues.map((i) => {
-      const keys = (i as { keys?: string[] }).keys;
-      const path = i.path.join('.');
-      return keys ? `${path ? `${path}.` : ''}${keys.join(', ')}: not a field of the spec` : `${path || '(spec)'}: ${i.message}`;
-    }),
-  );
+  throw new SpecError(describeIssues(result.error, 'the spec'));
 }
 
 export interface StartedPipeline {

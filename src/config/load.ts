@@ -1,9 +1,10 @@
+import { InputError } from '../validation/input-error';
+import { describeIssues, type FieldIssue } from '../validation/issues';
 import { envSchema, type Env } from './schema';
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
+export class ConfigError extends InputError {
+  constructor(issues: FieldIssue[]) {
+    super('configuration', issues, 'invalid configuration');
   }
 }
 
@@ -12,7 +13,7 @@ export function parseConfig(raw: NodeJS.ProcessEnv): Env {
   const present = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
   const result = envSchema.safeParse(present);
   if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+    throw new ConfigError(describeIssues(result.error, 'the configuration'));
   }
   return result.data;
 }

@@ -1,7 +1,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { KpiCheck } from './messages';
 import type { DrillPolicy, MonitoringPolicy } from './model-policy';
-import type { RouteSpec } from '../routing/schemas';
+import type { RouteSpec } from './routes';
 
 export interface VersionRef {
   version: string;

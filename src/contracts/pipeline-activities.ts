@@ -2,7 +2,7 @@ import type { GateEvidence, GateName } from './evidence';
 import type { KpiCheck, PipelineStatus } from './messages';
 import type { JudgeSpec, KpiThresholds, PipelineSpec, Stage } from './pipeline-spec';
 import type { JudgedKpi } from './verdicts';
-import type { RouteSpec } from '../routing/schemas';
+import type { RouteSpec } from './routes';
 
 /** The activities the deployment pipeline calls, as types only: workflow code imports this file, never the code. */
 

@@ -200,5 +200,7 @@ export type PipelineSpec = z.output<typeof pipelineSpecSchema>;
 export type Stage = z.infer<typeof stageSchema>;
 export type KpiThresholds = PipelineSpec['rollout']['thresholds'];
 export type JudgeSpec = PipelineSpec['rollout']['judge'];
+export type ScenarioGate = PipelineSpec['gates']['scenarios'];
+export type QualityGate = PipelineSpec['gates']['quality'];
 
 export const pipelineWorkflowId = (model: string, version: string) => `deploy-${model}-${version}`;

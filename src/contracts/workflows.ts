@@ -31,6 +31,17 @@ export interface SmokeResult {
   messageId: string;
 }
 
+export interface SmokeRecord {
+  workflowId: string;
+  recipient: string;
+}
+
+/** The smoke workflow's two steps: a document in MongoDB and an email through SMTP. */
+export interface SmokeActivities {
+  recordSmoke(input: SmokeRecord): Promise<Pick<SmokeResult, 'documentId'>>;
+  sendSmokeMail(input: SmokeRecord): Promise<Pick<SmokeResult, 'messageId'>>;
+}
+
 export type DeployModelWorkflow = (input: PipelineSpecInput) => Promise<DeployModelResult>;
 export type MonitorModelWorkflow = (input: MonitorInput) => Promise<void>;
 export type RollbackDrillWorkflow = (input: { model: string }) => Promise<DrillResult>;

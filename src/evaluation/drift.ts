@@ -3,7 +3,7 @@ import { DRIFT_THRESHOLDS, jsDivergence, ksTwoSample, psi, type Interactions } f
 import { judged, skipped } from './checks';
 import { countBy } from './counts';
 import { num } from './format';
-import type { QualityGate } from './quality';
+import type { QualityGate } from '../contracts/pipeline-spec';
 
 /**
  * Both the user and the item feature are measured on the training data's scale (train interactions

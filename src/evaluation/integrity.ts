@@ -2,7 +2,7 @@ import type { Check, DatasetProfile } from '../contracts/evidence';
 import { checkInteractions, type Finding, type Interactions } from '../models';
 import { judged, skipped } from './checks';
 import { pct } from './format';
-import type { QualityGate } from './quality';
+import type { QualityGate } from '../contracts/pipeline-spec';
 
 export interface DatasetAudit {
   profile: DatasetProfile;

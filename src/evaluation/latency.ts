@@ -1,7 +1,7 @@
 import type { Check } from '../contracts/evidence';
 import type { HeldOutUser, Scorer } from '../models';
 import { judged, skipped } from './checks';
-import type { ScenarioGate } from './scenarios';
+import type { ScenarioGate } from '../contracts/pipeline-spec';
 
 /**
  * runScenarios has already ranked every held-out user with this scorer (V8 needs several hundred

@@ -1,12 +1,12 @@
 import type { Check, QualityEvidence } from '../contracts/evidence';
-import type { PipelineSpec } from '../contracts/pipeline-spec';
+import type { QualityGate } from '../contracts/pipeline-spec';
 import { checkIdCoverage, type Artifact, type Interactions } from '../models';
 import { gatePasses, judged, skipped } from './checks';
 import { driftChecks, skippedDriftChecks } from './drift';
 import { pct } from './format';
 import { auditDataset } from './integrity';
 
-export type QualityGate = PipelineSpec['gates']['quality'];
+export type { QualityGate };
 
 export interface CheckQualityInput {
   candidate: Artifact;

@@ -1,5 +1,5 @@
 import type { ScenarioEvidence } from '../contracts/evidence';
-import { validationGateSchema, type PipelineSpec } from '../contracts/pipeline-spec';
+import { validationGateSchema, type ScenarioGate } from '../contracts/pipeline-spec';
 import { buildHeldOut, createScorer, evaluate, type Artifact, type Interactions } from '../models';
 import { gatePasses } from './checks';
 import { countBy } from './counts';
@@ -8,7 +8,7 @@ import { latencyCheck } from './latency';
 import { shadowCheck } from './shadow';
 import { sliceChecks } from './slices';
 
-export type ScenarioGate = PipelineSpec['gates']['scenarios'];
+export type { ScenarioGate };
 
 export interface RunScenariosInput {
   candidate: Artifact;

@@ -2,7 +2,7 @@ import type { Check } from '../contracts/evidence';
 import { rankingMetricsAtK, type HeldOutUser, type Scorer } from '../models';
 import { judged, skipped } from './checks';
 import { num, pct, signedPct } from './format';
-import type { ScenarioGate } from './scenarios';
+import type { ScenarioGate } from '../contracts/pipeline-spec';
 
 /**
  * Replays the held-out users against candidate and champion side by side: how much the two top-k

@@ -2,7 +2,7 @@ import type { Check } from '../contracts/evidence';
 import type { EvaluationReport } from '../models';
 import { judged, skipped } from './checks';
 import { num } from './format';
-import type { ScenarioGate } from './scenarios';
+import type { ScenarioGate } from '../contracts/pipeline-spec';
 
 /** Below this many users a slice's mean NDCG is mostly noise: one lucky hit moves it by 0.1 or more. */
 export const MIN_SLICE_USERS = 5;

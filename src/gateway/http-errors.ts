@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import { describeIssues, formatIssues } from '../validation/issues';
 
 export class HttpError extends Error {
   constructor(readonly statusCode: number, readonly code: string, message: string) {
@@ -7,13 +8,9 @@ export class HttpError extends Error {
   }
 }
 
-export function describeZodIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
-}
-
 export function parseOr400<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
-  if (!result.success) throw new HttpError(400, 'bad_request', describeZodIssues(result.error));
+  if (!result.success) throw new HttpError(400, 'bad_request', formatIssues(describeIssues(result.error, 'the request')));
   return result.data;
 }
 

@@ -10,8 +10,8 @@ import {
   type ModelPolicyInput,
 } from '../contracts/model-policy';
 import type { PipelineSpec } from '../contracts/pipeline-spec';
-import { createRegistry, UnknownModelError, ValidationError } from '../registry';
-import { parseInput } from '../registry/validate';
+import { createRegistry, UnknownModelError } from '../registry';
+import { InputError, parseInput } from '../validation/input-error';
 
 export const MODEL_POLICIES = 'model_policies';
 
@@ -52,7 +52,7 @@ export async function setModelPolicy(db: Db, auditLog: AuditLog, model: string, 
       specFromTemplate(parsed.pipeline, model, '0.0.0', 'policy-check');
     } catch (err) {
       if (!(err instanceof SpecError)) throw err;
-      throw new ValidationError('setModelPolicy', err.problems.map((p) => ({ field: `pipeline.${p.split(':')[0]}`, rule: p.slice(p.indexOf(':') + 1).trim() })));
+      throw new InputError('setModelPolicy', err.issues.map((i) => ({ field: `pipeline.${i.field}`, rule: i.rule })));
     }
   }
   const policies = db.collection<PolicyDoc>(MODEL_POLICIES);

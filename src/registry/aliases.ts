@@ -4,7 +4,8 @@ import { aliasRowId, versionId, type RegistryCollections } from './collections';
 import { IdempotencyKeyConflictError, StaleAliasError, UnknownVersionError } from './errors';
 import { requireModel, type Clock } from './models';
 import { aliasSchema, modelNameSchema, moveAliasInputSchema, type AliasHistoryDoc, type AliasName, type MoveAliasInput } from './schemas';
-import { parseInput, requireSemver } from './validate';
+import { parseInput } from '../validation/input-error';
+import { requireSemver } from './validate';
 
 /*
  * Alias design: the alias-history collection *is* the alias. Each move inserts one row keyed by the unique

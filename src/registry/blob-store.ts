@@ -5,7 +5,7 @@ import { GridFSBucket, MongoGridFSChunkError, type Collection, type Db, type Gri
 import { isDuplicateKeyError } from '../db/duplicate-key';
 import { BlobNotFoundError, ChecksumMismatchError, CorruptBlobError } from './errors';
 import { sha256Schema, type BucketName } from './schemas';
-import { parseInput } from './validate';
+import { parseInput } from '../validation/input-error';
 
 export interface BlobInfo {
   id: ObjectId;

@@ -1,4 +1,4 @@
-import { formatIssues, type FieldIssue } from '../audit/issues';
+import { InputError } from '../validation/input-error';
 import { allowedTargets, isTerminal, type Status } from './lifecycle';
 
 /**
@@ -13,17 +13,7 @@ export abstract class RegistryError extends Error {
   }
 }
 
-export class ValidationError extends RegistryError {
-  readonly code: string = 'INVALID_INPUT';
-  constructor(
-    readonly operation: string,
-    readonly issues: readonly FieldIssue[],
-  ) {
-    super(`${operation}: invalid input: ${formatIssues(issues)}`);
-  }
-}
-
-export class InvalidSemverError extends ValidationError {
+export class InvalidSemverError extends InputError {
   override readonly code = 'INVALID_SEMVER';
   constructor(operation: string, field: string, value: string, rule: string) {
     super(operation, [{ field, rule: `${JSON.stringify(value)} ${rule}` }]);

@@ -2,7 +2,7 @@ import { isDuplicateKeyError } from '../db/duplicate-key';
 import type { RegistryCollections } from './collections';
 import { ModelConflictError, UnknownModelError } from './errors';
 import { createModelInputSchema, modelNameSchema, type CreateModelInput, type ModelDoc } from './schemas';
-import { parseInput } from './validate';
+import { parseInput } from '../validation/input-error';
 
 export type Clock = () => Date;
 

@@ -4,7 +4,8 @@ import { ContentionError, IdempotencyKeyConflictError, IllegalTransitionError, S
 import { canTransition } from './lifecycle';
 import type { Clock } from './models';
 import { transitionInputSchema, type ModelVersion, type TransitionDoc, type TransitionInput } from './schemas';
-import { parseInput, requireSemver } from './validate';
+import { parseInput } from '../validation/input-error';
+import { requireSemver } from './validate';
 import { getVersion, transitionEntry } from './versions';
 
 const MAX_ATTEMPTS = 20;

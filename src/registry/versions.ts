@@ -14,7 +14,8 @@ import {
   type VersionDoc,
 } from './schemas';
 import { compareSemver } from './semver';
-import { parseInput, requireSemver } from './validate';
+import { parseInput } from '../validation/input-error';
+import { requireSemver } from './validate';
 
 export function transitionEntry(row: TransitionDoc): TransitionEntry {
   const { from, to, at, actor, reason, key } = row;

@@ -1,4 +1,4 @@
-import type { RouteSpec, RouteTarget } from './schemas';
+import type { RouteSpec, RouteTarget } from '../contracts/routes';
 
 export interface Assignment {
   served: (RouteTarget & { role: 'stable' | 'candidate' }) | null;

@@ -1,8 +1,8 @@
 import type { Collection, Db } from 'mongodb';
 import { isDuplicateKeyError } from '../db/duplicate-key';
 import { ensureIndexSet } from '../db/ensure-indexes';
-import { parseInput } from '../registry/validate';
-import { EMPTY_ROUTE, routeSpecSchema, type RouteDoc, type RouteHistoryDoc, type RouteSpec } from './schemas';
+import { parseInput } from '../validation/input-error';
+import { EMPTY_ROUTE, routeSpecSchema, type RouteDoc, type RouteHistoryDoc, type RouteSpec } from '../contracts/routes';
 
 export const ROUTES = 'routes';
 export const ROUTE_HISTORY = 'route_history';

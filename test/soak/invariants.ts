@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { verifyAudit } from '../../src/audit';
 import { closedRunProbe } from '../../activities/workflow-runs';
 import { ROLLOUT_LOCKS, ROUTE_HISTORY, ROUTES } from '../../src/routing';
-import type { RouteDoc, RouteHistoryDoc } from '../../src/routing/schemas';
+import type { RouteDoc, RouteHistoryDoc } from '../../src/contracts/routes';
 import type { Registry } from '../../src/registry';
 import type { Db } from 'mongodb';
 import type { InboxMail } from '../support/inbox';

@@ -5,7 +5,7 @@ import type { PipelineActivities, RouteSnapshot } from '../../src/contracts/pipe
 import { pipelineSpecSchema } from '../../src/contracts/pipeline-spec';
 import { canTransition, type Status } from '../../src/registry/lifecycle';
 import { fakeCheck } from './fake-kpis';
-import type { RouteSpec } from '../../src/routing/schemas';
+import type { RouteSpec } from '../../src/contracts/routes';
 
 export const CANDIDATE_SHA = 'c'.repeat(64);
 export const STABLE = { version: '1.0.0', sha256: 's'.repeat(64).replace(/s/g, 'a') };

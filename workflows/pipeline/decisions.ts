@@ -1,5 +1,6 @@
 import { decisionSchema, type ApprovalRecord, type DecisionInput } from '../../src/contracts/messages';
 import type { PipelineSpec } from '../../src/contracts/pipeline-spec';
+import { describeIssues, formatIssues } from '../../src/validation/issues';
 
 export interface ReceivedDecision {
   decision: 'approve' | 'reject';
@@ -13,7 +14,7 @@ export interface ReceivedDecision {
 export function refuseDecision(received: ReceivedDecision, reason: string): ApprovalRecord {
   const parsed = decisionSchema.safeParse(received.input);
   const approver = typeof received.input?.approver === 'string' ? received.input.approver.trim() : '';
-  const why = parsed.success ? reason : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  const why = parsed.success ? reason : formatIssues(describeIssues(parsed.error, 'a decision'));
   return { approver, decision: received.decision, at: received.at, comment: parsed.success ? parsed.data.comment : '', accepted: false, reason: why };
 }
 

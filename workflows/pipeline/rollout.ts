@@ -4,7 +4,7 @@ import type { IngestSummary, PipelineRef, RouteSnapshot } from '../../src/contra
 import type { PipelineSpec, Stage } from '../../src/contracts/pipeline-spec';
 import { durationMs } from '../../src/contracts/primitives';
 import { rolloutStarted, stagePassed } from '../../src/notify/mail-texts/pipeline';
-import type { RouteSpec } from '../../src/routing/schemas';
+import type { RouteSpec } from '../../src/contracts/routes';
 import { stageLabel } from '../../src/temporal/workflow-descriptions';
 import { plannedKpis } from '../../src/verdicts/planned-kpis';
 import { takeRolloutLock } from '../common/rollout-lock';

@@ -2,7 +2,6 @@ import { PassThrough } from 'node:stream';
 import type { Db } from 'mongodb';
 import {
   AuditEventConflictError,
-  AuditValidationError,
   auditLines,
   createAuditLog,
   exportAudit,
@@ -12,6 +11,7 @@ import {
 } from '../../../src/audit';
 import { auditWriteConcern, detectServerKind } from '../../../src/audit/mongo';
 import { auditEvent, caught, openAudit } from './fixtures';
+import { InputError } from '../../../src/validation/input-error';
 
 let db: Db;
 let log: AuditLog;
@@ -83,8 +83,8 @@ describe('appendAudit', () => {
         evidence: { matrix: [[1, 0]], 'a.b': 1 },
       }),
     );
-    expect(error).toBeInstanceOf(AuditValidationError);
-    expect(error.code).toBe('INVALID_AUDIT_INPUT');
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.code).toBe('INVALID_INPUT');
     expect(error.message).toMatch(/type: must be dot-separated lowercase words/);
     expect(error.message).toMatch(/outcome: must be one of success, failure, refused/);
     expect(error.message).toMatch(/subject\.version: must be a semantic version/);

@@ -11,7 +11,7 @@ import { config, type Env } from '../../../src/config';
 import { approveSignal, statusQuery } from '../../../src/contracts/messages';
 import { connectMongo, type Mongo } from '../../../src/db';
 import { ROUTE_HISTORY } from '../../../src/routing';
-import type { RouteHistoryDoc } from '../../../src/routing/schemas';
+import type { RouteHistoryDoc } from '../../../src/contracts/routes';
 import { connectClient } from '../../../src/temporal';
 import { startGateway, type GatewayProcess } from '../../support/gateway-process';
 import type { InboxMail } from '../../support/inbox';

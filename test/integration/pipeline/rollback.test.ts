@@ -2,7 +2,7 @@ import { verifyAudit } from '../../../src/audit';
 import { approveSignal } from '../../../src/contracts/messages';
 import type { RollbackDocument } from '../../../src/reports';
 import { createRouteStore, ROUTE_HISTORY } from '../../../src/routing';
-import type { RouteHistoryDoc } from '../../../src/routing/schemas';
+import type { RouteHistoryDoc } from '../../../src/contracts/routes';
 import { openStack, sleep, type Stack } from './stack-fixture';
 
 jest.setTimeout(180_000);

@@ -5,10 +5,10 @@ import {
   StaleAliasError,
   UnknownModelError,
   UnknownVersionError,
-  ValidationError,
   type Registry,
 } from '../../../src/registry';
 import { caught, manualClock, openRegistry, versionInput } from './fixtures';
+import { InputError } from '../../../src/validation/input-error';
 
 let db: Db;
 let registry: Registry;
@@ -82,7 +82,7 @@ describe('aliases', () => {
       await caught(() => registry.moveAlias({ model: 'ghost', alias: 'champion', to: '1.0.0', expected: null, actor: 'a', reason: 'r' })),
     ).toBeInstanceOf(UnknownModelError);
     const bad = await caught(() => registry.moveAlias({ model: 'recs', alias: 'best' as never, to: '1.0', expected: null, actor: 'a', reason: '' }));
-    expect(bad).toBeInstanceOf(ValidationError);
+    expect(bad).toBeInstanceOf(InputError);
     expect(bad.message).toMatch(/alias: must be one of champion, last-known-good, challenger/);
     expect(bad.message).toMatch(/reason: must say why/);
     expect(await db.collection('alias_history').countDocuments()).toBe(before);

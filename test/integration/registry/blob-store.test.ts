@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Db } from 'mongodb';
-import { ChecksumMismatchError, CorruptBlobError, createBlobStore, ValidationError, type Registry } from '../../../src/registry';
+import { ChecksumMismatchError, CorruptBlobError, createBlobStore, type Registry } from '../../../src/registry';
 import { caught, openRegistry, sha256 } from './fixtures';
+import { InputError } from '../../../src/validation/input-error';
 
 let db: Db;
 let registry: Registry;
@@ -73,7 +74,7 @@ describe('content-addressed GridFS store', () => {
 
   it('refuses a malformed sha256', async () => {
     const error = await caught(() => registry.artifacts.put(Buffer.from('x'), { sha256: 'ABC' }));
-    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toBeInstanceOf(InputError);
     expect(error.message).toMatch(/put: invalid input: \(input\): must be 64 lowercase hex digits/);
   });
 

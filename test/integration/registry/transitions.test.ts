@@ -7,10 +7,10 @@ import {
   IllegalTransitionError,
   StaleStatusError,
   UnknownVersionError,
-  ValidationError,
   type Registry,
 } from '../../../src/registry';
 import { caught, manualClock, openRegistry, versionInput } from './fixtures';
+import { InputError } from '../../../src/validation/input-error';
 
 let db: Db;
 let registry: Registry;
@@ -99,7 +99,7 @@ describe('status transitions', () => {
       UnknownVersionError,
     );
     const bad = await caught(() => registry.transition({ model: 'recs', version: '2.0.0', to: 'live' as never, actor: '', reason: 'r' }));
-    expect(bad).toBeInstanceOf(ValidationError);
+    expect(bad).toBeInstanceOf(InputError);
     expect(bad.message).toMatch(/to: must be one of registered, validating/);
     expect(bad.message).toMatch(/actor: must name who acts/);
   });

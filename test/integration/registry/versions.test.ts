@@ -6,10 +6,10 @@ import {
   InvalidSemverError,
   ModelConflictError,
   UnknownModelError,
-  ValidationError,
   type Registry,
 } from '../../../src/registry';
 import { caught, openRegistry, uploadArtifact, versionInput } from './fixtures';
+import { InputError } from '../../../src/validation/input-error';
 
 let db: Db;
 let registry: Registry;
@@ -39,7 +39,7 @@ describe('models', () => {
 
   it('validates model names', async () => {
     const error = await caught(() => registry.createModel({ name: 'Recs!', owner: 'x', actor: 'user:a' }));
-    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toBeInstanceOf(InputError);
     expect(error.message).toMatch(/name: must be 1-63 lowercase letters/);
     expect(await db.collection('models').countDocuments()).toBe(1);
   });
@@ -119,7 +119,7 @@ describe('registering versions', () => {
     const error = await caught(() =>
       registry.registerVersion({ ...input, metadata: { ...input.metadata, codeVersion: '', metrics: { auc: Number.POSITIVE_INFINITY }, tags: ['Bad Tag'] } }),
     );
-    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toBeInstanceOf(InputError);
     expect(error.message).toMatch(/metadata\.codeVersion: must identify the training code/);
     expect(error.message).toMatch(/metadata\.metrics\.auc: /);
     expect(error.message).toMatch(/metadata\.tags\[0\]: must be 1-64 lowercase/);

@@ -1,6 +1,6 @@
 import { eventHash, eventMac, GENESIS_HASH, globalHash, type HashedContent } from '../../../src/audit/hash';
 import { auditEventInputSchema } from '../../../src/audit/schemas';
-import { describeIssues } from '../../../src/audit/issues';
+import { describeIssues } from '../../../src/validation/issues';
 
 const base: HashedContent = {
   eventId: 'wf-1:approve',
@@ -56,7 +56,8 @@ describe('audit input schema', () => {
       extra: 1,
     });
     expect(result.success).toBe(false);
-    const fields = describeIssues(result.error!).map((i) => i.field);
-    expect(fields).toEqual(expect.arrayContaining(['eventId', 'type', 'actor', 'subject.model', 'subject.version', 'outcome', '(input)']));
+    const issues = describeIssues(result.error!, 'an audit event');
+    expect(issues.map((i) => i.field)).toEqual(expect.arrayContaining(['eventId', 'type', 'actor', 'subject.model', 'subject.version', 'outcome', 'extra']));
+    expect(issues.find((i) => i.field === 'extra')?.rule).toBe('not a field of an audit event');
   });
 });

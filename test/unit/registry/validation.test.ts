@@ -1,7 +1,8 @@
 import { ObjectId } from 'mongodb';
-import { InvalidSemverError, ValidationError } from '../../../src/registry/errors';
+import { InvalidSemverError } from '../../../src/registry/errors';
 import { moveAliasInputSchema, registerVersionInputSchema } from '../../../src/registry/schemas';
-import { parseInput, requireSemver } from '../../../src/registry/validate';
+import { requireSemver } from '../../../src/registry/validate';
+import { InputError, parseInput } from '../../../src/validation/input-error';
 
 describe('input validation', () => {
   it('names every offending field and its rule', () => {
@@ -13,12 +14,12 @@ describe('input validation', () => {
         metadata: { trainingDataVersion: '', hyperparameters: { lr: Number.NaN }, codeVersion: 'abc', metrics: { auc: 'high' } },
         createdBy: 'user:a',
       });
-    expect(attempt).toThrow(ValidationError);
+    expect(attempt).toThrow(InputError);
     const error = (() => {
       try {
         attempt();
       } catch (e) {
-        return e as ValidationError;
+        return e as InputError;
       }
       throw new Error('no error');
     })();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { semverSchema, sha256Schema } from '../contracts/primitives';
+import { semverSchema, sha256Schema } from './primitives';
 
 export const routeTargetSchema = z.object({ version: semverSchema, sha256: sha256Schema });
 const percentSchema = z.number().min(0, 'must be at least 0').max(100, 'must be at most 100');
