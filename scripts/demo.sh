@@ -1,7 +1,16 @@
 #!/usr/bin/env bash
-# The main job: sets up and starts what is missing (stack, two gateway replicas, a worker), runs the demo, and stops
-# what it started.
+# The main job: sets up and starts what is missing (stack, two gateway replicas, a worker) and runs the demo. Run from
+# a terminal, it then keeps all of it running so the Web UI, the inbox and the reports can be explored, until Ctrl-C;
+# with --exit, or without a terminal (CI, tests), it stops at once. Either way it stops what it started.
 set -euo pipefail
+keep_open=1
+for arg in "$@"; do
+  case "$arg" in
+    --exit) keep_open=0 ;;
+    *) echo "demo: unknown option '$arg' (the only option is --exit)" >&2; exit 2 ;;
+  esac
+done
+[ -t 0 ] && [ -t 1 ] || keep_open=0
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
 node --import tsx src/config/check.ts
@@ -9,13 +18,16 @@ bash scripts/setup.sh
 source scripts/lib/pids.sh
 
 started_stack=0
+sleeper=
 cleanup() {
+  [ -z "$sleeper" ] || kill "$sleeper" 2>/dev/null || true
   stop_bg demo-worker
   stop_bg demo-gateway-a
   stop_bg demo-gateway-b
   [ "$started_stack" = 0 ] || bash scripts/stack.sh stop
 }
 trap cleanup EXIT
+trap 'echo; echo "demo: stopping everything it started"; exit 0' INT TERM
 case "$(bash scripts/stack.sh status)" in *stopped*) started_stack=1 ;; esac
 bash scripts/stack.sh start
 source scripts/lib/stack-env.sh
@@ -31,3 +43,13 @@ for port in $GATEWAY_A $GATEWAY_B; do
   for _ in $(seq 1 150); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 done
 node --import tsx scripts/demo.ts
+if [ "$keep_open" = 1 ]; then
+  echo
+  echo "The stack, the worker and the gateways keep running: explore the Web UI, the inbox and the reports above."
+  echo "Ctrl-C stops everything."
+  while :; do
+    sleep 3600 &
+    sleeper=$!
+    wait "$sleeper"
+  done
+fi

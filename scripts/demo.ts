@@ -3,7 +3,9 @@
 //   by thresholds (610 users are too few for the statistical judge to prove a margin in the demo's minutes);
 // - a synthetic catalogue with 4,000 users under the default statistical judge: a subtly worse model (no errors,
 //   about 20% fewer successes) rolled back with the verdict that stopped it, and a retrained equivalent promoted.
-import { webUiLink } from '../src/temporal/web-ui';
+import { webUiLink, webUiQueryLink } from '../src/temporal/web-ui';
+import { SEARCH_ATTRIBUTE_KEYS } from '../src/contracts/search-attributes';
+import { deployModel } from '../src/contracts/workflows';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { resolve } from 'node:path';
 import { verifyAudit } from '../src/audit';
@@ -185,6 +187,10 @@ async function main(): Promise<void> {
       const monitor = await client.workflow.getHandle(monitorWorkflowId(model)).query(monitorStatusQuery);
       console.log(`  monitoring ${model}: ${monitor.state}, champion ${monitor.champion?.version ?? '-'}, last known good ${monitor.lastKnownGood?.version ?? '-'}; ${webUiLink(env, monitorWorkflowId(model))}`);
     }
+    const query = `WorkflowType = '${deployModel.name}' AND ModelName IN ('${MODEL}', '${SYNTHETIC}')`;
+    console.log(`  the demo's pipelines in the Web UI: ${webUiQueryLink(env, query)}`);
+    console.log(`    query: ${query}`);
+    console.log(`    columns: add ${SEARCH_ATTRIBUTE_KEYS.map((k) => k.name).join(', ')} under "Configure Columns"`);
     console.log(`  mail inbox: ${env.MAIL_INBOX_URL}`);
     console.log(`  audit log: ${audit.ok ? `verified, ${audit.checked} events, chains intact` : `BROKEN at ${JSON.stringify(audit.firstBroken)}`}`);
     const expected = ['promoted', 'promoted', 'rolled_back', 'promoted', 'rolled_back', 'promoted'];

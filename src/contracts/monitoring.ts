@@ -105,3 +105,6 @@ export interface MonitorActivities {
   /** Asks the pipeline holding the model's rollout lock to abort, so a breaching champion need not wait for it. */
   abortRollout(input: { holder: string; actor: string; reason: string }): Promise<{ signalled: boolean }>;
 }
+
+/** The rollbacks a monitor carries into its next run, for its status; the audit log keeps them all. */
+export const ROLLBACKS_CARRIED_OVER = 20;

@@ -7,6 +7,7 @@ import {
   type Handover,
   type MonitorInput,
   type MonitorStatus,
+  ROLLBACKS_CARRIED_OVER,
   type ProductionCheck,
 } from '../../src/contracts/monitoring';
 import type { AuditOutcome, NotifyInput, PipelineRef } from '../../src/contracts/pipeline-activities';
@@ -17,9 +18,6 @@ import { judgeDecision, type ReceivedDecision } from '../pipeline/decisions';
 import { alertMail, rollbackApprovalMail, rolledBackMail, sustainedWithoutRollbackMail } from '../../src/notify/mail-texts/monitoring';
 import { rollbackToLastKnownGood } from './rollback-to-lkg';
 import { mails, steps } from './steps';
-
-/** The rollbacks a monitor carries into its next run, for its status; the audit log keeps them all. */
-const ROLLBACKS_CARRIED_OVER = 20;
 
 /**
  * Watches one model in production for as long as it has one: every check interval it judges the champion's KPIs

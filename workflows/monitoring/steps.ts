@@ -1,7 +1,7 @@
 import { proxyLocalActivities } from '@temporalio/workflow';
 import type { MonitorActivities } from '../../src/contracts/monitoring';
 import type { PipelineActivities } from '../../src/contracts/pipeline-activities';
-import { fastIoOptions, mailOptions } from '../pipeline/activity-options';
+import { CONFIRM_SLACK_MS, fastIoOptions, mailOptions } from '../pipeline/activity-options';
 
 /** Monitoring and drills only make short reads and writes, so every step is a local activity of the worker. */
 export const steps = proxyLocalActivities<PipelineActivities & MonitorActivities>(fastIoOptions);
@@ -11,5 +11,5 @@ export const mails = proxyLocalActivities<PipelineActivities>(mailOptions);
 
 /** A revert polls the replicas until they serve it; it is bounded by its own timeout rather than the default. */
 export function reverting(timeoutMs: number) {
-  return proxyLocalActivities<MonitorActivities>({ ...fastIoOptions, startToCloseTimeout: timeoutMs + 10_000 });
+  return proxyLocalActivities<MonitorActivities>({ ...fastIoOptions, startToCloseTimeout: timeoutMs + CONFIRM_SLACK_MS });
 }

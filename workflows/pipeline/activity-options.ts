@@ -7,6 +7,9 @@ type PipelineActivities = PipelineSteps & Pick<MonitorActivities, 'handOverMonit
 
 const nonRetryableErrorTypes = [...PERMANENT_FAILURES];
 
+/** A confirmation polls the replicas up to its own timeout; its activity gets this much longer to report what it found. */
+export const CONFIRM_SLACK_MS = 10_000;
+
 export const fastIoOptions = {
   startToCloseTimeout: '30s',
   scheduleToCloseTimeout: '30m',
@@ -60,7 +63,7 @@ export function stepActivities() {
     mail: proxyLocalActivities<PipelineActivities>(mailOptions),
     routing: (summary: string) => proxyLocalActivities<PipelineActivities>({ ...routingOptions, summary }),
     confirming: (timeoutMs: number, summary: string) =>
-      proxyLocalActivities<PipelineActivities>({ startToCloseTimeout: timeoutMs + 10_000, retry: { initialInterval: '1s', maximumAttempts: 3, nonRetryableErrorTypes }, summary }),
+      proxyLocalActivities<PipelineActivities>({ startToCloseTimeout: timeoutMs + CONFIRM_SLACK_MS, retry: { initialInterval: '1s', maximumAttempts: 3, nonRetryableErrorTypes }, summary }),
     checking: (summary: string) => proxyLocalActivities<PipelineActivities>({ ...fastIoOptions, summary }),
   };
 }

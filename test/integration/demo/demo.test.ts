@@ -1,5 +1,5 @@
-import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -18,8 +18,36 @@ const root = join(__dirname, '../../..');
 const BASE = 24_000;
 const MODEL = 'movielens-als';
 
-/** `npm run demo` exactly as a newcomer runs it, against its own stack, with every outcome read back from the parts. */
-describe('the demo', () => {
+/** Every process in one session: what a script run from a terminal started, wherever it sent it. */
+function sessionPids(sid: number): number[] {
+  return execFileSync('ps', ['-e', '-o', 'pid=,sid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number))
+    .filter(([, s]) => s === sid)
+    .map(([pid]) => pid);
+}
+
+/** The session a child leads: `script` starts the demo's shell as the leader of a new session on its terminal. */
+function sessionOfChildOf(parent: number): number | undefined {
+  const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,sid='], { encoding: 'utf8' }).trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+  return rows.find(([, ppid]) => ppid === parent)?.[2];
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `npm run demo` exactly as a newcomer runs it from a terminal (a pseudo-terminal here), with its own stack: every
+ * outcome is read back from the parts while the demo keeps them running, then Ctrl-C stops all it started.
+ */
+describe('the demo, run from a terminal', () => {
   const dir = mkdtempSync(join(tmpdir(), 'modelship-demo-'));
   const ports = {
     ...stackPorts(BASE),
@@ -28,24 +56,26 @@ describe('the demo', () => {
   };
   const env: NodeJS.ProcessEnv = { ...process.env, STACK_DIR: dir, ...ports, REPORTS_DIR: join(dir, 'reports'), DEMO_DATA: 'synthetic' };
   for (const k of ['TEMPORAL_ADDRESS', 'TEMPORAL_UI_URL', 'MONGODB_URI', 'MONGODB_DB', 'SMTP_URL', 'MAIL_INBOX_URL', 'GATEWAY_URLS']) delete env[k];
-  const stack = (cmd: 'start' | 'stop') => run('bash', [join(root, 'scripts/stack.sh'), cmd], { env, cwd: root });
 
-  // The stack is started first so that it outlives the demo and what the demo did can be read back.
-  beforeAll(() => stack('start'));
   afterAll(async () => {
-    await stack('stop').catch(() => undefined);
+    // Only if the test failed before Ctrl-C: the stack must not outlive it.
+    await run('bash', [join(root, 'scripts/stack.sh'), 'stop'], { env, cwd: root }).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('promotes the good models, rolls the failing one back in shadow and the subtly worse one at canary, hands the champion to monitoring and stops what it started', async () => {
-    const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-      const child = spawn('bash', [join(root, 'scripts/demo.sh')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let output = '';
-      child.stdout.on('data', (d) => (output += d));
-      child.stderr.on('data', (d) => (output += d));
-      child.on('close', (c) => resolve({ code: c, output }));
-    });
-    expect({ code, tail: output.slice(-3000) }).toMatchObject({ code: 0 });
+  it('promotes the good models, rolls the failing one back in shadow and the subtly worse one at canary, keeps everything running until Ctrl-C, then stops all it started', async () => {
+    const child = spawn('script', ['-qfec', `bash ${join(root, 'scripts/demo.sh')}`, '/dev/null'], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    let ended = false;
+    void exited.then(() => (ended = true));
+    while (!ended && !output.includes('Ctrl-C stops everything')) await new Promise((r) => setTimeout(r, 500));
+    expect({ open: !ended, tail: output.slice(-3000) }).toMatchObject({ open: true });
+    const sid = sessionOfChildOf(child.pid!)!;
+    const started = sessionPids(sid);
+
     expect(output).toMatch(/movielens-als 1\.0\.0: promoted/);
     expect(output).toMatch(/movielens-als 1\.1\.0: promoted/);
     expect(output).toMatch(/movielens-als 1\.2\.0: rolled_back/);
@@ -56,16 +86,17 @@ describe('the demo', () => {
     expect(output).toMatch(/deploy-synthetic-reco-1\.1\.0 verdict that stopped it: success vs stable regressed to -\d+(\.\d)?% \(interval -\d/);
     expect(output).toContain('audit log: verified');
     expect(output).toContain(`http://127.0.0.1:${ports.STACK_TEMPORAL_UI_PORT}/namespaces/default/workflows/deploy-${MODEL}-1.1.0`);
+    expect(output).toContain("query: WorkflowType = 'deployModelWorkflow' AND ModelName IN ('movielens-als', 'synthetic-reco')");
+    expect(output).toContain('columns: add ModelName, ModelVersion, PipelineStage, TrafficPercent, Outcome');
     expect(output).toContain(`monitoring ${MODEL}: watching, champion 1.1.0, last known good 1.0.0`);
     expect(output).toContain('monitoring synthetic-reco: watching, champion 1.2.0, last known good 1.0.0');
     const reports = join(dir, 'reports');
     expect(existsSync(join(reports, `deploy-${MODEL}-1.1.0`, 'report.html'))).toBe(true);
     expect(existsSync(join(reports, `deploy-${MODEL}-1.2.0`, 'rollback.md'))).toBe(true);
 
-    // The gateways and the worker the demo started are gone.
-    for (const port of [ports.DEMO_GATEWAY_PORT_A, ports.DEMO_GATEWAY_PORT_B]) {
-      await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
-    }
+    // The house is open: the Web UI, the inbox and both gateways answer.
+    expect((await fetch(`http://127.0.0.1:${ports.STACK_TEMPORAL_UI_PORT}/namespaces/default/workflows`)).ok).toBe(true);
+    for (const port of [ports.DEMO_GATEWAY_PORT_A, ports.DEMO_GATEWAY_PORT_B]) expect((await fetch(`http://127.0.0.1:${port}/healthz`)).ok).toBe(true);
 
     const mongo = await MongoClient.connect(`mongodb://127.0.0.1:${ports.STACK_MONGO_PORT}/`);
     try {
@@ -95,6 +126,17 @@ describe('the demo', () => {
       expect(monitor.status.name).toBe('RUNNING');
     } finally {
       await connection.close();
+    }
+
+    // Ctrl-C on the terminal: the demo stops everything it started (the stack, the worker, the gateways) and ends.
+    const stack = ['temporal', 'ferretdb', 'maildev'].map((s) => Number(readFileSync(join(dir, 'pids', `${s}.pid`), 'utf8')));
+    expect(stack.every((pid) => started.includes(pid))).toBe(true);
+    child.stdin.write('\x03');
+    expect(await exited).toBe(0);
+    expect(output).toContain('stopping everything it started');
+    expect(started.filter(isAlive)).toEqual([]);
+    for (const port of [ports.DEMO_GATEWAY_PORT_A, ports.DEMO_GATEWAY_PORT_B]) {
+      await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
     }
   });
 });
