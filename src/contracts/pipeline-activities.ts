@@ -156,3 +156,6 @@ export interface PipelineActivities {
   writeReport(input: PipelineOutcomeDoc): Promise<{ htmlPath: string; jsonPath: string }>;
   writeRollbackDocument(input: PipelineOutcomeDoc): Promise<{ path: string }>;
 }
+
+/** A confirmation polls the replicas up to its own timeout; its activity gets this much longer to report what it found. */
+export const CONFIRM_SLACK_MS = 10_000;

@@ -1,7 +1,7 @@
 import { proxyLocalActivities } from '@temporalio/workflow';
 import type { MonitorActivities } from '../../src/contracts/monitoring';
-import type { PipelineActivities } from '../../src/contracts/pipeline-activities';
-import { CONFIRM_SLACK_MS, fastIoOptions, mailOptions } from '../pipeline/activity-options';
+import { CONFIRM_SLACK_MS, type PipelineActivities } from '../../src/contracts/pipeline-activities';
+import { fastIoOptions, mailOptions } from '../pipeline/activity-options';
 
 /** Monitoring and drills only make short reads and writes, so every step is a local activity of the worker. */
 export const steps = proxyLocalActivities<PipelineActivities & MonitorActivities>(fastIoOptions);

@@ -1,5 +1,6 @@
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import { PERMANENT_FAILURES } from '../../src/contracts/failures';
+import { CONFIRM_SLACK_MS } from '../../src/contracts/pipeline-activities';
 import type { MonitorActivities } from '../../src/contracts/monitoring';
 import type { PipelineActivities as PipelineSteps } from '../../src/contracts/pipeline-activities';
 
@@ -7,8 +8,6 @@ type PipelineActivities = PipelineSteps & Pick<MonitorActivities, 'handOverMonit
 
 const nonRetryableErrorTypes = [...PERMANENT_FAILURES];
 
-/** A confirmation polls the replicas up to its own timeout; its activity gets this much longer to report what it found. */
-export const CONFIRM_SLACK_MS = 10_000;
 
 export const fastIoOptions = {
   startToCloseTimeout: '30s',
