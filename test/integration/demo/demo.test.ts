@@ -10,6 +10,7 @@ import { createRegistry } from '../../../src/registry';
 import { createRouteStore } from '../../../src/routing';
 import type { InboxMail } from '../../support/inbox';
 import { stackPorts } from '../../support/stack-ports';
+import { isAlive } from '../../support/processes';
 
 jest.setTimeout(420_000);
 
@@ -32,15 +33,6 @@ function sessionPids(sid: number): number[] {
 function sessionOfChildOf(parent: number): number | undefined {
   const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,sid='], { encoding: 'utf8' }).trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
   return rows.find(([, ppid]) => ppid === parent)?.[2];
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -26,14 +26,7 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export type Service = 'temporal' | 'ferretdb' | 'maildev';
 export const STAGES = ['shadow', 'canary', 'quarter', 'half', 'full'];
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isAlive } from '../../support/processes';
 
 /** A worker started as its own process (src/worker/main.ts), killed by its pid. */
 export interface WorkerProcess {

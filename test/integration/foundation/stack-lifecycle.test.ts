@@ -4,19 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
+import { isAlive } from '../../support/processes';
 
 jest.setTimeout(180_000);
 const run = promisify(execFile);
 const root = join(__dirname, '../../..');
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('the stack scripts', () => {
   // A second stack on its own ports and state directory, so the one the suite runs on is not disturbed.
