@@ -35,8 +35,10 @@ describe('rollout locks against the Temporal server that knows their holders', (
     const first = await holder('1.0.0');
     expect(await locks.acquire(model, runOf(first))).toEqual({ acquired: true, holder: first.workflowId });
 
-    const a = { workflowId: `deploy-${model}-2.0.0`, runId: randomUUID() };
-    const b = { workflowId: `deploy-${model}-3.0.0`, runId: randomUUID() };
+    // The takers are running pipelines too: a lock whose run the server does not know counts as closed, so fake
+    // takers would take the lock over from each other whenever one of them comes after the other's takeover.
+    const takers = [await holder('2.0.0'), await holder('3.0.0')];
+    const [a, b] = takers.map(runOf);
     expect(await locks.acquire(model, a)).toEqual({ acquired: false, holder: first.workflowId, holderRunId: first.firstExecutionRunId });
 
     await first.terminate('forgotten by an operator');
@@ -56,5 +58,6 @@ describe('rollout locks against the Temporal server that knows their holders', (
     expect((await locks.holder(model))!.workflowId).toBe(winner.workflowId);
     await locks.release(model, winner);
     expect(await locks.holder(model)).toBeNull();
+    await Promise.all(takers.map((t) => t.terminate('test over')));
   });
 });
