@@ -66,5 +66,3 @@ export function stepActivities() {
     checking: (summary: string) => proxyLocalActivities<PipelineActivities>({ ...fastIoOptions, summary }),
   };
 }
-
-export type StepActivities = ReturnType<typeof stepActivities>;

@@ -27,7 +27,6 @@ export class Controls {
   awaitingApproval = false;
   /** How many of the decisions have been judged and audited. */
   judged = 0;
-  readonly actions: { signal: string; actor: string; reason: string; at: string }[] = [];
 
   /** Whether decisions arrived that nobody has judged yet. */
   get unjudged(): boolean {
@@ -36,28 +35,21 @@ export class Controls {
 
   constructor() {
     const at = () => new Date().toISOString();
-    const log = (signal: string, a: OperatorAction) =>
-      this.actions.push({ signal, actor: String(a?.actor ?? ''), reason: String(a?.reason ?? ''), at: at() });
     setHandler(approveSignal, (input) => void this.decisions.push({ decision: 'approve', input, at: at(), awaiting: this.awaitingApproval }));
     setHandler(rejectSignal, (input) => void this.decisions.push({ decision: 'reject', input, at: at(), awaiting: this.awaitingApproval }));
-    setHandler(pauseSignal, (a) => {
-      log('pause', a);
+    setHandler(pauseSignal, () => {
       this.paused = true;
     });
-    setHandler(resumeSignal, (a) => {
-      log('resume', a);
+    setHandler(resumeSignal, () => {
       this.paused = false;
     });
     setHandler(promoteSignal, (a) => {
-      log('promote', a);
       this.promote = a;
     });
     setHandler(abortSignal, (a) => {
-      log('abort', a);
       this.stop ??= { kind: 'abort', actor: String(a?.actor ?? 'unknown'), reason: String(a?.reason ?? '') };
     });
     setHandler(rollbackSignal, (a) => {
-      log('rollback', a);
       this.stop ??= { kind: 'rollback', actor: String(a?.actor ?? 'unknown'), reason: String(a?.reason ?? '') };
     });
   }
