@@ -59,15 +59,33 @@ export function readBytes(path: string, what: string): Buffer {
   }
 }
 
-/** Sets `a.b.c` in a nested object, creating the objects on the way. */
+/** Names that would reach an object's prototype rather than a field of the spec. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'prototype', 'constructor']);
+const INDEX = /^(0|[1-9]\d{0,3})$/;
+
+type Container = Record<string, unknown> | unknown[];
+
+/**
+ * Sets `a.b.c` (or `rollout.stages.0.percent`) in a nested object, creating objects, or lists where the next segment
+ * is an index, on the way. A list stays a list, and no segment can reach a prototype.
+ */
 export function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
   const keys = path.split('.');
   if (keys.some((k) => !k)) throw usageError(`--set ${path}: not a field path such as rollout.window`);
-  let node = target;
-  for (const key of keys.slice(0, -1)) {
-    const next = node[key];
-    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[key] = {};
-    node = node[key] as Record<string, unknown>;
-  }
-  node[keys[keys.length - 1]] = value;
+  const forbidden = keys.find((k) => FORBIDDEN_KEYS.has(k));
+  if (forbidden) throw usageError(`--set ${path}: "${forbidden}" is not a field of the spec`);
+  let node: Container = target;
+  keys.forEach((key, i) => {
+    const where = keys.slice(0, i).join('.') || '(spec)';
+    if (Array.isArray(node) && !INDEX.test(key)) throw usageError(`--set ${path}: ${where} is a list; give an index, e.g. ${where}.0`);
+    if (Array.isArray(node) && Number(key) > node.length) throw usageError(`--set ${path}: ${where} has ${node.length} item(s); the index must be at most ${node.length}`);
+    const slot = node as Record<string, unknown>;
+    if (i === keys.length - 1) {
+      slot[key] = value;
+      return;
+    }
+    const next = slot[key];
+    if (typeof next !== 'object' || next === null) slot[key] = INDEX.test(keys[i + 1]) ? [] : {};
+    node = slot[key] as Container;
+  });
 }

@@ -13,8 +13,17 @@ export const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower
 const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
-/** A duration written for people ("30s", "10m", "72h"), kept as text so Temporal timers and the Web UI show it. */
-export const durationSchema = z.string().regex(DURATION_PATTERN, 'must be a duration such as 500ms, 30s, 10m, 72h or 2d');
+/** No policy duration (window, bake, deadline, interval, timeout) is meaningful beyond this; longer ones are refused. */
+export const MAX_DURATION_MS = 90 * 86_400_000;
+
+/**
+ * A duration written for people ("30s", "10m", "72h"), kept as text so Temporal timers and the Web UI show it. At most
+ * 90 days: a larger one is a typo that would hold a model's lock or set a deadline centuries away.
+ */
+export const durationSchema = z
+  .string()
+  .regex(DURATION_PATTERN, 'must be a duration such as 500ms, 30s, 10m, 72h or 2d')
+  .refine((text) => !DURATION_PATTERN.test(text) || durationMs(text) <= MAX_DURATION_MS, 'must be at most 90d');
 
 export function durationMs(text: string): number {
   const m = DURATION_PATTERN.exec(text);

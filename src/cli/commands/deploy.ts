@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { readSpecFile } from '../../client/read-spec';
-import { startPipeline } from '../../client/start-pipeline';
+import { checkRegistered, SPEC_FIELDS, type NamedAs } from '../../client/check-registered';
+import { parseSpec, startPipeline } from '../../client/start-pipeline';
+import { createRegistry } from '../../registry';
 import type { CliContext } from '../context';
 import { EXIT, usageError } from '../exit-codes';
 import { collect, parseLoose, positiveInt, setPath } from '../options';
@@ -63,6 +65,8 @@ export function deployCommand(program: Command, ctx: CliContext): void {
         setPath(raw, assignment.slice(0, eq).trim(), parseLoose(assignment.slice(eq + 1).trim()));
       }
       const env = ctx.env();
+      // What the spec names must be registered: a pipeline that could only fail at ingest is not started.
+      await checkRegistered(createRegistry(await ctx.db()), parseSpec(raw), specFile ? SPEC_FIELDS : FLAGS);
       const client = await ctx.temporal();
       const { workflowId, started } = await startPipeline(client, raw, env.TEMPORAL_TASK_QUEUE);
       const webUi = webUiLink(env, workflowId);
@@ -78,17 +82,15 @@ export function deployCommand(program: Command, ctx: CliContext): void {
     });
 }
 
+/** The flags that name what `checkRegistered` looks up, for specs built from flags. */
+const FLAGS: NamedAs = { model: '--model', version: '--version', train: '--train', validation: '--validation', recent: '--recent' };
+
 function fromFile(path: string, opts: DeployOptions): Record<string, unknown> {
   const given = SPEC_FLAGS.filter((f) => opts[f] !== undefined);
   if (given.length || opts.approver.length || opts.notify.length) {
     throw usageError(`deploy: give a spec file or spec flags, not both (use --set to change a field of the file)`);
   }
-  let raw: unknown;
-  try {
-    raw = readSpecFile(path);
-  } catch (err) {
-    throw usageError(`spec ${(err as Error).message}`);
-  }
+  const raw = readSpecFile(path);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw usageError(`spec ${path}: must be an object with the spec's fields`);
   return raw as Record<string, unknown>;
 }

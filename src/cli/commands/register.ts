@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { artifactSha256 } from '../../models';
 import { createRegistry, ensureIndexes, registerArtifact, uploadDataset, type ModelVersion } from '../../registry';
 import { triggerOnRegistration } from '../../operations/trigger';
+import { checkArtifact, checkDataset } from '../check-inputs';
 import type { CliContext } from '../context';
 import { failure, usageError } from '../exit-codes';
 import { collect, keyValues, parseLoose, readBytes, readJsonFile } from '../options';
@@ -52,6 +53,12 @@ export function registerCommand(program: Command, ctx: CliContext): void {
       const actor = `user:${opts.as ?? ctx.env().MODELSHIP_USER ?? (process.env.USER || 'unknown')}`;
       const bytes = readBytes(artifactFile, 'artifact');
       const metadata = buildMetadata(opts);
+      // Everything is loaded and checked as the pipeline will before anything is stored.
+      checkArtifact(artifactFile, bytes);
+      const trainBytes = opts.trainData ? readBytes(opts.trainData, 'training data') : undefined;
+      const validationBytes = opts.validationData ? readBytes(opts.validationData, 'validation data') : undefined;
+      if (trainBytes) await checkDataset('--train-data', opts.trainData!, trainBytes);
+      if (validationBytes) await checkDataset('--validation-data', opts.validationData!, validationBytes);
 
       const db = await ctx.db();
       await ensureIndexes(db);
@@ -63,8 +70,8 @@ export function registerCommand(program: Command, ctx: CliContext): void {
         modelCreated = true;
       }
       const datasets: { train?: string; validation?: string } = {};
-      if (opts.trainData) datasets.train = await uploadDataset(registry, readBytes(opts.trainData, 'training data'));
-      if (opts.validationData) datasets.validation = await uploadDataset(registry, readBytes(opts.validationData, 'validation data'));
+      if (trainBytes) datasets.train = await uploadDataset(registry, trainBytes);
+      if (validationBytes) datasets.validation = await uploadDataset(registry, validationBytes);
       if (metadata.trainingDataVersion === undefined && datasets.train) metadata.trainingDataVersion = datasets.train;
 
       // The same registration again (same bytes, metadata and user) is a retry: it answers as the first time did, and

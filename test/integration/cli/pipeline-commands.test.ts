@@ -164,6 +164,32 @@ describe('modelship CLI: pipelines on the real stack', () => {
     expect(events.some((e) => e.type === 'approval.approve' && e.outcome === 'refused')).toBe(true);
   });
 
+  it('refuses, before anything starts, a deploy of what is not registered, a --set that reaches a prototype and an oversized spec, naming what was typed', async () => {
+    const unknownSha = 'f'.repeat(64);
+    const byFlags = await cli('deploy', '--model', model, '--version', '9.9.9', '--train', datasets.train, '--validation', unknownSha, '--approver', 'bob');
+    expect(byFlags.code).toBe(2);
+    expect(byFlags.stderr).toContain(`--version: ${model} has no version 9.9.9; register it first`);
+    expect(byFlags.stderr).toContain(`--validation: no dataset with sha256 ${unknownSha} is stored`);
+
+    const path = join(dir, 'unregistered.json');
+    writeFileSync(path, JSON.stringify({ ...spec('9.9.9', '2s'), model: 'nobody-here' }));
+    const byFile = await cli('deploy', path);
+    expect(byFile.code).toBe(2);
+    expect(byFile.stderr).toContain('model: no model named "nobody-here" is registered');
+
+    const polluting = await cli('deploy', path, '--set', '__proto__.polluted=1');
+    expect(polluting.code).toBe(2);
+    expect(polluting.stderr).toContain('--set __proto__.polluted: "__proto__" is not a field of the spec');
+
+    const huge = join(dir, 'huge.json');
+    writeFileSync(huge, JSON.stringify({ ...spec('9.9.9', '2s'), padding: 'x'.repeat(2 * 1024 * 1024) }));
+    const oversized = await cli('deploy', huge);
+    expect(oversized.code).toBe(2);
+    expect(oversized.stderr).toMatch(/huge\.json: is \d+ bytes; a spec or policy file may be at most 1048576 bytes/);
+
+    for (const wf of [id('9.9.9'), 'deploy-nobody-here-9.9.9']) await expect(client.workflow.getHandle(wf).describe()).rejects.toThrow();
+  });
+
   it('steers rollouts: pause, resume, promote, rollback, abort and reject', async () => {
     for (const [seed, version] of [[2, '1.1.0'], [3, '1.2.0'], [4, '1.3.0'], [5, '1.4.0']] as const) {
       const r = await cli('register', files.artifacts[seed], '--model', model, '--version', version, '--code-version', 'c1', '--training-data-version', datasets.train);

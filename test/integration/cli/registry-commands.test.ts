@@ -96,6 +96,34 @@ describe('modelship CLI: registry, routes, audit and bad input', () => {
     expect(JSON.parse(json.stdout).versions.map((v: { version: string }) => v.version).sort()).toEqual(['1.0.0', '1.0.1']);
   });
 
+  it('loads and checks the artifact and the datasets before storing anything: an empty, truncated or random artifact and a garbage CSV are refused', async () => {
+    const fresh = `${model}-bad`;
+    const good = readFileSync(files.artifacts[1]);
+    const write = (name: string, bytes: Buffer | string) => {
+      const path = join(dir, name);
+      writeFileSync(path, bytes);
+      return path;
+    };
+    const datasetsBefore = await mongo.db.collection('datasets.files').countDocuments({});
+    const args = ['--model', fresh, '--version', '1.0.0', '--create-model', '--owner', 'team-reco', '--code-version', 'c1', '--training-data-version', 'v1'];
+    const [empty, truncated, random, garbageCsv] = await Promise.all([
+      cli('register', write('empty.msa', ''), ...args),
+      cli('register', write('truncated.msa', good.subarray(0, Math.floor(good.length / 2))), ...args),
+      cli('register', write('random.msa', Buffer.from(randomUUID().repeat(64))), ...args),
+      cli('register', files.artifacts[1], ...args, '--train-data', write('garbage.csv', 'this,is,not\na,ratings,file\n')),
+    ]);
+    for (const [res, what] of [[empty, 'empty.msa'], [truncated, 'truncated.msa'], [random, 'random.msa']] as const) {
+      expect({ what, code: res.code }).toEqual({ what, code: 2 });
+      expect(res.stderr).toMatch(new RegExp(`artifact .*${what.replace('.', '\\.')}: not a model artifact this pipeline can load: `));
+    }
+    expect(garbageCsv.code).toBe(2);
+    expect(garbageCsv.stderr).toMatch(/--train-data .*garbage\.csv: not a ratings CSV this pipeline can read: line 1, field header/);
+    // Nothing was written: not the model, not a version, not a dataset.
+    const shown = await cli('models', 'show', fresh);
+    expect(shown.code).not.toBe(0);
+    expect(await mongo.db.collection('datasets.files').countDocuments({})).toBe(datasetsBefore);
+  });
+
   it('names the wrong field of a spec and exits 2, before anything starts', async () => {
     const unknownField = join(dir, 'unknown-field.json');
     writeFileSync(unknownField, JSON.stringify({ specVersion: 1, model, version: '1.0.0', submitter: 'alice', datasets: { train: 'a'.repeat(64), validation: 'b'.repeat(64) }, approval: { approvers: ['bob'] }, aprovals: {} }));

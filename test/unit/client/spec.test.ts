@@ -29,6 +29,17 @@ describe('pipeline spec at the edge', () => {
     ]));
   });
 
+  it('refuses durations past 90 days, naming each field: a window that would hold the lock for ever, a deadline in the year 29405', () => {
+    let caught: unknown;
+    try {
+      parseSpec({ ...withData, rollout: { window: '99999999999999999999h', bake: '91d' }, approval: { approvers: ['bob'], deadline: '10000000d' } });
+    } catch (err) {
+      caught = err;
+    }
+    expect((caught as SpecError).problems).toEqual(expect.arrayContaining(['rollout.window: must be at most 90d', 'rollout.bake: must be at most 90d', 'approval.deadline: must be at most 90d']));
+    expect(parseSpec({ ...withData, rollout: { window: '90d', checkInterval: '1h', bake: '2160h' } }).rollout.window).toBe('90d');
+  });
+
   it('refuses a rollout that never reaches 100% and an approval by the submitter alone', () => {
     expect(() => parseSpec({ ...withData, rollout: { stages: [{ name: 'canary', kind: 'traffic', percent: 5 }] } })).toThrow(/rollout\.stages: must end with a traffic stage at 100 percent/);
     expect(() => parseSpec({ ...withData, approval: { approvers: ['alice'] } })).toThrow(/approval\.approvers: must name someone other than the submitter/);
