@@ -20,11 +20,10 @@ import { createRegistry, ensureIndexes, registerArtifact, uploadDataset, type Re
 import { replayTraffic } from '../src/traffic/replayer';
 import { connectClient } from '../src/temporal';
 import { describeJudgement, describeRollback } from '../src/verdicts/describe';
+import { OPEN_GATES, STATISTICAL_JUDGE, STATISTICAL_ROLLOUT, SUBTLE_FAULT, SUBTLE_SEED, SUBTLE_USERS } from './lib/subtle-regression';
 
 const MODEL = 'movielens-als';
 const SYNTHETIC = 'synthetic-reco';
-/** Shuffling 34% of the item factors (seed 3) costs about a fifth of the successes on this data, without an error. */
-const SUBTLE: TrainingFaults = { shuffledItemShare: 0.34 };
 const say = (line: string) => console.log(`demo: ${line}`);
 
 async function register(registry: Registry, model: string, train: Interactions, version: string, options: { seed: number; factors: number; iterations?: number; faults?: TrainingFaults }, trainSha: string) {
@@ -128,12 +127,12 @@ async function movieLens(client: Client, taskQueue: string, gateways: string[], 
 
 /** A synthetic catalogue with 4,000 users, under the default statistical judge. */
 async function synthetic(client: Client, taskQueue: string, gateways: string[], registry: Registry, signal: AbortSignal): Promise<Run[]> {
-  const split = leaveLastNSplit(generateSynthetic({ users: 4000, items: 400, seed: 11 }), 5);
+  const split = leaveLastNSplit(generateSynthetic({ users: SUBTLE_USERS, items: 400, seed: 11 }), 5);
   await registry.createModel({ name: SYNTHETIC, owner: 'team-reco', description: 'implicit ALS on a synthetic catalogue', actor: 'user:alice' });
   const datasets = { train: await uploadDataset(registry, toCsvBytes(split.train)), validation: await uploadDataset(registry, toCsvBytes(split.test)) };
   const als = { factors: 16, iterations: 6 };
   await register(registry, SYNTHETIC, split.train, '1.0.0', { ...als, seed: 1 }, datasets.train);
-  await register(registry, SYNTHETIC, split.train, '1.1.0', { ...als, seed: 3, faults: SUBTLE }, datasets.train);
+  await register(registry, SYNTHETIC, split.train, '1.1.0', { ...als, seed: SUBTLE_SEED, faults: SUBTLE_FAULT }, datasets.train);
   await register(registry, SYNTHETIC, split.train, '1.2.0', { ...als, seed: 2 }, datasets.train);
   replayTraffic({ gateways, model: SYNTHETIC, cases: buildHeldOut(split.train, split.test), ratePerSec: 200, maxRequests: 400_000, maxDurationMs: 20 * 60_000, concurrency: 4, signal }).catch(() => undefined);
   return deploySequence(client, taskQueue, SYNTHETIC, ['1.0.0', '1.1.0', '1.2.0'], (version) => ({
@@ -142,21 +141,9 @@ async function synthetic(client: Client, taskQueue: string, gateways: string[], 
     version,
     submitter: 'alice',
     datasets,
-    // Offline the subtle fault halves NDCG: the gates are opened so that the online verdict is what stops it.
-    gates: { validation: { maxRegression: 0.6 }, scenarios: { latencyBudgetP99Ms: 50, maxShadowNdcgDrop: 0.6 } },
+    gates: { validation: OPEN_GATES.validation, scenarios: { ...OPEN_GATES.scenarios, latencyBudgetP99Ms: 50 } },
     approval,
-    rollout: {
-      stages: [
-        { name: 'shadow', kind: 'shadow', percent: 100 },
-        { name: 'canary', kind: 'traffic', percent: 50 },
-        { name: 'full', kind: 'traffic', percent: 100 },
-      ],
-      window: '90s',
-      checkInterval: '2s',
-      bake: '60s',
-      ...rolloutCommon,
-      judge: { margins: { success: 0.2 }, minEffect: { success: 0.2 }, undecided: { extendBy: '60s', then: 'rollback' } },
-    },
+    rollout: { ...STATISTICAL_ROLLOUT, ...rolloutCommon, judge: STATISTICAL_JUDGE },
     notify,
   }));
 }

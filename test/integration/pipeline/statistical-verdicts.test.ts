@@ -5,34 +5,17 @@ import { approveSignal, statusQuery } from '../../../src/contracts/messages';
 import type { KpiEvidence } from '../../../src/contracts/verdicts';
 import type { RollbackDocument } from '../../../src/reports';
 import { createRouteStore } from '../../../src/routing';
+import { OPEN_GATES, STATISTICAL_JUDGE, STATISTICAL_ROLLOUT, SUBTLE_FAULT, SUBTLE_SEED, SUBTLE_USERS } from '../../../scripts/lib/subtle-regression';
 import { openStack, sleep, type SpecOverrides, type Stack } from './stack-fixture';
 
 jest.setTimeout(600_000);
 
 /**
  * The default judge on real traffic: replayed users through both gateway replicas, feedback credited to the version
- * that served. Thousands of distinct users, because a user's successes repeat with their recommendations: the judge
- * counts users' clusters, not requests, and a few hundred users could not show a 20% drop at all.
+ * that served, in the scenario the demo shows (scripts/lib/subtle-regression.ts).
  */
-const USERS = 4000;
-/** Shuffling 34% of the item factors (seed 3) costs about 20% of the successes on this data and raises no error. */
-const SUBTLE = { seed: 3, faults: { shuffledItemShare: 0.34 } };
-
-const overrides: SpecOverrides = {
-  judge: { kind: 'statistical', margins: { success: 0.2 }, minEffect: { success: 0.2 }, undecided: { extendBy: '60s', then: 'rollback' } },
-  rollout: {
-    stages: [
-      { name: 'shadow', kind: 'shadow', percent: 100 },
-      { name: 'canary', kind: 'traffic', percent: 50 },
-      { name: 'full', kind: 'traffic', percent: 100 },
-    ],
-    window: '90s',
-    bake: '60s',
-    checkInterval: '2s',
-  },
-  // Offline the fault is far from subtle (NDCG halves); the gates are opened so that only the online verdict judges.
-  gates: { validation: { maxRegression: 0.6 }, scenarios: { maxShadowNdcgDrop: 0.6 } },
-};
+const SUBTLE = { seed: SUBTLE_SEED, faults: SUBTLE_FAULT };
+const overrides: SpecOverrides = { judge: STATISTICAL_JUDGE, rollout: STATISTICAL_ROLLOUT, gates: OPEN_GATES };
 
 const kpi = (kpis: KpiEvidence[], name: string) => kpis.find((k) => k.kpi === name)!;
 
@@ -40,7 +23,7 @@ describe('the statistical verdict on the real stack', () => {
   let stack: Stack;
 
   beforeAll(async () => {
-    stack = await openStack('sv', { ratePerSec: 200, users: USERS, maxDurationMs: 590_000 });
+    stack = await openStack('sv', { ratePerSec: 200, users: SUBTLE_USERS, maxDurationMs: 590_000 });
     await stack.fixture.register('1.0.0', { seed: 1 });
     const first = await stack.startUntilApproval('1.0.0', overrides);
     await first.signal(approveSignal, { approver: 'bob', comment: 'first version' });
