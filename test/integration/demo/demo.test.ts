@@ -29,7 +29,7 @@ function sessionPids(sid: number): number[] {
     .map(([pid]) => pid);
 }
 
-/** The session a child leads: `script` starts the demo's shell as the leader of a new session on its terminal. */
+/** The session a child leads: `script` starts the demo as the leader of a new session on its terminal. */
 function sessionOfChildOf(parent: number): number | undefined {
   const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,sid='], { encoding: 'utf8' }).trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
   return rows.find(([, ppid]) => ppid === parent)?.[2];
@@ -46,7 +46,8 @@ describe('the demo, run from a terminal', () => {
     DEMO_GATEWAY_PORT_A: String(BASE + 81),
     DEMO_GATEWAY_PORT_B: String(BASE + 82),
   };
-  const env: NodeJS.ProcessEnv = { ...process.env, STACK_DIR: dir, ...ports, REPORTS_DIR: join(dir, 'reports'), DEMO_DATA: 'synthetic' };
+  // The same login shell wherever the test runs, so a terminal's Ctrl-C behaves here as it does on CI.
+  const env: NodeJS.ProcessEnv = { ...process.env, SHELL: '/bin/sh', STACK_DIR: dir, ...ports, REPORTS_DIR: join(dir, 'reports'), DEMO_DATA: 'synthetic' };
   for (const k of ['TEMPORAL_ADDRESS', 'TEMPORAL_UI_URL', 'MONGODB_URI', 'MONGODB_DB', 'SMTP_URL', 'MAIL_INBOX_URL', 'GATEWAY_URLS']) delete env[k];
 
   afterAll(async () => {
@@ -56,7 +57,10 @@ describe('the demo, run from a terminal', () => {
   });
 
   it('promotes the good models, rolls the failing one back in shadow and the subtly worse one at canary, keeps everything running until Ctrl-C, then stops all it started', async () => {
-    const child = spawn('script', ['-qfec', `bash ${join(root, 'scripts/demo.sh')}`, '/dev/null'], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // `exec`: `script` runs the command through the user's $SHELL; a shell left waiting in between (dash, for one) dies
+    // of the Ctrl-C itself with 130 whatever the demo does with it.
+    const command = `exec bash ${join(root, 'scripts/demo.sh')}`;
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
