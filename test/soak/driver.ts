@@ -8,6 +8,7 @@ import { monitorStatusQuery, monitorWorkflowId } from '../../src/contracts/monit
 import { DEFAULT_STAGES } from '../../src/contracts/pipeline-spec';
 import { createPipelineFixture, replayFixtureTraffic, type PipelineFixture } from '../support/pipeline-fixture';
 import { openPrivateStack, sleep, type PrivateStack } from '../integration/durability/private-stack';
+import { saveEvidence } from './evidence';
 import { FAULTS, strike } from './faults';
 import { checkRegistry, checkServing, checkSystem, type Check, type ModelExpectation } from './invariants';
 import { expectedOutcome, expectedStatus, planModel, seededRng, type Kind, type PlannedVersion, type Rng } from './plan';
@@ -20,6 +21,8 @@ export interface SoakOptions {
   faults: boolean;
   /** Where the private stack's ports start (test/support/stack-ports.ts). */
   portBase: number;
+  /** Where the histories and worker logs go when an invariant breaks (test/soak/evidence.ts); none kept if unset. */
+  evidenceDir?: string;
   log: (line: string) => void;
 }
 
@@ -145,6 +148,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     await chaos;
 
     record('final', await retrying('system invariants', () => checkSystem(stack.mongo.db, stack.client, () => stack.mails(), models)));
+    if (result.violations.length > 0 && options.evidenceDir) log(`evidence: ${await saveEvidence(stack, models, options.evidenceDir)}`);
     return result;
   } finally {
     lanesDone = true;

@@ -1,5 +1,8 @@
+import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { runSoak } from './driver';
+
+const root = join(__dirname, '../..');
 
 function wholeNumber(flag: string, min: number) {
   return (value: string) => {
@@ -21,7 +24,7 @@ async function main(): Promise<void> {
     .opts<{ seed: number; versions: number; models: number; faults: boolean; portBase: number }>();
   console.log(`soak: seed ${opts.seed}, ${opts.models} models x ${opts.versions} versions, faults ${opts.faults ? 'on' : 'off'}`);
   const started = Date.now();
-  const r = await runSoak({ ...opts, log: (line) => console.log(line) });
+  const r = await runSoak({ ...opts, evidenceDir: join(root, '.data', 'soak', `seed-${opts.seed}`), log: (line) => console.log(line) });
 
   console.log('\n| model | promoted | rolled_back | rejected | expired | other |');
   console.log('| --- | --- | --- | --- | --- | --- |');

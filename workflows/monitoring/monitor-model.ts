@@ -17,7 +17,7 @@ import { detailLines } from '../../src/temporal/workflow-descriptions';
 import { judgeDecision, type ReceivedDecision } from '../pipeline/decisions';
 import { alertMail, rollbackApprovalMail, rolledBackMail, sustainedWithoutRollbackMail } from '../../src/notify/mail-texts/monitoring';
 import { rollbackToLastKnownGood } from './rollback-to-lkg';
-import { mails, steps } from './steps';
+import { mails, steps, verdicts } from './steps';
 
 /**
  * Watches one model in production for as long as it has one: every check interval it judges the champion's KPIs
@@ -131,7 +131,7 @@ export async function monitorModelWorkflow(input: MonitorInput): Promise<void> {
 
   async function check(policy: MonitoringPolicy): Promise<void> {
     const now = Date.now();
-    const result = await steps.checkProduction({ model, version: status.champion!.version, fromMs: now - durationMs(policy.window), toMs: now, policy });
+    const result = await verdicts.checkProduction({ model, version: status.champion!.version, fromMs: now - durationMs(policy.window), toMs: now, policy });
     status.lastCheck = result;
     status.checks++;
     if (result.verdict === 'ok') {

@@ -55,6 +55,10 @@ const routingOptions = {
  * Reads of small documents are retried until the database is back (bounded at 30 min); routing changes decide how
  * fast a rollback reverts traffic, so they retry quickly and often; a confirmation polls the replicas inside the
  * activity, up to the spec's confirm timeout. Those that move the rollout carry a summary the Web UI shows.
+ * KPI checks are the exception, ordinary activities: the stage changes and the rollback that follow a verdict must
+ * follow the verdict recorded in the history. As local activities, a worker killed after acting on a check but before
+ * its task completed would check again on replay, over another window and on a production that its own action
+ * already changed.
  */
 export function stepActivities() {
   return {
@@ -63,6 +67,6 @@ export function stepActivities() {
     routing: (summary: string) => proxyLocalActivities<PipelineActivities>({ ...routingOptions, summary }),
     confirming: (timeoutMs: number, summary: string) =>
       proxyLocalActivities<PipelineActivities>({ startToCloseTimeout: timeoutMs + CONFIRM_SLACK_MS, retry: { initialInterval: '1s', maximumAttempts: 3, nonRetryableErrorTypes }, summary }),
-    checking: (summary: string) => proxyLocalActivities<PipelineActivities>({ ...fastIoOptions, summary }),
+    checking: (summary: string) => proxyActivities<PipelineActivities>({ ...fastIoOptions, summary }),
   };
 }
