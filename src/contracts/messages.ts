@@ -1,4 +1,4 @@
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { Judgement } from './verdicts';
 
@@ -23,6 +23,24 @@ export const resumeSignal = defineSignal<[OperatorAction]>('resume');
 export const promoteSignal = defineSignal<[OperatorAction]>('promote');
 export const abortSignal = defineSignal<[OperatorAction]>('abort');
 export const rollbackSignal = defineSignal<[OperatorAction]>('rollback');
+
+/** What the caller of an Update learns at once: whether the decision or action counts, and why, or why not. */
+export interface ActionAnswer {
+  accepted: boolean;
+  reason: string;
+}
+
+// The same names as the signals: `temporal workflow update execute --name approve` answers where `signal` cannot.
+export const approveUpdate = defineUpdate<ActionAnswer, [DecisionInput]>('approve');
+export const rejectUpdate = defineUpdate<ActionAnswer, [DecisionInput]>('reject');
+export const pauseUpdate = defineUpdate<ActionAnswer, [OperatorAction]>('pause');
+export const resumeUpdate = defineUpdate<ActionAnswer, [OperatorAction]>('resume');
+export const promoteUpdate = defineUpdate<ActionAnswer, [OperatorAction]>('promote');
+export const abortUpdate = defineUpdate<ActionAnswer, [OperatorAction]>('abort');
+export const rollbackUpdate = defineUpdate<ActionAnswer, [OperatorAction]>('rollback');
+
+export const OPERATOR_ACTIONS = ['pause', 'resume', 'promote', 'abort', 'rollback'] as const;
+export type OperatorActionKind = (typeof OPERATOR_ACTIONS)[number];
 
 export const PIPELINE_STEPS = [
   'ingest',

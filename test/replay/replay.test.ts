@@ -22,6 +22,8 @@ const PATHS = [
   'approval-rejected',
   'approval-expired',
   'decisions-out-of-turn',
+  'decisions-as-updates',
+  'operator-actions-as-updates',
   ...['validation', 'scenarios', 'quality'].map((g) => `gate-${g}-failed`),
   ...['shadow', 'canary', 'quarter', 'half', 'full'].map((s) => `breach-at-${s}`),
   'breach-while-paused',

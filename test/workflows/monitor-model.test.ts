@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
-import { approveSignal, rejectSignal } from '../../src/contracts/messages';
+import { approveSignal, approveUpdate, rejectSignal } from '../../src/contracts/messages';
 import { monitorStatusQuery, type MonitorInput, type MonitorStatus, type ProductionCheck } from '../../src/contracts/monitoring';
 import { WORKFLOWS_PATH } from '../../src/worker';
 import { createLocalTestEnv } from '../support/workflow-env';
@@ -88,6 +88,21 @@ describe('monitorModelWorkflow and its rollback policies', () => {
     ]);
     expect(world.mails.map((m) => m.kind)).toEqual(['monitor_alert', 'monitor_rollback_approval', 'monitor_rolled_back']);
     expect(world.mails[2].subject).toBe('Rolled back by monitoring: approval 2.0.0 -> 1.0.0');
+  });
+
+  it('answers rollback decisions sent as Updates at once: refused while no rollback awaits one, then judged', async () => {
+    const { handle, world } = await watch('approval-update', { sustainedChecks: 2, rollback: 'approval', approvers: ['carol'] }, []);
+    expect(await handle.executeUpdate(approveUpdate, { args: [{ approver: 'carol', comment: 'just in case' }] })).toEqual({ accepted: false, reason: 'no rollback is awaiting a decision' });
+    world.verdicts.push('breach', 'breach');
+    await until(handle, (s) => s.state === 'awaiting_rollback_approval');
+    expect(await handle.executeUpdate(approveUpdate, { args: [{ approver: 'mallory' }] })).toMatchObject({ accepted: false, reason: 'mallory is not an approver of this pipeline' });
+    expect(await handle.executeUpdate(approveUpdate, { args: [{ approver: 'carol', comment: 'go back' }] })).toEqual({ accepted: true, reason: 'rollback approved by carol' });
+    await until(handle, (s) => s.rollbacks.length === 1);
+    expect(world.audits.filter((a) => a.type === 'monitor.rollback_approve').map((a) => [a.outcome, a.actor])).toEqual([
+      ['refused', 'user:carol'],
+      ['refused', 'user:mallory'],
+      ['success', 'user:carol'],
+    ]);
   });
 
   it('keeps the champion when the approver rejects the rollback, and counts the breach afresh', async () => {

@@ -1,5 +1,5 @@
-import { condition, makeContinueAsNewFunc, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { approveSignal, rejectSignal } from '../../src/contracts/messages';
+import { allHandlersFinished, condition, makeContinueAsNewFunc, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { approveSignal, approveUpdate, decisionSchema, rejectSignal, rejectUpdate, type ActionAnswer, type ApprovalRecord, type DecisionInput } from '../../src/contracts/messages';
 import type { MonitoringPolicy } from '../../src/contracts/model-policy';
 import {
   handoverSignal,
@@ -14,7 +14,9 @@ import type { AuditOutcome, NotifyInput, PipelineRef } from '../../src/contracts
 import { durationMs } from '../../src/contracts/primitives';
 import { ModelNameKey, ModelVersionKey, OutcomeKey, PipelineStageKey } from '../../src/contracts/search-attributes';
 import { detailLines } from '../../src/temporal/workflow-descriptions';
-import { judgeDecision, type ReceivedDecision } from '../pipeline/decisions';
+import { messageAudit } from '../pipeline/activity-options';
+import { judgeDecision, refuseDecision, type ReceivedDecision } from '../pipeline/decisions';
+import { describeIssues, formatIssues } from '../../src/validation/issues';
 import { alertMail, rollbackApprovalMail, rolledBackMail, sustainedWithoutRollbackMail } from '../../src/notify/mail-texts/monitoring';
 import { rollbackToLastKnownGood } from './rollback-to-lkg';
 import { mails, steps, verdicts } from './steps';
@@ -42,11 +44,12 @@ export async function monitorModelWorkflow(input: MonitorInput): Promise<void> {
     policy: null,
   };
   const handovers: Handover[] = [];
-  const decisions: ReceivedDecision[] = [];
+  /** Rollback decisions not yet judged, each with its number; judged ones are answered by number. */
+  const decisions: (ReceivedDecision & { n: number })[] = [];
+  const answers = new Map<number, ActionAnswer>();
+  let received = 0;
   const at = () => new Date().toISOString();
   setHandler(handoverSignal, (h) => void handovers.push(h));
-  setHandler(approveSignal, (d) => void decisions.push({ decision: 'approve', input: d, at: at() }));
-  setHandler(rejectSignal, (d) => void decisions.push({ decision: 'reject', input: d, at: at() }));
   setHandler(monitorStatusQuery, () => status);
 
   let iteration = 0;
@@ -58,12 +61,36 @@ export async function monitorModelWorkflow(input: MonitorInput): Promise<void> {
     steps.audit({ ref: ref(), key: key(what), type, actor, outcome, evidence });
   const notify = (what: string, mail: Omit<NotifyInput, 'key'>) => mails.notify({ ...mail, key: `${key(what)}:mail` });
 
+  /** Audits a judged rollback decision (from handlers too, so as an ordinary activity) and answers its caller. */
+  async function recordDecision(d: ReceivedDecision & { n: number }, record: ApprovalRecord): Promise<void> {
+    const outcome = record.accepted ? 'success' : 'refused';
+    await messageAudit.audit({ ref: ref(), key: `${id}:${runId}:decision:${d.n}`, type: `monitor.rollback_${d.decision}`, actor: `user:${record.approver || 'unknown'}`, outcome, evidence: { ...record } });
+    answers.set(d.n, record.accepted ? { accepted: true, reason: d.decision === 'approve' ? `rollback approved by ${record.approver}` : `rollback rejected by ${record.approver}` } : { accepted: false, reason: record.reason ?? 'refused' });
+  }
+
   async function refuseStrayDecisions(): Promise<void> {
     while (decisions.length > 0) {
       const d = decisions.shift()!;
-      await audit(`stray-decision:${d.at}`, `monitor.rollback_${d.decision}`, 'refused', { ...d, reason: 'no rollback is awaiting a decision' }, `user:${String(d.input?.approver ?? 'unknown')}`);
+      await recordDecision(d, refuseDecision(d, 'no rollback is awaiting a decision'));
     }
   }
+
+  /** A decision sent while a rollback awaits one is judged by it; any other time it is refused at once. */
+  async function receiveDecision(decision: 'approve' | 'reject', input: DecisionInput): Promise<ActionAnswer> {
+    const n = ++received;
+    decisions.push({ n, decision, input, at: at() });
+    if (status.state !== 'awaiting_rollback_approval') await refuseStrayDecisions();
+    await condition(() => answers.has(n));
+    return answers.get(n)!;
+  }
+  const validator = (input: unknown) => {
+    const parsed = decisionSchema.safeParse(input);
+    if (!parsed.success) throw new Error(formatIssues(describeIssues(parsed.error, 'a decision')));
+  };
+  setHandler(approveUpdate, (d) => receiveDecision('approve', d), { validator });
+  setHandler(rejectUpdate, (d) => receiveDecision('reject', d), { validator });
+  setHandler(approveSignal, async (d) => void (await receiveDecision('approve', d)));
+  setHandler(rejectSignal, async (d) => void (await receiveDecision('reject', d)));
 
   async function takeHandovers(): Promise<void> {
     while (handovers.length > 0) {
@@ -89,7 +116,7 @@ export async function monitorModelWorkflow(input: MonitorInput): Promise<void> {
         }
         const d = decisions.shift()!;
         const record = judgeDecision(d, { submitter: `monitor:${id}`, approval }, [], true);
-        await audit(`rollback-decision:${d.at}`, `monitor.rollback_${d.decision}`, record.accepted ? 'success' : 'refused', { ...record }, `user:${record.approver || 'unknown'}`);
+        await recordDecision(d, record);
         if (record.accepted) return record.decision === 'approve' ? record.approver : null;
       }
     } finally {
@@ -187,7 +214,7 @@ export async function monitorModelWorkflow(input: MonitorInput): Promise<void> {
     else if (status.champion) await check(policy);
     // A monitor is pinned to its worker build like every workflow; it moves to a newer build at its next run.
     const info = workflowInfo();
-    if ((iteration >= policy.checksPerRun || info.continueAsNewSuggested || info.targetWorkerDeploymentVersionChanged) && handovers.length === 0 && decisions.length === 0) {
+    if ((iteration >= policy.checksPerRun || info.continueAsNewSuggested || info.targetWorkerDeploymentVersionChanged) && handovers.length === 0 && decisions.length === 0 && allHandlersFinished()) {
       const next: MonitorInput = { model, champion: status.champion, lastKnownGood: status.lastKnownGood, handedOverBy: status.handedOverBy, breachStreak: status.breachStreak, rollbacks: status.rollbacks.slice(-ROLLBACKS_CARRIED_OVER) };
       // The next run starts on the deployment's current build, whichever build this one is pinned to.
       await makeContinueAsNewFunc<typeof monitorModelWorkflow>({ initialVersioningBehavior: 'AUTO_UPGRADE' })(next);

@@ -30,6 +30,13 @@ export const backgroundMail = proxyActivities<PipelineActivities>(mailOptions);
  */
 export const snapshot = proxyActivities<PipelineActivities>(fastIoOptions);
 
+/**
+ * Audits of what people send (decisions, operator actions), as ordinary activities: they run from message handlers,
+ * alongside the main loop's local activities, and a local activity's result is matched on replay in the order it was
+ * recorded, which concurrent handlers do not keep.
+ */
+export const messageAudit = proxyActivities<PipelineActivities>(fastIoOptions);
+
 /** Gates load artifacts and datasets and score thousands of users; they heartbeat while they work. The summary names
  *  the step in the Web UI. */
 export function evaluation(summary: string) {

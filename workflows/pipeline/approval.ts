@@ -28,6 +28,8 @@ export async function seekApproval(run: PipelineRun, spec: PipelineSpec): Promis
     ]);
     return decide(run, spec, deadlineMs, () => run.notify('approval-reminder', approvalRequested(run.ref, spec, run.state.evidence, deadline, true)));
   });
+  const settled = result.decision === 'approved' ? `${result.approvers.join(', ')} approved` : result.decision === 'rejected' ? `rejected by ${result.by}` : 'the deadline passed';
+  await run.refuseOutOfTurn(`it arrived after the approval was settled (${settled})`);
   if (result.decision === 'approved') return result.approvers;
   const expired = result.decision === 'expired';
   const why = expired ? `approval deadline ${spec.approval.deadline} passed` : `rejected by ${result.by}: ${result.comment}`;

@@ -1,14 +1,4 @@
-import { setHandler } from '@temporalio/workflow';
-import {
-  abortSignal,
-  approveSignal,
-  pauseSignal,
-  promoteSignal,
-  rejectSignal,
-  resumeSignal,
-  rollbackSignal,
-  type OperatorAction,
-} from '../../src/contracts/messages';
+import type { ApprovalRecord, DecisionInput, OperatorAction } from '../../src/contracts/messages';
 import type { ReceivedDecision } from './decisions';
 
 export interface StopRequest {
@@ -17,7 +7,7 @@ export interface StopRequest {
   reason: string;
 }
 
-/** What operators asked for by signal; the workflow's loops read it between steps. */
+/** What people asked of the pipeline, by Update or by signal; the workflow's loops read it between steps. */
 export class Controls {
   paused = false;
   promote: OperatorAction | null = null;
@@ -25,32 +15,20 @@ export class Controls {
   readonly decisions: ReceivedDecision[] = [];
   /** Whether an approval is being awaited now; every decision is stamped with it on arrival. */
   awaitingApproval = false;
-  /** How many of the decisions have been judged and audited. */
+  /** How many of the decisions have been judged. */
   judged = 0;
+  /** Each decision's record once judged and audited, by its place in `decisions`: what its caller is answered. */
+  readonly answers = new Map<number, ApprovalRecord>();
+  /** Operator actions received so far, accepted or not: numbers each one's audit record. */
+  actions = 0;
 
   /** Whether decisions arrived that nobody has judged yet. */
   get unjudged(): boolean {
     return this.judged < this.decisions.length;
   }
 
-  constructor() {
-    const at = () => new Date().toISOString();
-    setHandler(approveSignal, (input) => void this.decisions.push({ decision: 'approve', input, at: at(), awaiting: this.awaitingApproval }));
-    setHandler(rejectSignal, (input) => void this.decisions.push({ decision: 'reject', input, at: at(), awaiting: this.awaitingApproval }));
-    setHandler(pauseSignal, () => {
-      this.paused = true;
-    });
-    setHandler(resumeSignal, () => {
-      this.paused = false;
-    });
-    setHandler(promoteSignal, (a) => {
-      this.promote = a;
-    });
-    setHandler(abortSignal, (a) => {
-      this.stop ??= { kind: 'abort', actor: String(a?.actor ?? 'unknown'), reason: String(a?.reason ?? '') };
-    });
-    setHandler(rollbackSignal, (a) => {
-      this.stop ??= { kind: 'rollback', actor: String(a?.actor ?? 'unknown'), reason: String(a?.reason ?? '') };
-    });
+  /** Queues a decision to be judged; returns its place. */
+  receive(decision: 'approve' | 'reject', input: DecisionInput): number {
+    return this.decisions.push({ decision, input, at: new Date().toISOString(), awaiting: this.awaitingApproval }) - 1;
   }
 }

@@ -1,4 +1,4 @@
-import { CancellationScope } from '@temporalio/workflow';
+import { allHandlersFinished, CancellationScope, condition } from '@temporalio/workflow';
 import type { PipelineSpecInput } from '../../src/contracts/pipeline-spec';
 import type { DeployModelResult } from '../../src/contracts/workflows';
 import { seekApproval } from './approval';
@@ -27,5 +27,7 @@ export async function deployModelWorkflow(input: PipelineSpecInput): Promise<Dep
     return await CancellationScope.nonCancellable(() => unwind(run, err));
   } finally {
     if (run.lockHeld) await CancellationScope.nonCancellable(() => run.steps.io.releaseRolloutLock({ ref: run.ref }));
+    // Every decision and action received is answered and audited before the run closes.
+    await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
   }
 }

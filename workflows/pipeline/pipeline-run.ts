@@ -2,10 +2,11 @@ import { workflowInfo } from '@temporalio/workflow';
 import type { ApprovalRecord } from '../../src/contracts/messages';
 import type { AuditOutcome, NotifyInput, PipelineRef } from '../../src/contracts/pipeline-activities';
 import type { PipelineSpec, PipelineSpecInput } from '../../src/contracts/pipeline-spec';
-import { backgroundMail, stepActivities } from './activity-options';
+import { backgroundMail, messageAudit, stepActivities } from './activity-options';
 import { Background } from './background';
 import { Controls } from './controls';
 import { refuseDecision } from './decisions';
+import { installHandlers } from './handlers';
 import { Saga, uninterrupted } from './saga';
 import { PipelineState } from './state';
 import { stepKey } from './step-key';
@@ -27,12 +28,15 @@ export class PipelineRun {
   /** Set once the promotion stands: nothing is undone after it. */
   committed = false;
   lockHeld = false;
+  /** Why a decision that arrives now is refused, when no approval is awaited. */
+  outOfTurn = 'it arrived before approval was requested, while the offline gates ran';
 
   constructor(input: PipelineSpecInput) {
     const pipelineId = workflowInfo().workflowId;
     this.ref = { pipelineId, model: String(input?.model ?? ''), version: String(input?.version ?? '') };
     this.actor = `pipeline:${pipelineId}`;
     this.state = new PipelineState(this.ref);
+    installHandlers(this);
   }
 
   audit(key: string, type: string, outcome: AuditOutcome, evidence?: Record<string, unknown>, who = this.actor): Promise<void> {
@@ -54,13 +58,24 @@ export class PipelineRun {
     await recorded;
   }
 
-  recordDecision(r: ApprovalRecord, index: number): Promise<void> {
-    return this.audit(`approval:${index}`, `approval.${r.decision}`, r.accepted ? 'success' : 'refused', { ...r }, `user:${r.approver || 'unknown'}`);
+  /** Audits a judged decision; its caller, if it sent an Update, is answered once the record is kept. */
+  async recordDecision(r: ApprovalRecord, index: number): Promise<void> {
+    const key = stepKey(this.ref, `approval:${index}`);
+    await messageAudit.audit({ ref: this.ref, key, type: `approval.${r.decision}`, actor: `user:${r.approver || 'unknown'}`, outcome: r.accepted ? 'success' : 'refused', evidence: { ...r } });
+    this.controls.answers.set(index, r);
   }
 
-  /** Decisions that came after the approval was settled (or before it was requested, when it never was) are refused
-   *  with the reason and audited, never dropped. */
-  async refuseOutOfTurn(why: string): Promise<void> {
+  recordAction(key: string, kind: string, actor: string, evidence: Record<string, unknown>, accepted: boolean): Promise<void> {
+    const type = `operator.${kind}`;
+    return messageAudit.audit({ ref: this.ref, key: stepKey(this.ref, key), type, actor: `user:${actor || 'unknown'}`, outcome: accepted ? 'success' : 'refused', evidence });
+  }
+
+  /**
+   * Decisions that come when no approval is awaited (before it was requested, after it was settled) are refused with
+   * the reason and audited, never dropped. `why` becomes the reason for any that come later.
+   */
+  async refuseOutOfTurn(why: string = this.outOfTurn): Promise<void> {
+    this.outOfTurn = why;
     const { controls } = this;
     while (controls.unjudged) {
       const index = controls.judged++;

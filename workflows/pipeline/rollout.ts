@@ -83,7 +83,7 @@ export async function rollOut(run: PipelineRun, spec: PipelineSpec, ingested: In
   const stages = plannedStages(spec, before);
   if (stages.length < spec.rollout.stages.length) state.note('no stable version yet: shadow and canary stages skipped');
   const record = new RolloutRecord(plannedKpis(before.spec.stable !== null, stages.some((s) => s.kind === 'shadow'), spec.rollout.thresholds.minShadowAgreement));
-  const ctx: WindowContext = { run, spec, stable: before.spec.stable?.version ?? null, approvers, record };
+  const ctx: WindowContext = { run, spec, stable: before.spec.stable?.version ?? null, record };
   const windowMs = durationMs(spec.rollout.window);
   for (const stage of stages) {
     if (controls.promote) break;

@@ -1,23 +1,24 @@
 import type { Command } from 'commander';
-import { abortSignal, pauseSignal, promoteSignal, resumeSignal, rollbackSignal, type OperatorAction } from '../../contracts/messages';
-import type { SignalDefinition } from '@temporalio/common';
+import type { UpdateDefinition } from '@temporalio/common';
+import { abortUpdate, pauseUpdate, promoteUpdate, resumeUpdate, rollbackUpdate, type ActionAnswer, type OperatorAction, type OperatorActionKind } from '../../contracts/messages';
 import type { CliContext } from '../context';
 import { failure } from '../exit-codes';
 import { parsePipelineId } from '../pipeline-id';
 import { print } from '../output';
 import { describePipeline } from '../pipelines';
+import { sendUpdate } from '../send-update';
 
-const ACTIONS: Record<string, { signal: SignalDefinition<[OperatorAction]>; description: string }> = {
-  pause: { signal: pauseSignal, description: 'pause the rollout at its current stage (monitoring windows stop counting)' },
-  resume: { signal: resumeSignal, description: 'resume a paused rollout' },
-  promote: { signal: promoteSignal, description: 'skip the remaining monitoring windows and promote now' },
-  abort: { signal: abortSignal, description: 'stop the rollout and restore production as it was' },
-  rollback: { signal: rollbackSignal, description: 'roll the candidate back and restore production as it was' },
+const ACTIONS: Record<OperatorActionKind, { update: UpdateDefinition<ActionAnswer, [OperatorAction]>; description: string }> = {
+  pause: { update: pauseUpdate, description: 'pause the rollout at its current stage (monitoring windows stop counting)' },
+  resume: { update: resumeUpdate, description: 'resume a paused rollout' },
+  promote: { update: promoteUpdate, description: 'skip the remaining monitoring windows and promote now' },
+  abort: { update: abortUpdate, description: 'stop the rollout and restore production as it was' },
+  rollback: { update: rollbackUpdate, description: 'roll the candidate back and restore production as it was' },
 };
 
-/** pause, resume, promote, abort and rollback: one signal each, carrying who acts and why. */
+/** pause, resume, promote, abort and rollback: one Update each, carrying who acts and why, answered at once. */
 export function operatorCommands(program: Command, ctx: CliContext): void {
-  for (const [name, { signal, description }] of Object.entries(ACTIONS)) {
+  for (const [name, { update, description }] of Object.entries(ACTIONS)) {
     program
       .command(name)
       .description(description)
@@ -29,9 +30,9 @@ export function operatorCommands(program: Command, ctx: CliContext): void {
         const actor = ctx.identity(opts.as);
         const info = await describePipeline(await ctx.temporal(), workflowId);
         if (!info.running) throw failure(`pipeline ${workflowId} is finished (${info.outcome}); nothing to ${name}`);
-        await info.handle.signal(signal, { actor, reason: opts.reason });
-        print(`${name} sent to ${workflowId} by ${actor}${opts.reason ? `: ${opts.reason}` : ''}`);
-        if (name !== 'resume') print('it takes effect at the next monitoring check of the rollout; follow it with `modelship watch`');
+        const answer = await sendUpdate(info.handle, update, { actor, reason: opts.reason }, `${name} by ${actor}`);
+        if (!answer.accepted) throw failure(`${name} by ${actor} refused by pipeline ${workflowId}: ${answer.reason}`);
+        print(`${name} by ${actor} accepted for ${workflowId}: ${answer.reason}`);
       });
   }
 }

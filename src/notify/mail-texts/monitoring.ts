@@ -47,8 +47,8 @@ export function rollbackApprovalMail(ref: PipelineRef, policy: MonitoringPolicy,
       '',
       ...checkLines(check),
       '',
-      `Approve: temporal workflow signal --workflow-id ${ref.pipelineId} --name approve --input '${input}'`,
-      `Reject:  temporal workflow signal --workflow-id ${ref.pipelineId} --name reject --input '${input}'`,
+      `Approve: temporal workflow update execute --workflow-id ${ref.pipelineId} --name approve --input '${input}'`,
+      `Reject:  temporal workflow update execute --workflow-id ${ref.pipelineId} --name reject --input '${input}'`,
     ],
   };
 }

@@ -29,10 +29,10 @@ export function approvalRequested(ref: PipelineRef, spec: PipelineSpec, evidence
       '',
       'Approve:',
       `  modelship approve ${ref.pipelineId} --comment "<why>"`,
-      `  temporal workflow signal --workflow-id ${ref.pipelineId} --name approve --input '${comment}'`,
+      `  temporal workflow update execute --workflow-id ${ref.pipelineId} --name approve --input '${comment}'`,
       'Reject:',
       `  modelship reject ${ref.pipelineId} --comment "<why>"`,
-      `  temporal workflow signal --workflow-id ${ref.pipelineId} --name reject --input '${comment}'`,
+      `  temporal workflow update execute --workflow-id ${ref.pipelineId} --name reject --input '${comment}'`,
     ],
   };
 }

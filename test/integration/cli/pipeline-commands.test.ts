@@ -127,6 +127,10 @@ describe('modelship CLI: pipelines on the real stack', () => {
     const mallory = await cli('approve', `${model}@1.0.0`, '--comment', 'let me in', '--as', 'mallory');
     expect(mallory.code).toBe(1);
     expect(mallory.stderr).toContain('mallory is not an approver of this pipeline');
+    // Answered at once by the workflow, through an Update: nothing is rolled out to promote yet.
+    const early = await cli('promote', `${model}@1.0.0`, '--reason', 'in a hurry', '--as', 'ops-dan');
+    expect(early.code).toBe(1);
+    expect(early.stderr).toContain(`promote by ops-dan refused by pipeline ${id('1.0.0')}: nothing is rolled out yet: the pipeline is at awaiting_approval; reject it instead`);
 
     const approve = await cli('approve', id('1.0.0'), '--comment', 'evidence reviewed', '--as', 'bob');
     expect(approve.stderr).toBe('');
@@ -162,6 +166,7 @@ describe('modelship CLI: pipelines on the real stack', () => {
     expect(verify.stdout).toContain('audit log intact');
     const events = exported.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(events.some((e) => e.type === 'approval.approve' && e.outcome === 'refused')).toBe(true);
+    expect(events.find((e) => e.type === 'operator.promote')).toMatchObject({ outcome: 'refused', actor: 'user:ops-dan' });
   });
 
   it('refuses, before anything starts, a deploy of what is not registered, a --set that reaches a prototype and an oversized spec, naming what was typed', async () => {
@@ -224,7 +229,9 @@ describe('modelship CLI: pipelines on the real stack', () => {
     expect(listed.stdout).toContain(id(first));
     expect((await cli('resume', `${model}@${first}`)).code).toBe(0);
     await waitFor(first, (s) => !s.paused, 'resume');
-    expect((await cli('promote', `${model}@${first}`, '--reason', 'seen enough')).code).toBe(0);
+    const promoted = await cli('promote', `${model}@${first}`, '--reason', 'seen enough');
+    expect(promoted.code).toBe(0);
+    expect(promoted.stdout).toContain('promotion requested: the remaining windows are skipped at the next check');
     expect((await cli('watch', `${model}@${first}`)).code).toBe(0);
 
     const second = await Promise.race(others.map((v) => waitFor(v, (s) => s.stage === 'canary' && s.trafficPercent === 50, 'canary').then(() => v)));
