@@ -36,6 +36,8 @@ export interface Scenario {
   gateDelayMs?: number;
   /** The last-known-good alias before the pipeline; unset by default. */
   lastKnownGood?: string | null;
+  /** Each KPI check waits for this before it answers: a test holds a check in flight with it. */
+  checkGate?: () => Promise<void>;
 }
 
 export interface World {
@@ -168,6 +170,7 @@ export function createFakeActivities(scenarios: Map<string, Scenario>): { activi
     },
     async checkKpis(input) {
       const scenario = scenarios.get(input.ref.model);
+      await scenario?.checkGate?.();
       const check = fakeCheck(input, { breachAt: scenario?.breachAt ?? [], noDataAt: scenario?.noDataAt ?? [] });
       return track(input.ref.model, 'checkKpis', input.stages[input.stages.length - 1].label, check);
     },

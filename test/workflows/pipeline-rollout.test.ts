@@ -1,7 +1,7 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import type { DeployModelResult } from '../../src/contracts/workflows';
 import { abortSignal, approveSignal, pauseSignal, promoteSignal, resumeSignal, statusQuery } from '../../src/contracts/messages';
-import { STABLE } from './fake-activities';
+import { STABLE, type Scenario } from './fake-activities';
 import { fastSpec, startHarness, type Harness } from './pipeline-harness';
 
 jest.setTimeout(120_000);
@@ -113,6 +113,31 @@ describe('deployModelWorkflow staged rollout and saga', () => {
     expect((w.calls.find((c) => c.name === 'writeRollbackDocument')!.input as { cause: { type: string } }).cause.type).toBe('Cancelled');
     expect((await handle.describe()).status.name).toBe('CANCELLED');
     await h.record(handle, 'cancelled');
+  });
+
+  it('acts on a resume that arrives while a check is in flight: the window counts again and ends', async () => {
+    let release: () => void = () => undefined;
+    let checkStarted: () => void = () => undefined;
+    const scenario: Scenario = {};
+    // Judged by thresholds, a stage ends only when its window does: a window never restarted would hang here.
+    const rollout = { window: '1s', checkInterval: '100ms', bake: '300ms', confirmTimeout: '5s', judge: 'thresholds' };
+    const handle = await approved('resume-mid-check', scenario, { rollout });
+    await h.waitForStep(handle, (s) => s.stage === 'canary');
+    await handle.signal(pauseSignal, { actor: 'ops-dan', reason: 'looking closer' });
+    await h.waitForStep(handle, (s) => s.paused);
+    // The next check is held in flight; the resume lands while it is.
+    const started = new Promise<void>((resolve) => (checkStarted = resolve));
+    scenario.checkGate = () => {
+      scenario.checkGate = undefined;
+      checkStarted();
+      return new Promise<void>((resolve) => (release = resolve));
+    };
+    await started;
+    await handle.signal(resumeSignal, { actor: 'ops-dan', reason: 'fine' });
+    await new Promise((r) => setTimeout(r, 300));
+    release();
+    expect(await handle.result()).toMatchObject({ outcome: 'promoted' });
+    expect((await handle.query(statusQuery)).paused).toBe(false);
   });
 
   it('holds the window open while paused, checking all along, and continues after resume', async () => {

@@ -78,6 +78,10 @@ export async function watchWindow(ctx: WindowContext, w: Window): Promise<KpiChe
   windowEnd.start(left);
   let extended = false;
   let awaitingPerson = false;
+  // The pause the window last acted on. A pause or resume may arrive at any moment, a check in flight included, so
+  // the window compares with what it last acted on, never with a reading taken at the top of the loop.
+  let held = controls.paused;
+  if (held) windowEnd.stop();
   let checksWithData = 0;
   let last: KpiCheck | null = null;
   const restart = (ms: number) => {
@@ -88,16 +92,16 @@ export async function watchWindow(ctx: WindowContext, w: Window): Promise<KpiChe
   };
   try {
     for (;;) {
-      const paused = controls.paused;
-      await condition(() => controls.stop !== null || controls.promote !== null || controls.paused !== paused || (!paused && windowEnd.passed), interval, { summary: `next check at ${w.label}` });
+      await condition(() => controls.stop !== null || controls.promote !== null || controls.paused !== held || (!held && windowEnd.passed), interval, { summary: `next check at ${w.label}` });
       if (controls.stop) throw stopFailure(controls);
-      if (controls.paused !== paused) {
-        state.paused(controls.paused);
-        if (!controls.paused && awaitingPerson) {
+      if (controls.paused !== held) {
+        held = controls.paused;
+        state.paused(held);
+        if (!held && awaitingPerson) {
           awaitingPerson = false;
           state.note(`${w.label}: resumed without proof; the window is extended by ${extendBy}`);
           restart(extendMs);
-        } else if (!windowEnd.passed && controls.paused) {
+        } else if (!windowEnd.passed && held) {
           windowEnd.stop();
           left -= Date.now() - runningSince;
         } else if (!windowEnd.passed) {
@@ -139,7 +143,7 @@ export async function watchWindow(ctx: WindowContext, w: Window): Promise<KpiChe
         continue;
       }
       awaitingPerson = true;
-      controls.paused = true;
+      controls.paused = held = true;
       state.paused(true);
       state.note(`${w.label}: still undecided after the extension; waiting for a person to promote, resume (extend) or roll back`);
       await awaitDecision(ctx, w.label, last);
