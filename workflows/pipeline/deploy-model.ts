@@ -3,6 +3,7 @@ import type { PipelineSpecInput } from '../../src/contracts/pipeline-spec';
 import type { DeployModelResult } from '../../src/contracts/workflows';
 import { seekApproval } from './approval';
 import { passGates } from './gates';
+import { installHandlers } from './handlers';
 import { ingest } from './ingest';
 import { PipelineRun } from './pipeline-run';
 import { promote } from './promote';
@@ -16,6 +17,7 @@ import { unwind } from './unwind';
  */
 export async function deployModelWorkflow(input: PipelineSpecInput): Promise<DeployModelResult> {
   const run = new PipelineRun(input);
+  installHandlers(run);
   try {
     const { spec, ingested } = await ingest(run, input);
     await passGates(run, spec, ingested);

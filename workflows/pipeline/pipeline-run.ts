@@ -6,7 +6,6 @@ import { backgroundMail, messageAudit, stepActivities } from './activity-options
 import { Background } from './background';
 import { Controls } from './controls';
 import { refuseDecision } from './decisions';
-import { installHandlers } from './handlers';
 import { Saga, uninterrupted } from './saga';
 import { PipelineState } from './state';
 import { stepKey } from './step-key';
@@ -36,7 +35,6 @@ export class PipelineRun {
     this.ref = { pipelineId, model: String(input?.model ?? ''), version: String(input?.version ?? '') };
     this.actor = `pipeline:${pipelineId}`;
     this.state = new PipelineState(this.ref);
-    installHandlers(this);
   }
 
   audit(key: string, type: string, outcome: AuditOutcome, evidence?: Record<string, unknown>, who = this.actor): Promise<void> {
