@@ -16,8 +16,8 @@ import { ModelNameKey, ModelVersionKey, OutcomeKey, PipelineStageKey } from '../
 import { detailLines } from '../../src/temporal/workflow-descriptions';
 import { messageAudit } from '../pipeline/activity-options';
 import { judgeDecision, refuseDecision, type ReceivedDecision } from '../pipeline/decisions';
-import { describeIssues, formatIssues } from '../../src/validation/issues';
 import { alertMail, rollbackApprovalMail, rolledBackMail, sustainedWithoutRollbackMail } from '../../src/notify/mail-texts/monitoring';
+import { updateValidator } from '../common/update-validator';
 import { rollbackToLastKnownGood } from './rollback-to-lkg';
 import { mails, steps, verdicts } from './steps';
 
@@ -83,10 +83,7 @@ export async function monitorModelWorkflow(input: MonitorInput): Promise<void> {
     await condition(() => answers.has(n));
     return answers.get(n)!;
   }
-  const validator = (input: unknown) => {
-    const parsed = decisionSchema.safeParse(input);
-    if (!parsed.success) throw new Error(formatIssues(describeIssues(parsed.error, 'a decision')));
-  };
+  const validator = updateValidator(decisionSchema, 'a decision');
   setHandler(approveUpdate, (d) => receiveDecision('approve', d), { validator });
   setHandler(rejectUpdate, (d) => receiveDecision('reject', d), { validator });
   setHandler(approveSignal, async (d) => void (await receiveDecision('approve', d)));

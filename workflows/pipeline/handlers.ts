@@ -24,17 +24,10 @@ import {
 } from '../../src/contracts/messages';
 import { ACTION_EFFECTS, refusalOf } from '../../src/policy/operator-actions';
 import { describeIssues, formatIssues } from '../../src/validation/issues';
+import { updateValidator } from '../common/update-validator';
 import type { PipelineRun } from './pipeline-run';
 
 type Via = 'update' | 'signal';
-
-/** Rejects a malformed Update before it enters the history, naming the field and the rule. */
-function validator(schema: typeof decisionSchema | typeof operatorActionSchema, subject: string) {
-  return (input: unknown) => {
-    const parsed = schema.safeParse(input);
-    if (!parsed.success) throw new Error(formatIssues(describeIssues(parsed.error, subject)));
-  };
-}
 
 /** A decision waits for its turn: judged by the approval if one is awaited, refused at once as out of turn if not. */
 async function receiveDecision(run: PipelineRun, decision: 'approve' | 'reject', input: DecisionInput): Promise<ActionAnswer> {
@@ -86,11 +79,11 @@ const ACTIONS: [UpdateDefinition<ActionAnswer, [OperatorAction]>, SignalDefiniti
  */
 export function installHandlers(run: PipelineRun): void {
   for (const [update, signal, decision] of DECISIONS) {
-    setHandler(update, (input) => receiveDecision(run, decision, input), { validator: validator(decisionSchema, 'a decision') });
+    setHandler(update, (input) => receiveDecision(run, decision, input), { validator: updateValidator(decisionSchema, 'a decision') });
     setHandler(signal, async (input) => void (await receiveDecision(run, decision, input)));
   }
   for (const [update, signal, kind] of ACTIONS) {
-    setHandler(update, (input) => receiveAction(run, kind, input, 'update'), { validator: validator(operatorActionSchema, `a ${kind} request`) });
+    setHandler(update, (input) => receiveAction(run, kind, input, 'update'), { validator: updateValidator(operatorActionSchema, `a ${kind} request`) });
     setHandler(signal, async (input) => void (await receiveAction(run, kind, input, 'signal')));
   }
 }
