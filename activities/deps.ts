@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 import type { AuditLog } from '../src/audit';
 import type { Mailer } from '../src/notify';
-import type { WebUi } from '../src/temporal/web-ui';
+import type { MailLinks } from './notify-step';
 import type { TemporalDeps } from './monitoring';
 
 /** What activities may touch. Only the worker builds the real clients; tests inject real or fake ones. */
@@ -12,7 +12,7 @@ export interface ActivityDeps {
   auditLog?: AuditLog;
   reportsDir?: string;
   /** Where mails link to; the local stack's Web UI and the default namespace unless set. */
-  webUi?: WebUi;
+  webUi?: MailLinks;
   /** A gateway replica whose heartbeat is older than this is not counted as serving. */
   replicaStaleMs?: number;
   /** Lets the pipeline start or signal the model's monitor; without it, handing over monitoring fails. */

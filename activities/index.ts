@@ -4,6 +4,7 @@ import { createRegistry } from '../src/registry';
 import { createAuditActivities } from './audit-step';
 import type { ActivityDeps } from './deps';
 import { createGateActivities } from './gates';
+import { createIdentityActivities } from './identity';
 import { createIngestActivities } from './ingest';
 import { createInputCache } from './inputs';
 import { createKpiActivities } from './kpi-check';
@@ -31,6 +32,7 @@ export function createActivities(deps: ActivityDeps) {
     ...routing,
     ...createKpiActivities(deps.db),
     ...createReportActivities(deps.db, deps.reportsDir ?? 'reports'),
+    ...createIdentityActivities(deps.db, registry),
   };
   const monitoring = createMonitorActivities(deps.db, registry, inputs, routing, deps.temporal);
   return { ...createSmokeActivities(deps), ...pipeline, ...monitoring };

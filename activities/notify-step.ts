@@ -1,24 +1,33 @@
 import type { Db } from 'mongodb';
+import type { Env } from '../src/config';
 import type { PipelineActivities } from '../src/contracts/pipeline-activities';
 import { sendOnce, type Mailer } from '../src/notify';
+import { renderHtml, renderText } from '../src/notify/render-mail';
 import { webUiLink, type WebUi } from '../src/temporal/web-ui';
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-}
+/** Where mails link to: the Web UI, and the team's inbox when it is known. */
+export type MailLinks = WebUi & Partial<Pick<Env, 'MAIL_INBOX_URL'>>;
 
-/** Status mail, once per key, with a link to the pipeline in the Web UI. */
-export function createNotifyActivities(db: Db, mailer: Mailer, webUi: WebUi): Pick<PipelineActivities, 'notify'> {
+/** Status mail, once per key, as text and as HTML, linking to the pipeline in the Web UI and to the inbox. */
+export function createNotifyActivities(db: Db, mailer: Mailer, links: MailLinks): Pick<PipelineActivities, 'notify'> {
   return {
-    async notify({ ref, key, kind, to, subject, lines }) {
+    async notify({ ref, key, kind, to, subject, lines, tables, commands }) {
       if (to.length === 0) return;
-      const link = webUiLink(webUi, ref.pipelineId);
-      const body = [...lines, '', `Pipeline: ${ref.pipelineId}`, `Web UI: ${link}`];
+      const content = {
+        lines,
+        tables,
+        commands,
+        links: [
+          { label: `${ref.pipelineId} in the Temporal Web UI`, url: webUiLink(links, ref.pipelineId) },
+          ...(links.MAIL_INBOX_URL ? [{ label: 'mail inbox', url: links.MAIL_INBOX_URL }] : []),
+        ],
+      };
+      const fullSubject = `[modelship] ${subject}`;
       await sendOnce(db, mailer, key, {
         to,
-        subject: `[modelship] ${subject}`,
-        text: body.join('\n'),
-        html: `<pre style="font: 13px/1.45 ui-monospace, monospace">${escapeHtml(body.join('\n'))}</pre>`,
+        subject: fullSubject,
+        text: renderText(content),
+        html: renderHtml(fullSubject, content),
         headers: { 'X-Modelship-Kind': kind, 'X-Modelship-Pipeline': ref.pipelineId },
       });
     },

@@ -208,7 +208,7 @@ async function main(): Promise<string> {
       submitter: 'alice',
       datasets: { train: trainRef, validation: validationRef },
       gates: { validation: { maxRegression: 0.5 }, scenarios: { latencyBudgetP99Ms: 50 } },
-      approval: { approvers: ['bob'] },
+      approval: { approvers: ['bob'], requireSignatures: false },
       rollout: { checkInterval: `${CHECK_INTERVAL_MS}ms`, confirmTimeout: '15s', ...rollout, thresholds: { minRequests: 5, maxP99Ms: 250, minSuccessRatio: 0, ...thresholds } },
       notify: { recipients: [`ops-${tag}@example.test`] },
     });

@@ -8,10 +8,14 @@ import { SEARCH_ATTRIBUTE_KEYS } from '../src/contracts/search-attributes';
 import { deployModel } from '../src/contracts/workflows';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { resolve } from 'node:path';
-import { verifyAudit } from '../src/audit';
+import type { KeyObject } from 'node:crypto';
+import { createAuditLog, verifyAudit } from '../src/audit';
 import { startPipeline } from '../src/client/start-pipeline';
 import { config } from '../src/config';
-import { approveSignal, statusQuery, type PipelineStatus } from '../src/contracts/messages';
+import { approveUpdate, statusQuery, type PipelineStatus } from '../src/contracts/messages';
+import { verifySignatures } from '../src/identity/recorded-signatures';
+import { signAction } from '../src/identity/signed-fields';
+import { demoPeople } from './lib/demo-people';
 import { monitorStatusQuery, monitorWorkflowId } from '../src/contracts/monitoring';
 import { loadWorkload } from '../src/datasets/workload';
 import { connectMongo } from '../src/db';
@@ -28,7 +32,7 @@ const say = (line: string) => console.log(`demo: ${line}`);
 
 async function register(registry: Registry, model: string, train: Interactions, version: string, options: { seed: number; factors: number; iterations?: number; faults?: TrainingFaults }, trainSha: string) {
   const existing = await registry.getVersion(model, version);
-  if (existing) return existing.artifact.sha256;
+  if (existing) return remember(model, version, existing.artifact.sha256);
   const started = Date.now();
   const { seed, factors, iterations, faults } = options;
   const bytes = encodeArtifact(trainAls(train, { factors, iterations, seed, faults }));
@@ -40,10 +44,25 @@ async function register(registry: Registry, model: string, train: Interactions, 
     createdBy: 'user:alice',
   });
   say(`trained and registered ${model} ${version}${faults ? ` (fault injected: ${JSON.stringify(faults)})` : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s, sha256 ${v.artifact.sha256.slice(0, 12)}…`);
-  return v.artifact.sha256;
+  return remember(model, version, v.artifact.sha256);
 }
 
-async function follow(handle: WorkflowHandle, approveAs: string | null): Promise<PipelineStatus> {
+function remember(model: string, version: string, sha: string): string {
+  artifacts.set(`${model}@${version}`, sha);
+  return sha;
+}
+
+/** The demo's signing keys, set once its people are enrolled. */
+let keys: Record<'alice' | 'bob', KeyObject>;
+/** Each version's artifact sha256, which every signature names. */
+const artifacts = new Map<string, string>();
+
+function signed(who: 'alice' | 'bob', model: string, version: string, action: 'start' | 'approve', comment: string) {
+  const artifactSha256 = artifacts.get(`${model}@${version}`)!;
+  return signAction({ pipelineId: `deploy-${model}-${version}`, model, version, artifactSha256, action, comment, signer: who }, keys[who]);
+}
+
+async function follow(handle: WorkflowHandle, approveAs: 'bob' | null): Promise<PipelineStatus> {
   let last = '';
   let approved = false;
   for (;;) {
@@ -52,8 +71,9 @@ async function follow(handle: WorkflowHandle, approveAs: string | null): Promise
     if (line !== last) say(`  ${handle.workflowId}: ${line}`);
     last = line;
     if (status.step === 'awaiting_approval' && approveAs && !approved) {
-      await handle.signal(approveSignal, { approver: approveAs, comment: 'demo: evidence reviewed' });
-      say(`  ${approveAs} approved by signal`);
+      const comment = 'demo: evidence reviewed';
+      const answer = await handle.executeUpdate(approveUpdate, { args: [{ approver: approveAs, comment, signature: signed(approveAs, status.model, status.version, 'approve', comment) }] });
+      say(`  ${approveAs} approved, signed with his key: ${answer.accepted ? 'counted' : `refused (${answer.reason})`}`);
       approved = true;
     }
     if (status.step === 'done') return status;
@@ -73,7 +93,7 @@ type Spec = (version: string) => Record<string, unknown>;
 async function deploySequence(client: Client, taskQueue: string, model: string, versions: string[], spec: Spec): Promise<Run[]> {
   const runs: Run[] = [];
   for (const version of versions) {
-    const { handle, started } = await startPipeline(client, spec(version), taskQueue);
+    const { handle, started } = await startPipeline(client, { ...spec(version), signature: signed('alice', model, version, 'start', '') }, taskQueue);
     say(`${started ? 'started' : 'already ran'} pipeline ${handle.workflowId}`);
     const status = await follow(handle, 'bob');
     say(`${handle.workflowId} ended: ${status.outcome}${status.failure ? ` (${status.failure})` : ''}`);
@@ -154,6 +174,9 @@ async function main(): Promise<void> {
   const mongo = await connectMongo(env);
   await ensureIndexes(mongo.db);
   const registry = createRegistry(mongo.db);
+  const home = resolve(env.MODELSHIP_HOME ?? '.data/demo-home');
+  keys = await demoPeople(mongo.db, home, createAuditLog(mongo.db, env.AUDIT_HMAC_KEY ? { hmacKey: env.AUDIT_HMAC_KEY } : {}));
+  say(`people: alice submits and bob approves, each signing with a key kept in ${home}/keys`);
   const client: Client = await connectClient(env);
   const traffic = new AbortController();
   try {
@@ -164,6 +187,7 @@ async function main(): Promise<void> {
     const results = [...movielensRuns, ...syntheticRuns];
 
     const audit = await verifyAudit(mongo.db, env.AUDIT_HMAC_KEY ? { hmacKey: env.AUDIT_HMAC_KEY } : {});
+    const signatures = await verifySignatures(mongo.db);
     const reports = resolve(env.REPORTS_DIR);
     console.log('\nWhere to look');
     for (const r of results) {
@@ -180,8 +204,9 @@ async function main(): Promise<void> {
     console.log(`    columns: add ${SEARCH_ATTRIBUTE_KEYS.map((k) => k.name).join(', ')} under "Configure Columns"`);
     console.log(`  mail inbox: ${env.MAIL_INBOX_URL}`);
     console.log(`  audit log: ${audit.ok ? `verified, ${audit.checked} events, chains intact` : `BROKEN at ${JSON.stringify(audit.firstBroken)}`}`);
+    console.log(`  signatures: ${signatures.verified} of ${signatures.signed} verified again from the log${signatures.firstBad ? `; first bad: ${JSON.stringify(signatures.firstBad)}` : ''}`);
     const expected = ['promoted', 'promoted', 'rolled_back', 'promoted', 'rolled_back', 'promoted'];
-    const ok = results.every((r, i) => r.status.outcome === expected[i]) && audit.ok;
+    const ok = results.every((r, i) => r.status.outcome === expected[i]) && audit.ok && !signatures.firstBad;
     if (!ok) throw new Error(`the demo did not end as expected: ${results.map((r) => `${r.model} ${r.version} ${r.status.outcome}`).join(', ')}`);
   } finally {
     traffic.abort();

@@ -2,7 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { auditCommand } from './commands/audit';
 import { approveCommand } from './commands/approve';
 import { deployCommand } from './commands/deploy';
+import { keysCommand } from './commands/keys';
 import { listCommand } from './commands/list';
+import { peopleCommand } from './commands/people';
 import { drillCommand } from './commands/drill';
 import { modelsCommand } from './commands/models';
 import { monitorCommand } from './commands/monitor';
@@ -39,6 +41,8 @@ export function buildProgram(ctx: CliContext): Command {
   policyCommand(program, ctx);
   monitorCommand(program, ctx);
   drillCommand(program, ctx);
+  keysCommand(program, ctx);
+  peopleCommand(program, ctx);
   program.addHelpText('after', '\nExit codes: 0 success, 1 failure (not found, refused, not promoted, server error), 2 bad usage or invalid input.\nSettings come from the environment (README.md, Configuration); MODELSHIP_USER is who you are.');
   return program;
 }

@@ -48,6 +48,10 @@ export const envSchema = z.object({
   GATEWAY_CACHE_TTL_MS: z.coerce.number().int('must be an integer').min(0, 'must be at least 0').default(30_000),
   GATEWAY_CACHE_MAX: z.coerce.number().int('must be an integer').min(0, 'must be at least 0').default(50_000),
   MODELSHIP_USER: z.string().min(1, 'must not be empty').optional(),
+  /** Where `modelship keys generate` keeps keys, as <dir>/keys/<name>.key; defaults to ~/.modelship. */
+  MODELSHIP_HOME: z.string().min(1, 'must not be empty').optional(),
+  /** The private key the CLI signs with, whoever acts; by default the acting person's key under MODELSHIP_HOME. */
+  MODELSHIP_KEY: z.string().min(1, 'must not be empty').optional(),
   REPORTS_DIR: z.string().min(1, 'must not be empty').default('reports'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { message: 'must be debug, info, warn or error' }).default('info'),
 });

@@ -16,6 +16,8 @@ export const FailureType = {
   RolloutBlocked: 'RolloutBlocked',
   Aborted: 'Aborted',
   RolledBackByOperator: 'RolledBackByOperator',
+  /** The start was not signed, or its signature did not prove a submitter of the model. */
+  Unauthorized: 'Unauthorized',
 } as const;
 
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];

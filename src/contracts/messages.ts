@@ -1,18 +1,23 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
+import { signatureSchema } from './identity';
 import type { Judgement } from './verdicts';
 
 /** Approval and rejection carry who decided and why; the workflow checks the approver against the spec. */
 export const decisionSchema = z.object({
   approver: z.string().trim().min(1, 'must name who decides'),
   comment: z.string().max(2000, 'must be at most 2000 characters').default(''),
-});
+  /** The approver's signature of this decision and comment, made by `modelship approve` or `reject`. */
+  signature: signatureSchema.optional(),
+}).strict();
 export type DecisionInput = z.input<typeof decisionSchema>;
 
 export const operatorActionSchema = z.object({
   actor: z.string().trim().min(1, 'must name who acts'),
   reason: z.string().max(2000, 'must be at most 2000 characters').default(''),
-});
+  /** The operator's signature of this action and reason. */
+  signature: signatureSchema.optional(),
+}).strict();
 export type OperatorAction = z.input<typeof operatorActionSchema>;
 
 // Wire names are plain camelCase so `temporal workflow signal --name approve` works as well as the CLI.
@@ -98,6 +103,8 @@ export interface ApprovalRecord {
   at: string;
   accepted: boolean;
   reason?: string;
+  /** The fingerprint of the key that signed it, when signed and verified. */
+  fingerprint?: string;
 }
 
 export interface PipelineStatus {

@@ -36,6 +36,8 @@ export const monitoringPolicySchema = z
     rollback: z.enum(['automatic', 'approval', 'alert-only'], { message: 'must be automatic, approval or alert-only' }).default('automatic'),
     /** Who may approve a rollback when `rollback` is `approval`. */
     approvers: z.array(identity).default([]),
+    /** Rollback decisions count only when signed by an approver of the model (docs/identity.md). */
+    requireSignatures: z.boolean({ message: 'must be true or false' }).default(true),
     approvalTimeout: durationSchema.default('30m'),
     /** How long the gateway replicas get to serve a rollback's routing change. */
     confirmTimeout: durationSchema.default('30s'),

@@ -3,6 +3,7 @@ import type { KpiCheck, PipelineStatus } from './messages';
 import type { JudgeSpec, KpiThresholds, PipelineSpec, Stage } from './pipeline-spec';
 import type { JudgedKpi } from './verdicts';
 import type { RouteSpec } from './routes';
+import type { IdentityRequest, IdentityVerdict } from './identity';
 
 /** The activities the deployment pipeline calls, as types only: workflow code imports this file, never the code. */
 
@@ -59,6 +60,19 @@ export interface AuditInput {
   evidence?: Record<string, unknown>;
 }
 
+/** A table of evidence in a mail: a real table in its HTML part, aligned columns in its text part. */
+export interface MailTable {
+  caption: string;
+  headers: string[];
+  rows: string[][];
+}
+
+/** A command the reader can run, shown as code after the text. */
+export interface MailCommand {
+  label: string;
+  command: string;
+}
+
 export interface NotifyInput {
   ref: PipelineRef;
   key: string;
@@ -66,6 +80,8 @@ export interface NotifyInput {
   to: string[];
   subject: string;
   lines: string[];
+  tables?: MailTable[];
+  commands?: MailCommand[];
 }
 
 export interface TimelineEntry {
@@ -155,6 +171,8 @@ export interface PipelineActivities {
   }): Promise<void>;
   writeReport(input: PipelineOutcomeDoc): Promise<{ htmlPath: string; jsonPath: string }>;
   writeRollbackDocument(input: PipelineOutcomeDoc): Promise<{ path: string }>;
+  /** Checks a signed start, decision or action against the people registry; spends its nonce once it passes. */
+  verifyIdentity(input: IdentityRequest): Promise<IdentityVerdict>;
 }
 
 /** A confirmation polls the replicas up to its own timeout; its activity gets this much longer to report what it found. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { signatureSchema } from './identity';
 import { durationMs, durationSchema, modelNameSchema, semverSchema, sha256Schema } from './primitives';
 
 const share = (what: string) => z.number().min(0, `${what} must be at least 0`).max(1, `${what} must be at most 1`);
@@ -159,6 +160,11 @@ export const approvalSchema = z
     required: positiveInt.default(1),
     deadline: durationSchema.default('72h'),
     reminderBefore: durationSchema.default('12h'),
+    /**
+     * Starts, decisions and operator actions count only when signed by a registered person holding the role
+     * (docs/identity.md). Off, names are taken as given, as in a sandbox.
+     */
+    requireSignatures: z.boolean({ message: 'must be true or false' }).default(true),
   })
   .superRefine((a, ctx) => {
     if (a.required > new Set(a.approvers).size) {
@@ -187,6 +193,8 @@ export const pipelineSpecSchema = z
     approval: approvalSchema,
     rollout: rolloutSchema,
     notify: z.object({ recipients: z.array(email).default([]) }).default({ recipients: [] }),
+    /** The submitter's signature of this start, made by `modelship deploy`. */
+    signature: signatureSchema.optional(),
   })
   .strict()
   .superRefine((spec, ctx) => {

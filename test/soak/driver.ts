@@ -74,7 +74,7 @@ function specFor(fixture: PipelineFixture, v: PlannedVersion): Record<string, un
     submitter: 'alice',
     datasets: fixture.datasets,
     gates: { validation: { maxRegression: 0.5 }, scenarios: { latencyBudgetP99Ms: 50 } },
-    approval: { approvers: ['bob'], ...(v.action === 'expire' ? { deadline: '3s', reminderBefore: '1s' } : { deadline: '30m' }) },
+    approval: { approvers: ['bob'], requireSignatures: false, ...(v.action === 'expire' ? { deadline: '3s', reminderBefore: '1s' } : { deadline: '30m' }) },
     // The soak lives models through operators and faults at a few hundred requests a stage: too few users to prove a
     // success margin, so it judges by thresholds (docs/verdicts.md); the statistical judge has its own tests. It keeps
     // the lighter 10% shadow it was calibrated with: three models mirrored in full on two cores starve the Temporal

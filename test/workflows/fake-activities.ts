@@ -5,6 +5,7 @@ import type { PipelineActivities, RouteSnapshot } from '../../src/contracts/pipe
 import { pipelineSpecSchema } from '../../src/contracts/pipeline-spec';
 import { canTransition, type Status } from '../../src/registry/lifecycle';
 import { fakeCheck } from './fake-kpis';
+import { createFakeIdentity, type FakeIdentity } from './fake-identity';
 import type { RouteSpec } from '../../src/contracts/routes';
 
 export const CANDIDATE_SHA = 'c'.repeat(64);
@@ -67,7 +68,10 @@ function gateEvidence(gate: GateName, pass: boolean): GateEvidence {
 
 type FakeActivities = PipelineActivities & Pick<MonitorActivities, 'handOverMonitoring' | 'readAliases'>;
 
-export function createFakeActivities(scenarios: Map<string, Scenario>): { activities: FakeActivities; worlds: Map<string, World> } {
+export function createFakeActivities(
+  scenarios: Map<string, Scenario>,
+  identity: FakeIdentity = createFakeIdentity(CANDIDATE_SHA),
+): { activities: FakeActivities; worlds: Map<string, World>; identity: FakeIdentity } {
   const worlds = new Map<string, World>();
   const world = (model: string): World => {
     let w = worlds.get(model);
@@ -200,6 +204,9 @@ export function createFakeActivities(scenarios: Map<string, Scenario>): { activi
     async writeRollbackDocument(doc) {
       return track(doc.ref.model, 'writeRollbackDocument', { outcome: doc.status.outcome, cause: doc.cause, compensations: doc.compensations }, { path: `reports/${doc.ref.pipelineId}-rollback.json` });
     },
+    async verifyIdentity(req) {
+      return track(req.model, 'verifyIdentity', req, await identity.verify(req));
+    },
   };
-  return { activities, worlds };
+  return { activities, worlds, identity };
 }

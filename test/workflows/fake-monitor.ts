@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { createFakeIdentity, type FakeIdentity } from './fake-identity';
 import type { KpiCheck } from '../../src/contracts/messages';
 import { monitoringPolicySchema, type MonitoringPolicy } from '../../src/contracts/model-policy';
 import type { MonitorActivities, ProductionCheck } from '../../src/contracts/monitoring';
@@ -55,12 +56,14 @@ export function productionCheck(model: string, version: string, verdict: Product
   return { model, version, from: now, to: now, kpi, drift: { ...drift, reasons: [...drift.reasons] }, verdict, reasons };
 }
 
-export function fakeActivities(worlds: Map<string, World>) {
+/** Rollback decisions are checked by the real verifier, over people kept in memory; every version is CHAMPION's artifact. */
+export function fakeActivities(worlds: Map<string, World>, identity: FakeIdentity = createFakeIdentity(CHAMPION.sha256)) {
   const w = (model: string) => worlds.get(model)!;
   /** True the first time a key is written in a model's world. */
   const first = (model: string, key: string) => !w(model).done.has(key) && Boolean(w(model).done.add(key));
   const activities: Pick<MonitorActivities, 'readModelPolicy' | 'checkProduction' | 'revertRoute' | 'abortRollout'> &
-    Pick<PipelineActivities, 'audit' | 'notify' | 'acquireRolloutLock' | 'releaseRolloutLock' | 'readRoute' | 'moveAlias' | 'transitionStatus'> = {
+    Pick<PipelineActivities, 'audit' | 'notify' | 'acquireRolloutLock' | 'releaseRolloutLock' | 'readRoute' | 'moveAlias' | 'transitionStatus' | 'verifyIdentity'> = {
+    verifyIdentity: (req) => identity.verify(req),
     async readModelPolicy({ model }) {
       return { monitoring: w(model).policy, drill: null };
     },

@@ -8,6 +8,7 @@ import { WORKFLOWS_PATH } from '../../src/worker';
 import { createLocalTestEnv } from '../support/workflow-env';
 import { monitorModel } from '../../src/contracts/workflows';
 import { CHAMPION, fakeActivities, LAST_GOOD, newWorld, type World } from './fake-monitor';
+import { createFakeIdentity, type FakePerson } from './fake-identity';
 
 jest.setTimeout(90_000);
 
@@ -18,10 +19,14 @@ describe('monitorModelWorkflow and its rollback policies', () => {
   const worlds = new Map<string, World>();
   const taskQueue = `monitor-${randomUUID()}`;
   const handles: WorkflowHandle[] = [];
+  const identity = createFakeIdentity(CHAMPION.sha256);
+  let carol: FakePerson, dave: FakePerson;
 
   beforeAll(async () => {
     env = await createLocalTestEnv();
-    worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: WORKFLOWS_PATH, activities: fakeActivities(worlds) });
+    carol = identity.person('carol', ['approver']);
+    dave = identity.person('dave', ['operator']);
+    worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: WORKFLOWS_PATH, activities: fakeActivities(worlds, identity) });
     running = worker.run();
   });
   afterAll(async () => {
@@ -72,7 +77,7 @@ describe('monitorModelWorkflow and its rollback policies', () => {
   });
 
   it('waits for a listed approver under the approval policy, refusing anyone else, then rolls back', async () => {
-    const { handle, world } = await watch('approval', { sustainedChecks: 2, rollback: 'approval', approvers: ['carol'] }, ['breach', 'breach']);
+    const { handle, world } = await watch('approval', { sustainedChecks: 2, rollback: 'approval', approvers: ['carol'], requireSignatures: false }, ['breach', 'breach']);
     await until(handle, (s) => s.state === 'awaiting_rollback_approval');
     expect(world.reverts).toEqual([]);
     await handle.signal(approveSignal, { approver: 'mallory', comment: 'let me' });
@@ -91,7 +96,7 @@ describe('monitorModelWorkflow and its rollback policies', () => {
   });
 
   it('answers rollback decisions sent as Updates at once: refused while no rollback awaits one, then judged', async () => {
-    const { handle, world } = await watch('approval-update', { sustainedChecks: 2, rollback: 'approval', approvers: ['carol'] }, []);
+    const { handle, world } = await watch('approval-update', { sustainedChecks: 2, rollback: 'approval', approvers: ['carol'], requireSignatures: false }, []);
     expect(await handle.executeUpdate(approveUpdate, { args: [{ approver: 'carol', comment: 'just in case' }] })).toEqual({ accepted: false, reason: 'no rollback is awaiting a decision' });
     world.verdicts.push('breach', 'breach');
     await until(handle, (s) => s.state === 'awaiting_rollback_approval');
@@ -105,8 +110,28 @@ describe('monitorModelWorkflow and its rollback policies', () => {
     ]);
   });
 
+  it('counts a rollback decision only when it is signed by an approver of the model, for the champion it rolls back', async () => {
+    const model = 'signed-rollback';
+    const { handle, world } = await watch(model, { sustainedChecks: 2, rollback: 'approval', approvers: ['carol', 'dave'] }, ['breach', 'breach']);
+    await until(handle, (s) => s.state === 'awaiting_rollback_approval');
+    const sign = (who: FakePerson, comment: string, version = CHAMPION.version) =>
+      who.sign({ pipelineId: `monitor-${model}`, model, version, artifactSha256: CHAMPION.sha256, action: 'approve', comment });
+    const approve = (input: object) => handle.executeUpdate(approveUpdate, { args: [input as never] });
+    expect(await approve({ approver: 'carol', comment: 'go back' })).toMatchObject({ accepted: false, reason: expect.stringContaining('unsigned') });
+    expect(await approve({ approver: 'dave', comment: 'go back', signature: sign(dave, 'go back') })).toEqual({ accepted: false, reason: `dave does not hold the approver role for model ${model}` });
+    expect(await approve({ approver: 'carol', comment: 'go back', signature: sign(carol, 'go back', LAST_GOOD.version) })).toMatchObject({ accepted: false, reason: expect.stringContaining('the signature does not match') });
+    expect(await approve({ approver: 'carol', comment: 'go back', signature: sign(carol, 'go back') })).toEqual({ accepted: true, reason: 'rollback approved by carol' });
+    await until(handle, (s) => s.rollbacks.length === 1);
+    expect(world.audits.filter((a) => a.type === 'monitor.rollback_approve').map((a) => [a.outcome, a.actor])).toEqual([
+      ['refused', 'user:carol'],
+      ['refused', 'user:dave'],
+      ['refused', 'user:carol'],
+      ['success', 'user:carol'],
+    ]);
+  });
+
   it('keeps the champion when the approver rejects the rollback, and counts the breach afresh', async () => {
-    const { handle, world } = await watch('rejected', { sustainedChecks: 2, rollback: 'approval', approvers: ['carol'] }, ['breach', 'breach']);
+    const { handle, world } = await watch('rejected', { sustainedChecks: 2, rollback: 'approval', approvers: ['carol'], requireSignatures: false }, ['breach', 'breach']);
     await until(handle, (s) => s.state === 'awaiting_rollback_approval');
     await handle.signal(rejectSignal, { approver: 'carol', comment: 'a known upstream outage' });
     const status = await until(handle, (s) => s.state === 'watching' && world.audits.some((a) => a.type === 'monitor.rollback_reject'));

@@ -27,7 +27,7 @@ describe('deployModelWorkflow approval gate', () => {
   });
 
   it('sends a reminder, then ends as expired at the deadline without changing production', async () => {
-    const handle = await h.start(fastSpec('expired', { approval: { approvers: ['bob'], deadline: '2s', reminderBefore: '1s' } }));
+    const handle = await h.start(fastSpec('expired', { approval: { approvers: ['bob'], deadline: '2s', reminderBefore: '1s', requireSignatures: false } }));
     expect(await handle.result()).toMatchObject({ outcome: 'expired' });
     const w = h.world('expired');
     expect(w.mails.map((m) => m.kind)).toEqual(['approval_requested', 'approval_reminder', 'rejected']);
@@ -40,7 +40,7 @@ describe('deployModelWorkflow approval gate', () => {
   });
 
   it('refuses and audits self-approval, strangers and malformed signals, and counts only valid approvals', async () => {
-    const handle = await h.start(fastSpec('four-eyes', { approval: { approvers: ['alice', 'bob', 'carol'], required: 2 } }));
+    const handle = await h.start(fastSpec('four-eyes', { approval: { approvers: ['alice', 'bob', 'carol'], required: 2, requireSignatures: false } }));
     await h.waitForStep(handle, (s) => s.step === 'awaiting_approval');
     await handle.signal(approveSignal, { approver: 'alice', comment: 'my own model' });
     await handle.signal(approveSignal, { approver: 'mallory', comment: 'let me in' });

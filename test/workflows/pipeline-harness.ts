@@ -20,7 +20,8 @@ export function fastSpec(model: string, overrides: Partial<PipelineSpecInput> = 
     version: '2.0.0',
     submitter: 'alice',
     datasets: { train: 'a'.repeat(64), validation: 'b'.repeat(64) },
-    approval: { approvers: ['bob', 'carol', 'dave'], required: 1, deadline: '1h', reminderBefore: '10m' },
+    // Name-only decisions: these tests are about the pipeline; pipeline-signatures.test.ts is about who may act.
+    approval: { approvers: ['bob', 'carol', 'dave'], required: 1, deadline: '1h', reminderBefore: '10m', requireSignatures: false },
     rollout: { window: '300ms', checkInterval: '100ms', bake: '300ms', confirmTimeout: '5s' },
     notify: { recipients: ['ops@example.test'] },
     ...overrides,
@@ -81,6 +82,7 @@ export async function startHarness() {
     start,
     waitForStep,
     world: (model: string) => fakes.worlds.get(model)!,
+    identity: fakes.identity,
     async stop() {
       worker.shutdown();
       await running;

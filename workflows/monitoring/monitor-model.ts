@@ -14,7 +14,8 @@ import type { AuditOutcome, NotifyInput, PipelineRef } from '../../src/contracts
 import { durationMs } from '../../src/contracts/primitives';
 import { ModelNameKey, ModelVersionKey, OutcomeKey, PipelineStageKey } from '../../src/contracts/search-attributes';
 import { detailLines } from '../../src/temporal/workflow-descriptions';
-import { messageAudit } from '../pipeline/activity-options';
+import { identityCheck, messageAudit } from '../pipeline/activity-options';
+import type { IdentityVerdict } from '../../src/contracts/identity';
 import { judgeDecision, refuseDecision, type ReceivedDecision } from '../pipeline/decisions';
 import { alertMail, rollbackApprovalMail, rolledBackMail, sustainedWithoutRollbackMail } from '../../src/notify/mail-texts/monitoring';
 import { updateValidator } from '../common/update-validator';
@@ -64,21 +65,35 @@ export async function monitorModelWorkflow(input: MonitorInput): Promise<void> {
   /** Audits a judged rollback decision (from handlers too, so as an ordinary activity) and answers its caller. */
   async function recordDecision(d: ReceivedDecision & { n: number }, record: ApprovalRecord): Promise<void> {
     const outcome = record.accepted ? 'success' : 'refused';
-    await messageAudit.audit({ ref: ref(), key: `${id}:${runId}:decision:${d.n}`, type: `monitor.rollback_${d.decision}`, actor: `user:${record.approver || 'unknown'}`, outcome, evidence: { ...record } });
+    const evidence = { ...record, ...(d.identity ? { identity: d.identity } : {}) };
+    await messageAudit.audit({ ref: ref(), key: `${id}:${runId}:decision:${d.n}`, type: `monitor.rollback_${d.decision}`, actor: `user:${record.approver || 'unknown'}`, outcome, evidence });
     answers.set(d.n, record.accepted ? { accepted: true, reason: d.decision === 'approve' ? `rollback approved by ${record.approver}` : `rollback rejected by ${record.approver}` } : { accepted: false, reason: record.reason ?? 'refused' });
   }
+
+  /** A policy read before signatures existed did not require them. */
+  const requireSignatures = () => status.policy?.requireSignatures === true;
 
   async function refuseStrayDecisions(): Promise<void> {
     while (decisions.length > 0) {
       const d = decisions.shift()!;
-      await recordDecision(d, refuseDecision(d, 'no rollback is awaiting a decision'));
+      await recordDecision(d, refuseDecision(d, 'no rollback is awaiting a decision', requireSignatures()));
     }
+  }
+
+  /** A signed decision names the monitor, the model and the champion it would roll back, by version and artifact. */
+  async function prove(n: number, decision: 'approve' | 'reject', input: DecisionInput): Promise<IdentityVerdict | null> {
+    const parsed = decisionSchema.safeParse(input);
+    if (!parsed.success || !parsed.data.signature) return null;
+    const { approver, comment, signature } = parsed.data;
+    const version = status.champion?.version ?? '';
+    return identityCheck.verifyIdentity({ pipelineId: id, model, version, action: decision, comment, claimed: approver, signature, useKey: `${id}:${runId}:identity:${n}` });
   }
 
   /** A decision sent while a rollback awaits one is judged by it; any other time it is refused at once. */
   async function receiveDecision(decision: 'approve' | 'reject', input: DecisionInput): Promise<ActionAnswer> {
     const n = ++received;
-    decisions.push({ n, decision, input, at: at() });
+    const identity = await prove(n, decision, input);
+    decisions.push({ n, decision, input, identity, at: at() });
     if (status.state !== 'awaiting_rollback_approval') await refuseStrayDecisions();
     await condition(() => answers.has(n));
     return answers.get(n)!;
@@ -103,7 +118,7 @@ export async function monitorModelWorkflow(input: MonitorInput): Promise<void> {
   async function approvedBy(policy: MonitoringPolicy): Promise<string | null> {
     status.state = 'awaiting_rollback_approval';
     const deadline = Date.now() + durationMs(policy.approvalTimeout);
-    const approval = { approvers: policy.approvers, required: 1, deadline: policy.approvalTimeout, reminderBefore: '0s' };
+    const approval = { approvers: policy.approvers, required: 1, deadline: policy.approvalTimeout, reminderBefore: '0s', requireSignatures: policy.requireSignatures === true };
     try {
       for (;;) {
         const left = deadline - Date.now();

@@ -37,6 +37,9 @@ export const snapshot = proxyActivities<PipelineActivities>(fastIoOptions);
  */
 export const messageAudit = proxyActivities<PipelineActivities>(fastIoOptions);
 
+/** Signature checks of what people send, from message handlers too, so ordinary activities for the same reason. */
+export const identityCheck = proxyActivities<PipelineActivities>({ ...fastIoOptions, summary: 'verify signature' });
+
 /** Gates load artifacts and datasets and score thousands of users; they heartbeat while they work. The summary names
  *  the step in the Web UI. */
 export function evaluation(summary: string) {

@@ -1,3 +1,4 @@
+import type { IdentityVerdict } from '../../src/contracts/identity';
 import type { ApprovalRecord, DecisionInput, OperatorAction } from '../../src/contracts/messages';
 import type { ReceivedDecision } from './decisions';
 
@@ -21,6 +22,8 @@ export class Controls {
   readonly answers = new Map<number, ApprovalRecord>();
   /** Operator actions received so far, accepted or not: numbers each one's audit record. */
   actions = 0;
+  /** Signatures checked so far: numbers each check, so a retried one is known as the same use of its nonce. */
+  proofs = 0;
 
   /** Whether decisions arrived that nobody has judged yet. */
   get unjudged(): boolean {
@@ -28,7 +31,7 @@ export class Controls {
   }
 
   /** Queues a decision to be judged; returns its place. */
-  receive(decision: 'approve' | 'reject', input: DecisionInput): number {
-    return this.decisions.push({ decision, input, at: new Date().toISOString(), awaiting: this.awaitingApproval }) - 1;
+  receive(decision: 'approve' | 'reject', input: DecisionInput, identity: IdentityVerdict | null): number {
+    return this.decisions.push({ decision, input, identity, at: new Date().toISOString(), awaiting: this.awaitingApproval }) - 1;
   }
 }

@@ -1,3 +1,4 @@
+import type { IdentityVerdict } from '../../src/contracts/identity';
 import { decisionSchema, type ApprovalRecord, type DecisionInput } from '../../src/contracts/messages';
 import type { PipelineSpec } from '../../src/contracts/pipeline-spec';
 import { describeIssues, formatIssues } from '../../src/validation/issues';
@@ -8,19 +9,32 @@ export interface ReceivedDecision {
   at: string;
   /** False when it arrived while no approval was awaited (before the request, or after the decision). */
   awaiting?: boolean;
+  /** The verdict on its signature; null when it came unsigned. */
+  identity?: IdentityVerdict | null;
 }
 
-/** A refused decision; a malformed one is refused for what is wrong with it, whatever the reason given. */
-export function refuseDecision(received: ReceivedDecision, reason: string): ApprovalRecord {
+/**
+ * Why who sent a message is not proven enough for it to count, or null: a signature that failed its check, or none
+ * where the pipeline requires one.
+ */
+export function identityRefusal(identity: IdentityVerdict | null | undefined, requireSignatures: boolean, what: string): string | null {
+  if (identity) return identity.verified ? null : identity.reason;
+  if (!requireSignatures) return null;
+  return `unsigned: this pipeline counts only signed ${what}s (approval.requireSignatures); send it with the modelship CLI and your key (docs/identity.md)`;
+}
+
+/** A refused decision: a malformed one for what is wrong with it, an unproven one for its identity, else `reason`. */
+export function refuseDecision(received: ReceivedDecision, reason: string, requireSignatures = true): ApprovalRecord {
   const parsed = decisionSchema.safeParse(received.input);
   const approver = typeof received.input?.approver === 'string' ? received.input.approver.trim() : '';
-  const why = parsed.success ? reason : formatIssues(describeIssues(parsed.error, 'a decision'));
+  const why = parsed.success ? (identityRefusal(received.identity, requireSignatures, 'decision') ?? reason) : formatIssues(describeIssues(parsed.error, 'a decision'));
   return { approver, decision: received.decision, at: received.at, comment: parsed.success ? parsed.data.comment : '', accepted: false, reason: why };
 }
 
 /**
- * Judges one approval or rejection against the spec: a listed approver, not the submitter (four-eyes), once each,
- * and only while an approval is awaited. Pure, so the rules are unit-tested and replay the same.
+ * Judges one approval or rejection against the spec: proven by its signature where the spec requires one, a listed
+ * approver, not the submitter (four-eyes), once each, and only while an approval is awaited. Pure, so the rules are
+ * unit-tested and replay the same.
  */
 export function judgeDecision(
   received: ReceivedDecision,
@@ -29,13 +43,16 @@ export function judgeDecision(
   awaiting: boolean,
   outOfTurn = 'the pipeline is not awaiting approval',
 ): ApprovalRecord {
-  const refused = (reason: string) => refuseDecision(received, reason);
+  const requireSignatures = spec.approval.requireSignatures === true;
+  const refused = (reason: string) => refuseDecision(received, reason, requireSignatures);
   if (!decisionSchema.safeParse(received.input).success) return refused('');
   const approver = received.input.approver.trim();
+  if (identityRefusal(received.identity, requireSignatures, 'decision')) return refused('');
   if (!awaiting) return refused(outOfTurn);
   if (approver === spec.submitter) return refused(`${approver} submitted this pipeline and cannot also decide on it (four-eyes)`);
   if (!spec.approval.approvers.includes(approver)) return refused(`${approver} is not an approver of this pipeline`);
   if (earlier.some((r) => r.accepted && r.approver === approver)) return refused(`${approver} has already decided`);
   const { comment } = decisionSchema.parse(received.input);
-  return { approver, decision: received.decision, at: received.at, comment, accepted: true };
+  const fingerprint = received.identity?.verified ? { fingerprint: received.identity.fingerprint } : {};
+  return { approver, decision: received.decision, at: received.at, comment, accepted: true, ...fingerprint };
 }

@@ -25,6 +25,7 @@ import {
 import { ACTION_EFFECTS, refusalOf } from '../../src/policy/operator-actions';
 import { describeIssues, formatIssues } from '../../src/validation/issues';
 import { updateValidator } from '../common/update-validator';
+import { identityRefusal } from './decisions';
 import type { PipelineRun } from './pipeline-run';
 
 type Via = 'update' | 'signal';
@@ -32,7 +33,9 @@ type Via = 'update' | 'signal';
 /** A decision waits for its turn: judged by the approval if one is awaited, refused at once as out of turn if not. */
 async function receiveDecision(run: PipelineRun, decision: 'approve' | 'reject', input: DecisionInput): Promise<ActionAnswer> {
   const { controls } = run;
-  const index = controls.receive(decision, input);
+  const parsed = decisionSchema.safeParse(input);
+  const identity = parsed.success ? await run.prove(decision, parsed.data.approver, parsed.data.comment, parsed.data.signature) : null;
+  const index = controls.receive(decision, input, identity);
   if (!controls.awaitingApproval) await run.refuseOutOfTurn();
   await condition(() => controls.answers.has(index));
   const record = controls.answers.get(index)!;
@@ -47,15 +50,16 @@ async function receiveAction(run: PipelineRun, kind: OperatorActionKind, input: 
   const parsed = operatorActionSchema.safeParse(input);
   const actor = parsed.success ? parsed.data.actor.trim() : typeof input?.actor === 'string' ? input.actor.trim() : '';
   const reason = parsed.success ? parsed.data.reason : '';
+  const identity = parsed.success ? await run.prove(kind, actor, reason, parsed.data.signature) : null;
   const refusal = parsed.success
-    ? refusalOf(kind, { status: state.status, promoteBy: controls.promote?.actor ?? null, stop: controls.stop })
+    ? (identityRefusal(identity, run.requireSignatures, `${kind} request`) ?? refusalOf(kind, { status: state.status, promoteBy: controls.promote?.actor ?? null, stop: controls.stop }))
     : formatIssues(describeIssues(parsed.error, `a ${kind} request`));
   if (!refusal) {
     if (kind === 'pause' || kind === 'resume') controls.paused = kind === 'pause';
     else if (kind === 'promote') controls.promote = { actor, reason };
     else controls.stop = { kind, actor, reason };
   }
-  await run.recordAction(`operator:${n}:${kind}`, kind, actor, { reason, via, ...(refusal ? { refusal } : {}) }, refusal === null);
+  await run.recordAction(`operator:${n}:${kind}`, kind, actor, { reason, via, ...(refusal ? { refusal } : {}), ...(identity ? { identity } : {}) }, refusal === null);
   return refusal ? { accepted: false, reason: refusal } : { accepted: true, reason: ACTION_EFFECTS[kind] };
 }
 

@@ -1,8 +1,9 @@
 import { workflowInfo } from '@temporalio/workflow';
+import type { IdentityVerdict, Signature, SignedAction } from '../../src/contracts/identity';
 import type { ApprovalRecord } from '../../src/contracts/messages';
 import type { AuditOutcome, NotifyInput, PipelineRef } from '../../src/contracts/pipeline-activities';
 import type { PipelineSpec, PipelineSpecInput } from '../../src/contracts/pipeline-spec';
-import { backgroundMail, messageAudit, stepActivities } from './activity-options';
+import { backgroundMail, identityCheck, messageAudit, stepActivities } from './activity-options';
 import { Background } from './background';
 import { Controls } from './controls';
 import { refuseDecision } from './decisions';
@@ -56,10 +57,28 @@ export class PipelineRun {
     await recorded;
   }
 
+  /**
+   * Whether what people send must be signed. Until the spec is accepted it is taken as required, which refuses nothing
+   * that could count then anyway; a spec recorded before the policy existed did not require it.
+   */
+  get requireSignatures(): boolean {
+    return this.spec ? this.spec.approval.requireSignatures === true : true;
+  }
+
+  /** Checks a signature against the people registry; null for an unsigned message, which the caller judges. */
+  async prove(action: SignedAction, claimed: string, comment: string, signature: Signature | undefined): Promise<IdentityVerdict | null> {
+    if (!signature) return null;
+    const n = ++this.controls.proofs;
+    const { pipelineId, model, version } = this.ref;
+    return identityCheck.verifyIdentity({ pipelineId, model, version, action, comment, claimed, signature, useKey: stepKey(this.ref, `identity:${n}:${action}`) });
+  }
+
   /** Audits a judged decision; its caller, if it sent an Update, is answered once the record is kept. */
   async recordDecision(r: ApprovalRecord, index: number): Promise<void> {
     const key = stepKey(this.ref, `approval:${index}`);
-    await messageAudit.audit({ ref: this.ref, key, type: `approval.${r.decision}`, actor: `user:${r.approver || 'unknown'}`, outcome: r.accepted ? 'success' : 'refused', evidence: { ...r } });
+    const identity = this.controls.decisions[index].identity;
+    const evidence = { ...r, ...(identity ? { identity } : {}) };
+    await messageAudit.audit({ ref: this.ref, key, type: `approval.${r.decision}`, actor: `user:${r.approver || 'unknown'}`, outcome: r.accepted ? 'success' : 'refused', evidence });
     this.controls.answers.set(index, r);
   }
 
@@ -77,7 +96,7 @@ export class PipelineRun {
     const { controls } = this;
     while (controls.unjudged) {
       const index = controls.judged++;
-      const record = refuseDecision(controls.decisions[index], why);
+      const record = refuseDecision(controls.decisions[index], why, this.requireSignatures);
       this.state.approval(record);
       await this.recordDecision(record, index);
     }

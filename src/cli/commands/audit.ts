@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { exportAudit, verifyAudit } from '../../audit';
+import { verifySignatures } from '../../identity/recorded-signatures';
 import type { CliContext } from '../context';
 import { EXIT, usageError } from '../exit-codes';
 import { parsePipelineId } from '../pipeline-id';
@@ -13,21 +14,27 @@ export function auditCommand(program: Command, ctx: CliContext): void {
 
   audit
     .command('verify')
-    .description('check every hash link and MAC; exit 1 and print the first broken link if the chain is broken')
+    .description('check every hash link and MAC, and every recorded signature; exit 1 and print the first broken link or bad signature')
     .option('--pipeline <id>', 'only this pipeline\'s chain (deploy-<model>-<version> or <model>@<version>)')
     .option('--json', 'print the verification report as JSON')
     .action(async (opts: { pipeline?: string; json?: boolean }) => {
       const pipelineId = opts.pipeline ? parsePipelineId(opts.pipeline) : undefined;
       const key = ctx.env().AUDIT_HMAC_KEY;
-      const report = await verifyAudit(await ctx.db(), { ...(pipelineId ? { pipelineId } : {}), ...(key ? { hmacKey: key } : {}) });
-      if (opts.json) printJson(report);
-      else if (report.ok) print(`audit log intact: ${report.checked} events verified${pipelineId ? ` for ${pipelineId}` : ''}`);
+      const db = await ctx.db();
+      const report = await verifyAudit(db, { ...(pipelineId ? { pipelineId } : {}), ...(key ? { hmacKey: key } : {}) });
+      const signatures = await verifySignatures(db, pipelineId);
+      if (opts.json) printJson({ ...report, signatures });
       else {
-        const b = report.firstBroken!;
-        print(`audit log BROKEN after ${report.checked} verified events`);
-        print(`first broken link: event ${b.eventId} (pipeline ${b.pipelineId ?? '?'}, seq ${b.seq ?? '?'}, global seq ${b.globalSeq ?? '?'}): ${b.reason}: ${b.detail}`);
+        if (report.ok) print(`audit log intact: ${report.checked} events verified${pipelineId ? ` for ${pipelineId}` : ''}`);
+        else {
+          const b = report.firstBroken!;
+          print(`audit log BROKEN after ${report.checked} verified events`);
+          print(`first broken link: event ${b.eventId} (pipeline ${b.pipelineId ?? '?'}, seq ${b.seq ?? '?'}, global seq ${b.globalSeq ?? '?'}): ${b.reason}: ${b.detail}`);
+        }
+        print(`signatures: ${signatures.verified} of ${signatures.signed} verified`);
+        if (signatures.firstBad) print(`first bad signature: event ${signatures.firstBad.eventId} (pipeline ${signatures.firstBad.pipelineId}): ${signatures.firstBad.reason}`);
       }
-      if (!report.ok) process.exitCode = EXIT.FAILURE;
+      if (!report.ok || signatures.firstBad) process.exitCode = EXIT.FAILURE;
     });
 
   audit

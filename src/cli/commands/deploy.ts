@@ -8,6 +8,7 @@ import { EXIT, usageError } from '../exit-codes';
 import { collect, parseLoose, positiveInt, setPath } from '../options';
 import { print, printJson } from '../output';
 import { webUiLink } from '../../temporal/web-ui';
+import { signFor } from '../signing';
 import { describePipeline, followPipeline } from '../pipelines';
 
 interface DeployOptions {
@@ -66,7 +67,12 @@ export function deployCommand(program: Command, ctx: CliContext): void {
       }
       const env = ctx.env();
       // What the spec names must be registered: a pipeline that could only fail at ingest is not started.
-      await checkRegistered(createRegistry(await ctx.db()), parseSpec(raw), specFile ? SPEC_FIELDS : FLAGS);
+      const spec = parseSpec(raw);
+      const registry = createRegistry(await ctx.db());
+      await checkRegistered(registry, spec, specFile ? SPEC_FIELDS : FLAGS);
+      // The submitter signs the start; the pipeline proves it before anything else, and four-eyes rests on it.
+      const signature = await signFor(env, registry, { model: spec.model, version: spec.version, action: 'start', comment: '', signer: spec.submitter });
+      if (signature) raw.signature = signature;
       const client = await ctx.temporal();
       const { workflowId, started } = await startPipeline(client, raw, env.TEMPORAL_TASK_QUEUE);
       const webUi = webUiLink(env, workflowId);

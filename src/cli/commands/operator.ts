@@ -7,6 +7,9 @@ import { parsePipelineId } from '../pipeline-id';
 import { print } from '../output';
 import { describePipeline } from '../pipelines';
 import { sendUpdate } from '../send-update';
+import { signFor } from '../signing';
+import { createRegistry } from '../../registry';
+import { statusQuery } from '../../contracts/messages';
 
 const ACTIONS: Record<OperatorActionKind, { update: UpdateDefinition<ActionAnswer, [OperatorAction]>; description: string }> = {
   pause: { update: pauseUpdate, description: 'pause the rollout at its current stage (monitoring windows stop counting)' },
@@ -30,7 +33,9 @@ export function operatorCommands(program: Command, ctx: CliContext): void {
         const actor = ctx.identity(opts.as);
         const info = await describePipeline(await ctx.temporal(), workflowId);
         if (!info.running) throw failure(`pipeline ${workflowId} is finished (${info.outcome}); nothing to ${name}`);
-        const answer = await sendUpdate(info.handle, update, { actor, reason: opts.reason }, `${name} by ${actor}`);
+        const { model, version } = await info.handle.query(statusQuery);
+        const signature = await signFor(ctx.env(), createRegistry(await ctx.db()), { model, version, action: name as OperatorActionKind, comment: opts.reason, signer: actor });
+        const answer = await sendUpdate(info.handle, update, { actor, reason: opts.reason, ...(signature ? { signature } : {}) }, `${name} by ${actor}`);
         if (!answer.accepted) throw failure(`${name} by ${actor} refused by pipeline ${workflowId}: ${answer.reason}`);
         print(`${name} by ${actor} accepted for ${workflowId}: ${answer.reason}`);
       });

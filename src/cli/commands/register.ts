@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { artifactSha256 } from '../../models';
 import { createRegistry, ensureIndexes, registerArtifact, uploadDataset, type ModelVersion } from '../../registry';
 import { triggerOnRegistration } from '../../operations/trigger';
+import { signFor } from '../signing';
 import { checkArtifact, checkDataset } from '../check-inputs';
 import type { CliContext } from '../context';
 import { failure, usageError } from '../exit-codes';
@@ -79,7 +80,8 @@ export function registerCommand(program: Command, ctx: CliContext): void {
       const key = `register:${opts.model}:${opts.version}:${artifactSha256(Buffer.from(JSON.stringify([artifactSha256(bytes), metadata, actor])))}`;
       const version: ModelVersion = await registerArtifact(registry, { model: opts.model, version: opts.version, bytes, metadata: metadata as never, createdBy: actor, key });
       const env = ctx.env();
-      const trigger = await triggerOnRegistration(db, await ctx.temporal(), env.TEMPORAL_TASK_QUEUE, version.model, version.version);
+      const signStart = (submitter: string) => signFor(env, registry, { model: version.model, version: version.version, action: 'start', comment: '', signer: submitter });
+      const trigger = await triggerOnRegistration(db, await ctx.temporal(), env.TEMPORAL_TASK_QUEUE, version.model, version.version, signStart);
       const result = {
         model: version.model,
         version: version.version,

@@ -46,10 +46,13 @@ export function rollbackApprovalMail(ref: PipelineRef, policy: MonitoringPolicy,
       `Approvers: ${policy.approvers.join(', ')}. Deadline: ${deadline}; without a decision the model stays as it is.`,
       '',
       ...checkLines(check),
-      '',
-      `Approve: temporal workflow update execute --workflow-id ${ref.pipelineId} --name approve --input '${input}'`,
-      `Reject:  temporal workflow update execute --workflow-id ${ref.pipelineId} --name reject --input '${input}'`,
     ],
+    commands: (['approve', 'reject'] as const).flatMap((d) => [
+      { label: `${d === 'approve' ? 'Approve' : 'Reject'} the rollback, signed with your key`, command: `modelship ${d} ${ref.pipelineId} --comment "<why>" --as <you>` },
+      ...(policy.requireSignatures === false
+        ? [{ label: `${d === 'approve' ? 'Approve' : 'Reject'} from any Temporal client (unsigned)`, command: `temporal workflow update execute --workflow-id ${ref.pipelineId} --name ${d} --input '${input}'` }]
+        : []),
+    ]),
   };
 }
 

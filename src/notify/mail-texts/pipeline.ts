@@ -5,6 +5,7 @@ import type { PipelineSpec, Stage } from '../../contracts/pipeline-spec';
 import { summarizeEvidence } from '../../evaluation/summary';
 import { describeJudgement } from '../../verdicts/describe';
 import { extensionOf } from '../../verdicts/stage-decision';
+import { evidenceTable } from './evidence-table';
 
 /** The pipeline's mail texts, composed from what the workflow knows; the notify activity only renders and sends them. */
 
@@ -14,8 +15,18 @@ function recipients(spec: PipelineSpec, extra: string[] = []): string[] {
 
 const approverAddresses = (spec: PipelineSpec) => spec.approval.approvers.filter((a) => a.includes('@'));
 
+/**
+ * The approval request: who asks, the deadline, the gates' evidence as a table, and the commands that decide. The
+ * modelship CLI signs the decision with the approver's key; a stock Temporal client sends it unsigned, which counts
+ * only where the spec does not require signatures, so its command is offered only there.
+ */
 export function approvalRequested(ref: PipelineRef, spec: PipelineSpec, evidence: GateEvidence[], deadline: string, reminder = false): Omit<NotifyInput, 'key'> {
-  const comment = '{"approver":"<you>","comment":"<why>"}';
+  const input = '{"approver":"<you>","comment":"<why>"}';
+  const signed = spec.approval.requireSignatures !== false;
+  const commands = (['approve', 'reject'] as const).flatMap((d) => [
+    { label: `${d === 'approve' ? 'Approve' : 'Reject'}, signed with your key`, command: `modelship ${d} ${ref.pipelineId} --comment "<why>" --as <you>` },
+    ...(signed ? [] : [{ label: `${d === 'approve' ? 'Approve' : 'Reject'} from any Temporal client (unsigned)`, command: `temporal workflow update execute --workflow-id ${ref.pipelineId} --name ${d} --input '${input}'` }]),
+  ]);
   return {
     ref,
     kind: reminder ? 'approval_reminder' : 'approval_requested',
@@ -24,16 +35,12 @@ export function approvalRequested(ref: PipelineRef, spec: PipelineSpec, evidence
     lines: [
       `${spec.submitter} asks to deploy ${ref.model} ${ref.version}. ${spec.approval.required} approval(s) needed from: ${spec.approval.approvers.join(', ')}.`,
       `Deadline: ${deadline}. Without the approvals by then the pipeline ends as expired.`,
+      signed ? 'Only decisions signed by a registered approver of the model count (approval.requireSignatures).' : 'This pipeline takes decisions without signatures (approval.requireSignatures is false).',
       '',
-      ...evidence.map((e) => summarizeEvidence(e)),
-      '',
-      'Approve:',
-      `  modelship approve ${ref.pipelineId} --comment "<why>"`,
-      `  temporal workflow update execute --workflow-id ${ref.pipelineId} --name approve --input '${comment}'`,
-      'Reject:',
-      `  modelship reject ${ref.pipelineId} --comment "<why>"`,
-      `  temporal workflow update execute --workflow-id ${ref.pipelineId} --name reject --input '${comment}'`,
+      ...evidence.map((e) => summarizeEvidence(e).split('\n')[0]),
     ],
+    tables: [evidenceTable(evidence)],
+    commands,
   };
 }
 

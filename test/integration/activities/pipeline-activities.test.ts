@@ -44,7 +44,7 @@ describe('pipeline activities on FerretDB, SMTP and a real gateway', () => {
     acts = createActivities({ db: mongo.db, mailer, auditLog: createAuditLog(mongo.db), reportsDir, replicaStaleMs: 3000 });
     spec = pipelineSpecSchema.parse({
       specVersion: 1, model, version: '1.1.0', submitter: 'alice', datasets: fixture.datasets,
-      approval: { approvers: ['bob'] }, notify: { recipients: [`ops-${model}@example.test`] },
+      approval: { approvers: ['bob'], requireSignatures: false }, notify: { recipients: [`ops-${model}@example.test`] },
     });
     gateway = await startGateway({ MONGODB_URI: config().MONGODB_URI, MONGODB_DB: mongo.db.databaseName, GATEWAY_POLL_MS: '100', GATEWAY_KPI_FLUSH_MS: '200' }, `acts-${model}`);
   });
@@ -101,7 +101,7 @@ describe('pipeline activities on FerretDB, SMTP and a real gateway', () => {
     const received = await waitForMail((m) => m.to.some((t) => t.address === spec.notify.recipients[0]), { count: 2, timeoutMs: 1000 });
     expect(received).toHaveLength(1);
     expect(received[0].subject).toBe('[modelship] Approval needed');
-    expect(received[0].text).toContain(`Pipeline: ${ref.pipelineId}`);
+    expect(received[0].text).toContain(`${ref.pipelineId} in the Temporal Web UI: http`);
     expect(await mongo.db.collection(OUTBOX).countDocuments({ _id: mail.key } as never)).toBe(1);
   });
 

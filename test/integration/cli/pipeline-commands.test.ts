@@ -17,6 +17,7 @@ import { startGateway, type GatewayProcess } from '../../support/gateway-process
 import { stopMonitor } from '../../support/monitors';
 import { openTestDb } from '../../support/mongo';
 import { runCli, writeModelFiles } from './run-cli';
+import { enrolPeople } from '../../support/enrol-people';
 
 jest.setTimeout(240_000);
 
@@ -36,6 +37,7 @@ describe('modelship CLI: pipelines on the real stack', () => {
   const trafficStop = new AbortController();
   let files: Awaited<ReturnType<typeof writeModelFiles>>;
   let datasets: { train: string; validation: string };
+  let fingerprints: Record<string, string>;
   const cli = (...args: string[]) => runCli(args, env);
   const id = (version: string) => `deploy-${model}-${version}`;
 
@@ -74,7 +76,9 @@ describe('modelship CLI: pipelines on the real stack', () => {
     mongo = await openTestDb('cli_pipe');
     await ensureIndexes(mongo.db);
     await ensureRoutingIndexes(mongo.db);
-    env = { MONGODB_DB: mongo.db.databaseName, TEMPORAL_TASK_QUEUE: queue, REPORTS_DIR: dir, MODELSHIP_USER: 'alice' };
+    env = { MONGODB_DB: mongo.db.databaseName, TEMPORAL_TASK_QUEUE: queue, REPORTS_DIR: dir, MODELSHIP_USER: 'alice', MODELSHIP_HOME: join(dir, 'home') };
+    // Every start, decision and action below is signed by the CLI with its sender's key; mallory has none.
+    fingerprints = await enrolPeople(mongo.db, join(dir, 'home'), { alice: ['submitter', 'operator'], bob: ['approver'], carol: ['approver'], 'ops-dan': ['operator'] });
     files = await writeModelFiles(dir, [1, 2, 3, 4, 5]);
     mailer = createMailer(baseEnv);
     gateway = await startGateway({ MONGODB_URI: baseEnv.MONGODB_URI, MONGODB_DB: mongo.db.databaseName, GATEWAY_POLL_MS: '100', GATEWAY_KPI_FLUSH_MS: '250' }, `${model}-a`);
@@ -126,7 +130,8 @@ describe('modelship CLI: pipelines on the real stack', () => {
 
     const mallory = await cli('approve', `${model}@1.0.0`, '--comment', 'let me in', '--as', 'mallory');
     expect(mallory.code).toBe(1);
-    expect(mallory.stderr).toContain('mallory is not an approver of this pipeline');
+    expect(mallory.stderr).toContain('approve by mallory refused by pipeline');
+    expect(mallory.stderr).toContain('unsigned: this pipeline counts only signed decisions');
     // Answered at once by the workflow, through an Update: nothing is rolled out to promote yet.
     const early = await cli('promote', `${model}@1.0.0`, '--reason', 'in a hurry', '--as', 'ops-dan');
     expect(early.code).toBe(1);
@@ -164,9 +169,14 @@ describe('modelship CLI: pipelines on the real stack', () => {
     expect(show.stdout).toMatch(/1\.0\.0\s+production\s+champion/);
     expect(verify.code).toBe(0);
     expect(verify.stdout).toContain('audit log intact');
+    // alice's start, ops-dan's early promote (proven, then refused) and bob's approval, checked again from the log alone.
+    expect(verify.stdout).toContain('signatures: 3 of 3 verified');
     const events = exported.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(events.some((e) => e.type === 'approval.approve' && e.outcome === 'refused')).toBe(true);
     expect(events.find((e) => e.type === 'operator.promote')).toMatchObject({ outcome: 'refused', actor: 'user:ops-dan' });
+    const approval = events.find((e) => e.type === 'approval.approve' && e.outcome === 'success');
+    expect(approval.evidence).toMatchObject({ approver: 'bob', fingerprint: fingerprints.bob, identity: { verified: true, signer: 'bob', fingerprint: fingerprints.bob, signed: { action: 'approve', comment: 'evidence reviewed', pipelineId: id('1.0.0') } } });
+    expect(approval.evidence.identity.value).toMatch(/^[A-Za-z0-9+/]{86}==$/);
   });
 
   it('refuses, before anything starts, a deploy of what is not registered, a --set that reaches a prototype and an oversized spec, naming what was typed', async () => {

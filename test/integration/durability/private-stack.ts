@@ -175,7 +175,7 @@ export async function openPrivateStack(prefix: string, base: number): Promise<Pr
       submitter: 'alice',
       datasets: stack.fixture.datasets,
       gates: { validation: { maxRegression: 0.5 }, scenarios: { latencyBudgetP99Ms: 50 } },
-      approval: { approvers: ['bob'] },
+      approval: { approvers: ['bob'], requireSignatures: false },
       rollout: {
         window: '3s',
         checkInterval: '500ms',

@@ -36,7 +36,7 @@ describe('deployment triggers and rollback drills on the real stack', () => {
     await setModelPolicy(mongo.db, createAuditLog(mongo.db), model, {
       pipeline: {
         datasets: stack.fixture.datasets,
-        approval: { approvers: ['bob'] },
+        approval: { approvers: ['bob'], requireSignatures: false },
         notify: { recipients: [ops] },
         rollout: { window: '1s', checkInterval: '500ms', bake: '1s' },
       },

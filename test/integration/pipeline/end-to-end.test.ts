@@ -12,6 +12,8 @@ import { launchChromium } from '../../support/browser';
 import { GATEWAY_KPI_FLUSH_MS, openStack, sample, sleep, type Stack } from './stack-fixture';
 import { ModelNameKey, ModelVersionKey, OutcomeKey, PipelineStageKey } from '../../../src/contracts/search-attributes';
 import { webUiStory } from '../../support/web-ui-story';
+import { config } from '../../../src/config';
+import { webUiLink } from '../../../src/temporal/web-ui';
 
 jest.setTimeout(240_000);
 
@@ -113,6 +115,16 @@ describe('the deployment pipeline on the real stack', () => {
     for (let i = 0; i < 50 && (await stack.mailsFor('1.1.0')).length < expectedSubjects.length; i++) await sleep(200);
     await sleep(1000); // a duplicate or late extra mail would arrive by now
     expect((await stack.mailsFor('1.1.0')).map((m) => m.subject).sort()).toEqual([...expectedSubjects].sort());
+    // The approval request reads as a document: the evidence as a table, clickable links, the signed commands.
+    const asked = (await stack.mailsFor('1.1.0')).find((m) => m.subject.startsWith('[modelship] Approval needed'))!;
+    expect(asked.html).toMatch(/^<!doctype html><html>/);
+    expect(asked.html).toContain('<caption style="text-align: left; font-weight: 600">Evidence from the offline gates</caption>');
+    expect(asked.html).toContain(`<a href="${webUiLink(config(), second.workflowId)}">`);
+    expect(asked.html).toContain(`<code style=`);
+    expect(asked.html).toContain(`modelship approve ${second.workflowId} --comment &quot;&lt;why&gt;&quot; --as &lt;you&gt;`);
+    expect(asked.html).not.toMatch(/\d\.\d{5,}/);
+    expect(asked.text).toMatch(/Gate +Check +Measured +Threshold +Verdict/);
+    expect(asked.text).toContain(`  modelship approve ${second.workflowId} --comment "<why>" --as <you>`);
 
     // The report's figures are the KPI buckets, summed over replicas and seconds.
     expect(existsSync(result.reportPath!)).toBe(true);

@@ -89,7 +89,8 @@ export async function openStack(prefix: string, { ratePerSec = 100, users = 300,
     submitter: 'alice',
     datasets: fixture.datasets,
     gates: { validation: { maxRegression: 0.5, ...o.gates?.validation }, scenarios: { latencyBudgetP99Ms: 50, ...o.gates?.scenarios } },
-    approval: { approvers: ['bob'], ...o.approval },
+    // Who may act is under test in cli/signed-decisions.test.ts; these runs take names as given.
+    approval: { approvers: ['bob'], requireSignatures: false, ...o.approval },
     rollout: {
       window: '2s',
       checkInterval: '500ms',

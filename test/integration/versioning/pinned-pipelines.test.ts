@@ -45,7 +45,7 @@ describe('worker versioning: a pipeline stays on the build it started on', () =>
 
   async function untilApproval(version: string): Promise<WorkflowHandle> {
     await fixture.register(version, { seed: 1 });
-    const spec = { specVersion: 1, model, version, submitter: 'alice', datasets: fixture.datasets, gates: { validation: { maxRegression: 0.5 }, scenarios: { latencyBudgetP99Ms: 50 } }, approval: { approvers: ['bob'] } };
+    const spec = { specVersion: 1, model, version, submitter: 'alice', datasets: fixture.datasets, gates: { validation: { maxRegression: 0.5 }, scenarios: { latencyBudgetP99Ms: 50 } }, approval: { approvers: ['bob'], requireSignatures: false } };
     const { handle } = await startPipeline(client, spec, base.TEMPORAL_TASK_QUEUE);
     for (let i = 0; i < 600 && (await handle.query(statusQuery)).step !== 'awaiting_approval'; i++) await new Promise((r) => setTimeout(r, 100));
     return handle;
