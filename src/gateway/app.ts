@@ -46,6 +46,10 @@ export function buildGatewayApp(deps: GatewayAppDeps): FastifyInstance {
     const body = parseOr400(feedbackBodySchema, request.body);
     const model = body.model ?? deps.defaultModel ?? (deps.served.models().length === 1 ? deps.served.models()[0] : undefined);
     if (!model) throw new HttpError(400, 'bad_request', 'model: required because this gateway serves several models');
+    // Only what this replica routes is counted: feedback cannot write KPIs for a model or version nobody serves.
+    const route = deps.served.get(model);
+    if (!route) throw new HttpError(404, 'unknown_model', `model: '${model}' has no routing on this gateway`);
+    if (!route.models.has(body.version)) throw new HttpError(404, 'unknown_version', `version: ${model} ${body.version} is not routed on this gateway; feedback counts only for versions it serves`);
     const success = body.event !== 'dismiss' && deps.recent.recommended(model, body.version, body.user, body.item);
     deps.kpis.feedback(model, body.version, success, body.user);
     deps.metrics.feedback.inc({ model, version: body.version, success: String(success) });

@@ -16,10 +16,10 @@ export const feedbackBodySchema = z.object({
   item: id('item'),
   version: semverSchema,
   event: z.enum(['click', 'consume', 'purchase', 'dismiss'], { message: 'must be click, consume, purchase or dismiss' }),
-});
+}).strict();
 
 export const killSwitchBodySchema = z.object({
   mode: killSwitchSchema,
   reason: z.string().min(3, 'must say why, in at least 3 characters'),
   actor: z.string().min(1, 'must name who acts'),
-});
+}).strict();

@@ -54,6 +54,19 @@ describe('gateway app', () => {
     expect(recorded).toEqual(['1.0.0:ok', '1.0.0:feedback:true', '1.0.0:feedback:false', '1.0.0:feedback:false']);
   });
 
+  it('records feedback only for a model and version it routes, and refuses unknown fields', async () => {
+    const { app, recorded } = appWith(() => ({ items: [10], scores: [1], fallback: false }));
+    const post = (payload: object) => app.inject({ method: 'POST', url: '/v1/feedback', payload });
+    const otherModel = await post({ model: 'spam', user: 7, item: 10, version: '1.0.0', event: 'click' });
+    const otherVersion = await post({ user: 7, item: 10, version: '9.9.9', event: 'click' });
+    const extra = await post({ user: 7, item: 10, version: '1.0.0', event: 'click', weight: 100 });
+    expect([otherModel.statusCode, otherVersion.statusCode, extra.statusCode]).toEqual([404, 404, 400]);
+    expect(otherModel.json().message).toBe("model: 'spam' has no routing on this gateway");
+    expect(otherVersion.json().message).toBe('version: recs 9.9.9 is not routed on this gateway; feedback counts only for versions it serves');
+    expect(extra.json().message).toBe('weight: not a field of the request');
+    expect(recorded).toEqual([]);
+  });
+
   it('answers the same request from the cache the second time', async () => {
     let calls = 0;
     const { app } = appWith(() => (calls++, { items: [1], scores: [1], fallback: false }));
