@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { durationMs, durationSchema } from './primitives';
-import { DEFAULT_JUDGE, judgeSchema, kpiThresholdsSchema } from './pipeline-spec';
+import { DEFAULT_JUDGE, judgeSchema, kpiThresholdsSchema, pipelineSpecSchema } from './pipeline-spec';
 
-const identity = z.string().trim().min(1, 'must name a person or service');
+const identity = z.string().trim().min(1, 'must name a person or service').max(100, 'must be at most 100 characters');
 const email = z.string().email('must be an email address');
 
 /**
@@ -30,18 +30,19 @@ export const monitoringPolicySchema = z
         /** Whether drift counts towards a rollback or only raises alerts. */
         action: z.enum(['rollback', 'alert'], { message: 'must be rollback or alert' }).default('rollback'),
       })
+      .strict()
       .default({ maxPsi: 0.25, maxColdShare: 0.3, minSamples: 100, action: 'rollback' }),
     /** Consecutive breaching checks that make a breach sustained. */
     sustainedChecks: z.number().int('must be an integer').min(1, 'must be at least 1').max(100, 'must be at most 100').default(3),
     rollback: z.enum(['automatic', 'approval', 'alert-only'], { message: 'must be automatic, approval or alert-only' }).default('automatic'),
     /** Who may approve a rollback when `rollback` is `approval`. */
-    approvers: z.array(identity).default([]),
+    approvers: z.array(identity).max(50, 'must name at most 50 approvers').default([]),
     /** Rollback decisions count only when signed by an approver of the model (docs/identity.md). */
     requireSignatures: z.boolean({ message: 'must be true or false' }).default(true),
     approvalTimeout: durationSchema.default('30m'),
     /** How long the gateway replicas get to serve a rollback's routing change. */
     confirmTimeout: durationSchema.default('30s'),
-    recipients: z.array(email).default([]),
+    recipients: z.array(email).max(50, 'must name at most 50 recipients').default([]),
     /** Checks per workflow run before it continues as new, which keeps its history bounded. */
     checksPerRun: z.number().int('must be an integer').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(200),
   })
@@ -58,7 +59,7 @@ export const monitoringPolicySchema = z
 export const drillPolicySchema = z
   .object({
     every: durationSchema.default('24h'),
-    recipients: z.array(email).default([]),
+    recipients: z.array(email).max(50, 'must name at most 50 recipients').default([]),
     /** Defaults to the monitoring policy's confirmTimeout. */
     confirmTimeout: durationSchema.optional(),
   })
@@ -71,7 +72,13 @@ export const modelPolicyInputSchema = z
     /** Under an `auto` trigger, a new version's pipeline spec: everything but model, version and submitter. */
     pipeline: z.record(z.string(), z.unknown()).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((p, ctx) => {
+    // Checked now, as a version would fill it in, so a broken template is refused when it is set, not at a release.
+    if (!p.pipeline) return;
+    const filled = pipelineSpecSchema.safeParse({ specVersion: 1, ...p.pipeline, model: 'template', version: '0.0.0', submitter: 'template-submitter' });
+    for (const issue of filled.success ? [] : filled.error.issues) ctx.addIssue({ ...issue, path: ['pipeline', ...issue.path] } as never);
+  });
 
 export type MonitoringPolicy = z.output<typeof monitoringPolicySchema>;
 export type DrillPolicy = z.output<typeof drillPolicySchema>;

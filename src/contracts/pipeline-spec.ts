@@ -4,7 +4,7 @@ import { durationMs, durationSchema, modelNameSchema, semverSchema, sha256Schema
 
 const share = (what: string) => z.number().min(0, `${what} must be at least 0`).max(1, `${what} must be at most 1`);
 const positiveInt = z.number().int('must be an integer').positive('must be positive');
-const identity = z.string().trim().min(1, 'must name a person or service');
+const identity = z.string().trim().min(1, 'must name a person or service').max(100, 'must be at most 100 characters');
 const email = z.string().email('must be an email address');
 
 export const validationGateSchema = z
@@ -16,6 +16,7 @@ export const validationGateSchema = z
     /** Allowed relative shortfall against the champion on NDCG and recall: 0.05 lets a candidate be 5% worse. */
     maxRegression: share('maxRegression').default(0.05),
   })
+  .strict()
   .default({ k: 10, minNdcg: 0.01, minRecall: 0, maxRegression: 0.05 });
 
 export const scenarioGateSchema = z
@@ -30,6 +31,7 @@ export const scenarioGateSchema = z
     minShadowOverlap: share('minShadowOverlap').default(0),
     maxShadowNdcgDrop: share('maxShadowNdcgDrop').default(0.1),
   })
+  .strict()
   .default({
     coldStartMaxInteractions: 5,
     heavyUserMinInteractions: 100,
@@ -48,6 +50,7 @@ export const qualityGateSchema = z
     maxDuplicateShare: share('maxDuplicateShare').default(0.01),
     minIdCoverage: share('minIdCoverage').default(0.5),
   })
+  .strict()
   .default({ maxPsi: 0.2, maxKs: 0.1, maxJs: 0.1, maxDuplicateShare: 0.01, minIdCoverage: 0.5 });
 
 export const stageSchema = z.object({
@@ -55,7 +58,7 @@ export const stageSchema = z.object({
   /** Shadow stages mirror this share of requests to the candidate and serve none of its answers. */
   kind: z.enum(['shadow', 'traffic'], { message: 'must be shadow or traffic' }),
   percent: z.number().gt(0, 'must be above 0').max(100, 'must be at most 100'),
-});
+}).strict();
 
 /** The shadow stage mirrors every request by default: it costs compute, not users, and at full traffic a broken
  *  candidate shows within one check interval (docs/verdicts.md). */
@@ -79,6 +82,7 @@ export const kpiThresholdsSchema = z
     /** Below this many candidate requests a window judges error counts only, not rates. */
     minRequests: z.number().int('must be an integer').nonnegative('must not be negative').default(30),
   })
+  .strict()
   .default({ maxErrorRate: 0.02, maxP99Ms: 50, minSuccessRatio: 0.7, minShadowAgreement: 0, maxFailures: 50, minRequests: 30 });
 
 const judgeKindSchema = z.enum(['statistical', 'thresholds'], { message: 'must be statistical or thresholds' });
@@ -127,7 +131,7 @@ export const DEFAULT_JUDGE = judgeSchema.parse({});
 
 export const rolloutSchema = z
   .object({
-    stages: z.array(stageSchema).min(1, 'must name at least one stage').default(DEFAULT_STAGES),
+    stages: z.array(stageSchema).min(1, 'must name at least one stage').max(20, 'must name at most 20 stages').default(DEFAULT_STAGES),
     window: durationSchema.default('10m'),
     checkInterval: durationSchema.default('30s'),
     bake: durationSchema.default('30m'),
@@ -136,6 +140,7 @@ export const rolloutSchema = z
     thresholds: kpiThresholdsSchema,
     judge: judgeSchema.default(DEFAULT_JUDGE),
   })
+  .strict()
   .default({ stages: DEFAULT_STAGES, window: '10m', checkInterval: '30s', bake: '30m', confirmTimeout: '30s', thresholds: kpiThresholdsSchema.parse(undefined), judge: DEFAULT_JUDGE })
   .superRefine((r, ctx) => {
     const traffic = r.stages.filter((s) => s.kind === 'traffic');
@@ -156,7 +161,7 @@ export const rolloutSchema = z
 
 export const approvalSchema = z
   .object({
-    approvers: z.array(identity).min(1, 'must name at least one approver'),
+    approvers: z.array(identity).min(1, 'must name at least one approver').max(50, 'must name at most 50 approvers'),
     required: positiveInt.default(1),
     deadline: durationSchema.default('72h'),
     reminderBefore: durationSchema.default('12h'),
@@ -166,6 +171,7 @@ export const approvalSchema = z
      */
     requireSignatures: z.boolean({ message: 'must be true or false' }).default(true),
   })
+  .strict()
   .superRefine((a, ctx) => {
     if (a.required > new Set(a.approvers).size) {
       ctx.addIssue({ code: 'custom', path: ['required'], message: `must be at most the ${new Set(a.approvers).size} distinct approvers listed` });
@@ -186,13 +192,15 @@ export const pipelineSpecSchema = z
       validation: sha256Schema,
       /** Recent production interactions, compared with the training data for drift; defaults to validation. */
       recent: sha256Schema.optional(),
-    }),
+    })
+      .strict(),
     gates: z
       .object({ validation: validationGateSchema, scenarios: scenarioGateSchema, quality: qualityGateSchema })
+      .strict()
       .default({ validation: validationGateSchema.parse(undefined), scenarios: scenarioGateSchema.parse(undefined), quality: qualityGateSchema.parse(undefined) }),
     approval: approvalSchema,
     rollout: rolloutSchema,
-    notify: z.object({ recipients: z.array(email).default([]) }).default({ recipients: [] }),
+    notify: z.object({ recipients: z.array(email).max(50, 'must name at most 50 recipients').default([]) }).strict().default({ recipients: [] }),
     /** The submitter's signature of this start, made by `modelship deploy`. */
     signature: signatureSchema.optional(),
   })

@@ -129,11 +129,14 @@ describe('modelship CLI: registry, routes, audit and bad input', () => {
     writeFileSync(unknownField, JSON.stringify({ specVersion: 1, model, version: '1.0.0', submitter: 'alice', datasets: { train: 'a'.repeat(64), validation: 'b'.repeat(64) }, approval: { approvers: ['bob'] }, aprovals: {} }));
     const badWindow = join(dir, 'bad-window.yaml');
     writeFileSync(badWindow, `specVersion: 1\nmodel: ${model}\nversion: 1.0.0\nsubmitter: alice\ndatasets: { train: ${'a'.repeat(64)}, validation: ${'b'.repeat(64)} }\napproval: { approvers: [bob] }\nrollout: { window: soon }\n`);
-    const [a, b, c, d] = await Promise.all([
+    const nested = join(dir, 'nested-unknown.json');
+    writeFileSync(nested, JSON.stringify({ specVersion: 1, model, version: '1.0.0', submitter: 'alice', datasets: { train: 'a'.repeat(64), validation: 'b'.repeat(64) }, approval: { approvers: ['bob'], aprovers: ['eve'] }, rollout: { windw: '10m' } }));
+    const [a, b, c, d, e] = await Promise.all([
       cli('deploy', unknownField),
       cli('deploy', badWindow),
       cli('deploy', '--model', model, '--version', '1.0.0', '--as', 'alice'),
       cli('deploy', join(dir, 'missing.yaml')),
+      cli('deploy', nested),
     ]);
     expect(a.code).toBe(2);
     expect(a.stderr).toContain('aprovals: not a field of the spec');
@@ -142,6 +145,10 @@ describe('modelship CLI: registry, routes, audit and bad input', () => {
     expect(c.code).toBe(2);
     expect(c.stderr).toContain('missing --train, --validation, --approver');
     expect(d.code).toBe(2);
+    expect(e.code).toBe(2);
+    expect(e.stderr).toContain('approval.aprovers: not a field of the spec');
+    expect(e.stderr).toContain('rollout.windw: not a field of the spec');
+    expect(e.stderr).not.toMatch(/Invalid input|expected string/);
   });
 
   it('sets and shows an operations policy, refusing a bad one by its field, and says when no monitor runs', async () => {

@@ -29,6 +29,44 @@ describe('pipeline spec at the edge', () => {
     ]));
   });
 
+  it('refuses unknown fields at every depth, naming each where it was written', () => {
+    const spec = {
+      ...withData,
+      datasets: { ...withData.datasets as object, trian: 'x' },
+      approval: { aprovers: ['bob'], approvers: ['bob'] },
+      rollout: { windw: '10m', stages: [{ name: 'full', kind: 'traffic', percent: 100, percnt: 5 }], thresholds: { maxErorRate: 0.1 } },
+      gates: { validation: { minNdgc: 0.2 } },
+      notify: { recipients: [], cc: [] },
+    };
+    let caught: unknown;
+    try {
+      parseSpec(spec);
+    } catch (err) {
+      caught = err;
+    }
+    expect((caught as SpecError).problems).toEqual(expect.arrayContaining([
+      'datasets.trian: not a field of the spec',
+      'approval.aprovers: not a field of the spec',
+      'rollout.windw: not a field of the spec',
+      'rollout.stages[0].percnt: not a field of the spec',
+      'rollout.thresholds.maxErorRate: not a field of the spec',
+      'gates.validation.minNdgc: not a field of the spec',
+      'notify.cc: not a field of the spec',
+    ]));
+  });
+
+  it('bounds counts: stages, approvers and recipients', () => {
+    const stages = Array.from({ length: 21 }, (_, i) => ({ name: `s${i}`, kind: 'traffic', percent: (i + 1) * 4.7 > 100 ? 100 : (i + 1) * 4.7 }));
+    const many = Array.from({ length: 51 }, (_, i) => `approver-${i}`);
+    let caught: unknown;
+    try {
+      parseSpec({ ...withData, rollout: { stages }, approval: { approvers: many }, notify: { recipients: many.map((a) => `${a}@example.test`) } });
+    } catch (err) {
+      caught = err;
+    }
+    expect((caught as SpecError).problems).toEqual(expect.arrayContaining(['rollout.stages: must name at most 20 stages', 'approval.approvers: must name at most 50 approvers', 'notify.recipients: must name at most 50 recipients']));
+  });
+
   it('refuses durations past 90 days, naming each field: a window that would hold the lock for ever, a deadline in the year 29405', () => {
     let caught: unknown;
     try {
