@@ -23,6 +23,7 @@ const PATHS = [
   'approval-expired',
   'decisions-out-of-turn',
   'decisions-as-updates',
+  'signed-decisions',
   'operator-actions-as-updates',
   ...['validation', 'scenarios', 'quality'].map((g) => `gate-${g}-failed`),
   ...['shadow', 'canary', 'quarter', 'half', 'full'].map((s) => `breach-at-${s}`),

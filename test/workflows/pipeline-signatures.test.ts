@@ -1,5 +1,5 @@
 import { WorkflowFailedError } from '@temporalio/client';
-import { approveUpdate, pauseUpdate, statusQuery } from '../../src/contracts/messages';
+import { abortUpdate, approveUpdate, pauseUpdate, statusQuery } from '../../src/contracts/messages';
 import type { SignedAction } from '../../src/contracts/identity';
 import type { PipelineSpecInput } from '../../src/contracts/pipeline-spec';
 import { pipelineWorkflowId } from '../../src/contracts/pipeline-spec';
@@ -77,7 +77,9 @@ describe('who may start, decide and act, proven by signatures', () => {
     const status = await handle.query(statusQuery);
     expect(status.approvals.filter((a) => a.accepted).map((a) => [a.approver, a.fingerprint])).toEqual([['bob', bob.fingerprint]]);
     expect(status.paused).toBe(true);
-    await handle.terminate('test over');
+    expect(await handle.executeUpdate(abortUpdate, { args: [{ actor: 'dan', reason: 'enough', signature: signFor(dan, model, 'abort', 'enough') }] })).toMatchObject({ accepted: true });
+    expect(await handle.result()).toMatchObject({ outcome: 'rolled_back' });
+    await h.record(handle, 'signed-decisions');
 
     const audits = h.world(model).audits.filter((a) => a.type.startsWith('approval.') || a.type.startsWith('operator.') || a.type === 'pipeline.submitter');
     expect(audits.map((a) => [a.type, a.outcome, a.actor])).toEqual([
@@ -92,6 +94,7 @@ describe('who may start, decide and act, proven by signatures', () => {
       ['approval.approve', 'success', 'user:bob'],
       ['approval.approve', 'refused', 'user:bob'],
       ['operator.pause', 'success', 'user:dan'],
+      ['operator.abort', 'success', 'user:dan'],
     ]);
   });
 });

@@ -5,6 +5,7 @@ import { createRegistry, ensureIndexes, registerArtifact, uploadDataset, type Mo
 import { triggerOnRegistration } from '../../operations/trigger';
 import { signFor } from '../signing';
 import { checkArtifact, checkDataset } from '../check-inputs';
+import { checkMetadata } from '../check-metadata';
 import type { CliContext } from '../context';
 import { failure, usageError } from '../exit-codes';
 import { collect, keyValues, parseLoose, readBytes, readJsonFile } from '../options';
@@ -60,6 +61,8 @@ export function registerCommand(program: Command, ctx: CliContext): void {
       const validationBytes = opts.validationData ? readBytes(opts.validationData, 'validation data') : undefined;
       if (trainBytes) await checkDataset('--train-data', opts.trainData!, trainBytes);
       if (validationBytes) await checkDataset('--validation-data', opts.validationData!, validationBytes);
+      // The training data's sha256 stands in for a missing training data version; any value of that form checks alike.
+      checkMetadata({ ...metadata, ...(metadata.trainingDataVersion === undefined && trainBytes ? { trainingDataVersion: 'f'.repeat(64) } : {}) }, flagFields(opts), opts.metadata);
 
       const db = await ctx.db();
       await ensureIndexes(db);
@@ -103,6 +106,12 @@ export function registerCommand(program: Command, ctx: CliContext): void {
     });
 }
 
+
+/** The metadata fields the flags set, over what a --metadata file says. */
+function flagFields(opts: RegisterOptions): Set<string> {
+  const set: [string, unknown][] = [['trainingDataVersion', opts.trainingDataVersion], ['codeVersion', opts.codeVersion], ['hyperparameters', opts.hyperparameters], ['metrics', opts.metric.length || undefined], ['description', opts.description]];
+  return new Set(set.filter(([, v]) => v !== undefined).map(([k]) => k));
+}
 
 function buildMetadata(opts: RegisterOptions): Record<string, unknown> {
   const base = opts.metadata ? readJsonFile(opts.metadata, 'metadata') : {};

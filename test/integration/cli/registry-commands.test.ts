@@ -50,7 +50,7 @@ describe('modelship CLI: registry, routes, audit and bad input', () => {
   it('refuses an unknown model with a clear message and exit 1', async () => {
     const [show, register] = await Promise.all([
       cli('models', 'show', 'nope'),
-      cli('register', files.artifacts[1], '--model', 'nope', '--version', '1.0.0', '--code-version', 'abc'),
+      cli('register', files.artifacts[1], '--model', 'nope', '--version', '1.0.0', '--code-version', 'abc', '--training-data-version', 'v1'),
     ]);
     expect(show.code).toBe(1);
     expect(show.stderr).toContain('no model named "nope"');
@@ -85,8 +85,8 @@ describe('modelship CLI: registry, routes, audit and bad input', () => {
     ]);
     expect(dup.code).toBe(1);
     expect(dup.stderr).toContain('already registered');
-    expect(invalid.code).toBe(2); // metadata incomplete: names the field and rule
-    expect(invalid.stderr).toContain('metadata.codeVersion');
+    expect(invalid.code).toBe(2); // metadata incomplete: names the flags, not the internal fields
+    expect(invalid.stderr).toBe('error: --training-data-version: is required: pass --training-data-version, or --train-data to use its sha256\n--code-version: is required\n');
     expect(badVersion.code).toBe(2);
     expect(badVersion.stderr).toContain('version');
     expect(show.code).toBe(0);
@@ -116,6 +116,17 @@ describe('modelship CLI: registry, routes, audit and bad input', () => {
       expect({ what, code: res.code }).toEqual({ what, code: 2 });
       expect(res.stderr).toMatch(new RegExp(`artifact .*${what.replace('.', '\\.')}: not a model artifact this pipeline can load: `));
     }
+    // Metadata too deep to store, and a missing field, named by the file or the flag, with no library text.
+    const deep = write('deep.json', `{"trainingDataVersion":"v1","codeVersion":"c1","hyperparameters":${'{"a":'.repeat(20_000)}{}${'}'.repeat(20_000)}}`);
+    const [tooDeep, noCode] = await Promise.all([
+      cli('register', files.artifacts[1], '--model', fresh, '--version', '1.0.0', '--create-model', '--owner', 'team-reco', '--metadata', deep),
+      cli('register', files.artifacts[1], '--model', fresh, '--version', '1.0.0', '--create-model', '--owner', 'team-reco', '--training-data-version', 'v1'),
+    ]);
+    expect(tooDeep.code).toBe(2);
+    expect(tooDeep.stderr).toMatch(/--metadata .*deep\.json: hyperparameters(\.a)+: must not nest deeper than 32 levels/);
+    expect(noCode.code).toBe(2);
+    expect(noCode.stderr).toBe('error: --code-version: is required\n');
+    for (const res of [tooDeep, noCode]) expect(res.stderr).not.toMatch(/RangeError|call stack|Invalid input|metadata\.codeVersion/);
     expect(garbageCsv.code).toBe(2);
     expect(garbageCsv.stderr).toMatch(/--train-data .*garbage\.csv: not a ratings CSV this pipeline can read: line 1, field header/);
     // Nothing was written: not the model, not a version, not a dataset.
