@@ -43,7 +43,18 @@ export function createFakeIdentity(artifactSha256: string) {
     return { name, key, fingerprint: pair.fingerprint, sign: (what, at) => signAction({ ...what, signer: name }, key, at) };
   }
 
-  return { verify: (req: IdentityRequest) => verifyIdentity(deps, req), person, people, uses };
+  const fake = {
+    /** How long each check takes: a test holds a signature check in flight with it. */
+    delayMs: 0,
+    verify: async (req: IdentityRequest) => {
+      if (fake.delayMs) await new Promise((r) => setTimeout(r, fake.delayMs));
+      return verifyIdentity(deps, req);
+    },
+    person,
+    people,
+    uses,
+  };
+  return fake;
 }
 
 export type FakeIdentity = ReturnType<typeof createFakeIdentity>;

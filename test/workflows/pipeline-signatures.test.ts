@@ -1,4 +1,4 @@
-import { WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowUpdateStage } from '@temporalio/client';
 import { abortUpdate, approveUpdate, pauseUpdate, statusQuery } from '../../src/contracts/messages';
 import type { SignedAction } from '../../src/contracts/identity';
 import type { PipelineSpecInput } from '../../src/contracts/pipeline-spec';
@@ -28,6 +28,24 @@ describe('who may start, decide and act, proven by signatures', () => {
   }
   const signFor = (who: FakePerson, model: string, action: SignedAction, comment: string) =>
     who.sign({ pipelineId: pipelineWorkflowId(model, '2.0.0'), model, version: '2.0.0', artifactSha256: CANDIDATE_SHA, action, comment });
+
+  it('judges decisions in the order they came, a signed one after its check: the unsigned one behind it waits', async () => {
+    const model = 'sig-order';
+    const handle = await h.start(signedSpec(model, { approval: { approvers: ['bob'], required: 1, deadline: '1h', reminderBefore: '10m', requireSignatures: false } }));
+    await h.waitForStep(handle, (s) => s.step === 'awaiting_approval');
+    h.identity.delayMs = 1000;
+    try {
+      const signed = await handle.startUpdate(approveUpdate, { args: [{ approver: 'bob', comment: 'signed', signature: signFor(bob, model, 'approve', 'signed') }], waitForStage: WorkflowUpdateStage.ACCEPTED });
+      const unsigned = await handle.executeUpdate(approveUpdate, { args: [{ approver: 'bob', comment: 'unsigned' }] });
+      expect(await signed.result()).toEqual({ accepted: true, reason: 'approval by bob counted' });
+      expect(unsigned).toEqual({ accepted: false, reason: 'bob has already decided' });
+    } finally {
+      h.identity.delayMs = 0;
+    }
+    const status = await handle.query(statusQuery);
+    expect(status.approvals.map((a) => [a.comment, a.accepted])).toEqual([['signed', true], ['unsigned', false]]);
+    await handle.terminate('test over');
+  });
 
   it('refuses an unsigned start: the pipeline fails before it reads or changes anything, and says why', async () => {
     const handle = await h.start(fastSpec('sig-unsigned-start', { approval: { approvers: ['bob'] } }));

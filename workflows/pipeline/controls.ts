@@ -25,13 +25,23 @@ export class Controls {
   /** Signatures checked so far: numbers each check, so a retried one is known as the same use of its nonce. */
   proofs = 0;
 
-  /** Whether decisions arrived that nobody has judged yet. */
+  /** The last operator action's turn: each is judged after the one before it. */
+  private lastAction: Promise<unknown> = Promise.resolve();
+
+  /** Whether the next decision in line may be judged: it arrived, and its signature, if any, has been checked. */
   get unjudged(): boolean {
-    return this.judged < this.decisions.length;
+    return this.judged < this.decisions.length && this.decisions[this.judged].identity !== undefined;
   }
 
-  /** Queues a decision to be judged; returns its place. */
-  receive(decision: 'approve' | 'reject', input: DecisionInput, identity: IdentityVerdict | null): number {
+  /** Runs `judge` once every action received before it has been judged. */
+  inTurn<T>(judge: () => Promise<T>): Promise<T> {
+    const turn = this.lastAction.then(judge);
+    this.lastAction = turn.catch(() => undefined);
+    return turn;
+  }
+
+  /** Queues a decision to be judged; returns its place. `identity` is undefined while its signature is being checked. */
+  receive(decision: 'approve' | 'reject', input: DecisionInput, identity: IdentityVerdict | null | undefined): number {
     return this.decisions.push({ decision, input, identity, at: new Date().toISOString(), awaiting: this.awaitingApproval }) - 1;
   }
 }
