@@ -73,8 +73,11 @@ export async function monitorModelWorkflow(input: MonitorInput): Promise<void> {
   /** A policy read before signatures existed did not require them. */
   const requireSignatures = () => status.policy?.requireSignatures === true;
 
+  /** The oldest decision may be judged once its signature, if any, has been checked: decisions keep their order. */
+  const nextReady = () => decisions.length > 0 && decisions[0].identity !== undefined;
+
   async function refuseStrayDecisions(): Promise<void> {
-    while (decisions.length > 0) {
+    while (nextReady()) {
       const d = decisions.shift()!;
       await recordDecision(d, refuseDecision(d, 'no rollback is awaiting a decision', requireSignatures()));
     }
@@ -82,18 +85,20 @@ export async function monitorModelWorkflow(input: MonitorInput): Promise<void> {
 
   /** A signed decision names the monitor, the model and the champion it would roll back, by version and artifact. */
   async function prove(n: number, decision: 'approve' | 'reject', input: DecisionInput): Promise<IdentityVerdict | null> {
-    const parsed = decisionSchema.safeParse(input);
-    if (!parsed.success || !parsed.data.signature) return null;
-    const { approver, comment, signature } = parsed.data;
+    const { approver, comment, signature } = decisionSchema.parse(input);
     const version = status.champion?.version ?? '';
-    return identityCheck.verifyIdentity({ pipelineId: id, model, version, action: decision, comment, claimed: approver, signature, useKey: `${id}:${runId}:identity:${n}` });
+    return identityCheck.verifyIdentity({ pipelineId: id, model, version, action: decision, comment, claimed: approver, signature: signature!, useKey: `${id}:${runId}:identity:${n}` });
   }
 
   /** A decision sent while a rollback awaits one is judged by it; any other time it is refused at once. */
   async function receiveDecision(decision: 'approve' | 'reject', input: DecisionInput): Promise<ActionAnswer> {
     const n = ++received;
-    const identity = await prove(n, decision, input);
-    decisions.push({ n, decision, input, identity, at: at() });
+    const parsed = decisionSchema.safeParse(input);
+    const signed = parsed.success && parsed.data.signature !== undefined;
+    const awaiting = status.state === 'awaiting_rollback_approval';
+    const entry: ReceivedDecision & { n: number } = { n, decision, input, identity: signed ? undefined : null, at: at(), awaiting };
+    decisions.push(entry);
+    if (signed) entry.identity = await prove(n, decision, input);
     if (status.state !== 'awaiting_rollback_approval') await refuseStrayDecisions();
     await condition(() => answers.has(n));
     return answers.get(n)!;
@@ -122,12 +127,12 @@ export async function monitorModelWorkflow(input: MonitorInput): Promise<void> {
     try {
       for (;;) {
         const left = deadline - Date.now();
-        if (left <= 0 || !(await condition(() => decisions.length > 0 || handovers.length > 0, left, { summary: 'rollback approval deadline' })) || handovers.length > 0) {
+        if (left <= 0 || !(await condition(() => nextReady() || handovers.length > 0, left, { summary: 'rollback approval deadline' })) || handovers.length > 0) {
           await audit('rollback-undecided', 'monitor.rollback_expired', 'refused', { deadline: new Date(deadline).toISOString() });
           return null;
         }
         const d = decisions.shift()!;
-        const record = judgeDecision(d, { submitter: `monitor:${id}`, approval }, [], true);
+        const record = judgeDecision(d, { submitter: `monitor:${id}`, approval }, [], d.awaiting !== false, 'no rollback was awaiting a decision when it arrived');
         await recordDecision(d, record);
         if (record.accepted) return record.decision === 'approve' ? record.approver : null;
       }
