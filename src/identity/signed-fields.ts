@@ -1,5 +1,5 @@
 import { randomBytes, sign, verify, type KeyObject } from 'node:crypto';
-import type { Signature, SignedAction, SignedFields } from '../contracts/identity';
+import type { Signature, SignedFields } from '../contracts/identity';
 import { fingerprintOf, publicKeyObject, publicKeyOf } from './keys';
 
 const DOMAIN = 'modelship-signed-action/v1';
@@ -12,15 +12,8 @@ export function canonicalBytes(f: SignedFields): Buffer {
   return Buffer.from(JSON.stringify([DOMAIN, f.pipelineId, f.model, f.version, f.artifactSha256, f.action, f.comment, f.at, f.nonce, f.signer]), 'utf8');
 }
 
-export interface WhatToSign {
-  pipelineId: string;
-  model: string;
-  version: string;
-  artifactSha256: string;
-  action: SignedAction;
-  comment: string;
-  signer: string;
-}
+/** What a person signs; the time and the nonce are added as it is signed. */
+export type WhatToSign = Omit<SignedFields, 'at' | 'nonce'>;
 
 /** Signs with a fresh nonce and the current time; the envelope travels with the message it signs. */
 export function signAction(what: WhatToSign, privateKey: KeyObject, now = new Date()): Signature {
