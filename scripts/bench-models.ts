@@ -13,6 +13,7 @@
 import { parseArgs } from 'node:util';
 import { randomEmbeddingModel } from './lib/random-model';
 import { createScorer, evaluate, mulberry32, type HeldOutUser, type Scorer } from '../src/models';
+import { percentile } from './lib/percentile';
 
 const ITEMS = 9724; // the catalogue of ml-latest-small
 const DIMS = 64;
@@ -35,10 +36,6 @@ function heldOut(items: number, seed: number): HeldOutUser[] {
   const rng = mulberry32(seed);
   const pick = (n: number) => Array.from({ length: n }, () => 1 + Math.floor(rng() * items));
   return Array.from({ length: users }, (_, u) => ({ userId: u + 1, seen: pick(SEEN_PER_USER), relevant: pick(10) }));
-}
-
-function percentile(sorted: Float64Array, q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
 interface Row {

@@ -66,6 +66,14 @@ export interface MonitorStatus {
   lastCheck: ProductionCheck | null;
   rollbacks: MonitorRollback[];
   policy: MonitoringPolicy | null;
+  /** Set while an operator has paused it: checks go on, nothing alerts or rolls back. */
+  paused: MonitorPause | null;
+}
+
+export interface MonitorPause {
+  by: string;
+  reason: string;
+  at: string;
 }
 
 export const monitorStatusQuery = defineQuery<MonitorStatus>('monitorStatus');
@@ -78,6 +86,7 @@ export interface MonitorInput {
   handedOverBy: string | null;
   breachStreak?: number;
   rollbacks?: MonitorRollback[];
+  paused?: MonitorPause | null;
 }
 
 export interface DrillResult {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
-import { approveSignal, approveUpdate, rejectSignal } from '../../src/contracts/messages';
+import { approveSignal, approveUpdate, pauseUpdate, promoteUpdate, rejectSignal, resumeUpdate, rollbackUpdate } from '../../src/contracts/messages';
 import { monitorStatusQuery, type MonitorInput, type MonitorStatus, type ProductionCheck } from '../../src/contracts/monitoring';
 import { WORKFLOWS_PATH } from '../../src/worker';
 import { createLocalTestEnv } from '../support/workflow-env';
@@ -127,6 +127,45 @@ describe('monitorModelWorkflow and its rollback policies', () => {
       ['refused', 'user:dave'],
       ['refused', 'user:carol'],
       ['success', 'user:carol'],
+    ]);
+  });
+
+  it('takes signed operator actions: pause silences it, resume wakes it, rollback acts at once, promote and abort are refused', async () => {
+    const model = 'operated';
+    const { handle, world } = await watch(model, { sustainedChecks: 2, rollback: 'automatic' }, []);
+    await until(handle, (s) => s.checks >= 1);
+    const act = (update: typeof pauseUpdate, who: FakePerson, action: 'pause' | 'resume' | 'promote' | 'rollback', reason: string) =>
+      handle.executeUpdate(update, { args: [{ actor: who.name, reason, signature: who.sign({ pipelineId: `monitor-${model}`, model, version: CHAMPION.version, artifactSha256: CHAMPION.sha256, action, comment: reason }) }] });
+
+    expect(await handle.executeUpdate(pauseUpdate, { args: [{ actor: 'dave', reason: 'maintenance' }] })).toMatchObject({ accepted: false, reason: expect.stringContaining('unsigned') });
+    expect(await act(pauseUpdate, dave, 'pause', 'maintenance')).toEqual({ accepted: true, reason: 'paused: checks go on and are shown, but nothing alerts or rolls back until it is resumed' });
+    expect(await act(pauseUpdate, dave, 'pause', 'again')).toEqual({ accepted: false, reason: 'monitoring is already paused by dave' });
+    const checks = (await handle.query(monitorStatusQuery)).checks;
+    world.verdicts.push('breach', 'breach', 'breach');
+    const paused = await until(handle, (s) => s.checks >= checks + 4);
+    expect(paused).toMatchObject({ paused: { by: 'dave', reason: 'maintenance' }, breachStreak: 0, rollbacks: [] });
+    expect(paused.lastCheck?.verdict).toBe('ok');
+    expect(world.audits.map((a) => a.type).filter((t) => t.startsWith('monitor.breach'))).toEqual([]);
+    expect(world.reverts).toEqual([]);
+
+    expect(await act(resumeUpdate, dave, 'resume', 'done')).toMatchObject({ accepted: true });
+    expect(await act(promoteUpdate, dave, 'promote', 'why not')).toEqual({ accepted: false, reason: 'a monitor has no rollout to promote: promote a pipeline of operated instead' });
+    expect(await act(rollbackUpdate, carol, 'rollback', 'bad feeling')).toEqual({ accepted: false, reason: 'carol does not hold the operator role for model operated' });
+    expect(await act(rollbackUpdate, dave, 'rollback', 'customer complaints')).toEqual({ accepted: true, reason: 'rollback requested: the champion is rolled back to the last known good version at once' });
+    const after = await until(handle, (s) => s.rollbacks.length === 1);
+    expect(after).toMatchObject({ champion: LAST_GOOD, lastKnownGood: null, paused: null, rollbacks: [{ from: '2.0.0', to: '1.0.0', reason: 'operator dave: customer complaints' }] });
+    expect(world.reverts).toEqual([{ stable: '1.0.0' }]);
+    expect(world.mails.map((m) => m.subject)).toContain('Rolled back by dave: operated 2.0.0 -> 1.0.0');
+    expect(await handle.executeUpdate(rollbackUpdate, { args: [{ actor: 'dave', reason: 'once more' }] })).toMatchObject({ accepted: false });
+    expect(world.audits.filter((a) => a.type.startsWith('monitor.') && ['monitor.pause', 'monitor.resume', 'monitor.promote', 'monitor.rollback'].includes(a.type)).map((a) => [a.type, a.outcome, a.actor])).toEqual([
+      ['monitor.pause', 'refused', 'user:dave'],
+      ['monitor.pause', 'success', 'user:dave'],
+      ['monitor.pause', 'refused', 'user:dave'],
+      ['monitor.resume', 'success', 'user:dave'],
+      ['monitor.promote', 'refused', 'user:dave'],
+      ['monitor.rollback', 'refused', 'user:carol'],
+      ['monitor.rollback', 'success', 'user:dave'],
+      ['monitor.rollback', 'refused', 'user:dave'],
     ]);
   });
 

@@ -17,7 +17,9 @@ import { detailLines } from '../../src/temporal/workflow-descriptions';
 import { identityCheck, messageAudit } from '../pipeline/activity-options';
 import type { IdentityVerdict } from '../../src/contracts/identity';
 import { judgeDecision, refuseDecision, type ReceivedDecision } from '../pipeline/decisions';
-import { alertMail, rollbackApprovalMail, rolledBackMail, sustainedWithoutRollbackMail } from '../../src/notify/mail-texts/monitoring';
+import { alertMail, rollbackApprovalMail, rolledBackByOperatorMail, rolledBackMail, sustainedWithoutRollbackMail } from '../../src/notify/mail-texts/monitoring';
+import { MONITOR_ACTION_EFFECTS, monitorRefusalOf } from '../../src/policy/monitor-actions';
+import { installOperatorActions } from '../common/operator-actions';
 import { updateValidator } from '../common/update-validator';
 import { rollbackToLastKnownGood } from './rollback-to-lkg';
 import { mails, steps, verdicts } from './steps';
@@ -43,12 +45,16 @@ export async function monitorModelWorkflow(input: MonitorInput): Promise<void> {
     lastCheck: null,
     rollbacks: input.rollbacks ?? [],
     policy: null,
+    paused: input.paused ?? null,
   };
+  /** The rollback an operator asked for, carried out by the main loop. */
+  let rollbackRequest: { actor: string; reason: string } | null = null;
   const handovers: Handover[] = [];
   /** Rollback decisions not yet judged, each with its number; judged ones are answered by number. */
   const decisions: (ReceivedDecision & { n: number })[] = [];
   const answers = new Map<number, ActionAnswer>();
   let received = 0;
+  let proofs = 0;
   const at = () => new Date().toISOString();
   setHandler(handoverSignal, (h) => void handovers.push(h));
   setHandler(monitorStatusQuery, () => status);
@@ -108,6 +114,20 @@ export async function monitorModelWorkflow(input: MonitorInput): Promise<void> {
   setHandler(rejectUpdate, (d) => receiveDecision('reject', d), { validator });
   setHandler(approveSignal, async (d) => void (await receiveDecision('approve', d)));
   setHandler(rejectSignal, async (d) => void (await receiveDecision('reject', d)));
+  installOperatorActions({
+    prove: (kind, actor, reason, signature) =>
+      identityCheck.verifyIdentity({ pipelineId: id, model, version: status.champion?.version ?? '', action: kind, comment: reason, claimed: actor, signature, useKey: `${id}:${runId}:action-identity:${++proofs}` }),
+    requireSignatures,
+    refusalOf: (kind) => monitorRefusalOf(kind, status, rollbackRequest?.actor ?? null),
+    carryOut(kind, actor, reason) {
+      if (kind === 'pause') status.paused = { by: actor, reason, at: at() };
+      else if (kind === 'resume') Object.assign(status, { paused: null, breachStreak: 0 });
+      else rollbackRequest = { actor, reason };
+    },
+    effectOf: (kind) => MONITOR_ACTION_EFFECTS[kind as keyof typeof MONITOR_ACTION_EFFECTS],
+    record: (n, kind, actor, evidence, accepted) =>
+      messageAudit.audit({ ref: ref(), key: `${id}:${runId}:action:${n}`, type: `monitor.${kind}`, actor: `user:${actor || 'unknown'}`, outcome: accepted ? 'success' : 'refused', evidence }),
+  });
 
   async function takeHandovers(): Promise<void> {
     while (handovers.length > 0) {
@@ -163,7 +183,8 @@ export async function monitorModelWorkflow(input: MonitorInput): Promise<void> {
     }
     status.state = 'rolling_back';
     const incident = `${id}:rollback:${status.handedOverBy ?? 'start'}:${champion.version}`;
-    const done = await rollbackToLastKnownGood({ ref: ref(), from: champion, to: lkg!, policy, check, key: incident, superseded: () => handovers.length > 0, audit: (what, type, evidence) => audit(what, type, 'success', evidence) });
+    const reason = `monitoring: sustained breach of ${champion.version} (${check.reasons.join(', ')})`;
+    const done = await rollbackToLastKnownGood({ ref: ref(), from: champion, to: lkg!, policy, reason, key: incident, superseded: () => handovers.length > 0, audit: (what, type, evidence) => audit(what, type, 'success', evidence) });
     status.state = 'watching';
     if (!done) return;
     status.rollbacks.push({ from: champion.version, to: lkg!.version, at: at(), reason: check.reasons.join('; '), revertMs: done.revertMs });
@@ -173,11 +194,35 @@ export async function monitorModelWorkflow(input: MonitorInput): Promise<void> {
     alerting = escalated = false;
   }
 
+  /** An operator's rollback: the last-known-good version back at once, whatever the checks say. */
+  async function operatorRollback(policy: MonitoringPolicy): Promise<void> {
+    const { actor, reason } = rollbackRequest!;
+    const champion = status.champion;
+    const lkg = status.lastKnownGood;
+    if (champion && lkg) {
+      status.state = 'rolling_back';
+      const why = `operator ${actor}: ${reason || 'no reason given'}`;
+      const incident = `${id}:operator-rollback:${status.handedOverBy ?? 'start'}:${champion.version}`;
+      const done = await rollbackToLastKnownGood({ ref: ref(), from: champion, to: lkg, policy, reason: why, key: incident, superseded: () => handovers.length > 0, audit: (what, type, evidence) => audit(what, type, 'success', evidence) });
+      status.state = 'watching';
+      if (done) {
+        status.rollbacks.push({ from: champion.version, to: lkg.version, at: at(), reason: why, revertMs: done.revertMs });
+        await audit('rolled-back-by-operator', 'monitor.rolled_back', 'success', { from: champion, to: lkg, by: actor, reason, ...done });
+        await notify('rolled-back-by-operator', rolledBackByOperatorMail(ref(), policy, lkg, done.revertMs, actor, reason));
+        Object.assign(status, { champion: lkg, lastKnownGood: null, breachStreak: 0 });
+        alerting = escalated = false;
+      }
+    }
+    rollbackRequest = null;
+  }
+
   async function check(policy: MonitoringPolicy): Promise<void> {
     const now = Date.now();
     const result = await verdicts.checkProduction({ model, version: status.champion!.version, fromMs: now - durationMs(policy.window), toMs: now, policy });
     status.lastCheck = result;
     status.checks++;
+    // Paused by an operator: the check is shown, and nothing follows from it.
+    if (status.paused) return;
     if (result.verdict === 'ok') {
       if (alerting) await audit('recovered', 'monitor.recovered', 'success', { check: result, streak: status.breachStreak });
       status.breachStreak = 0;
@@ -215,6 +260,7 @@ export async function monitorModelWorkflow(input: MonitorInput): Promise<void> {
         ['Last known good', status.lastKnownGood?.version ?? 'none'],
         ['Last check', last ? `${last.verdict} (${last.from} to ${last.to})${last.reasons.length ? `: ${last.reasons.join('; ')}` : ''}` : 'none yet'],
         ['Breach streak', String(status.breachStreak)],
+        ['Paused', status.paused ? `by ${status.paused.by} at ${status.paused.at}: ${status.paused.reason || 'no reason given'}` : 'no'],
         ['Rollbacks', status.rollbacks.length ? status.rollbacks.map((r) => `${r.from} → ${r.to}`).join(', ') : 'none'],
       ]),
     );
@@ -224,15 +270,16 @@ export async function monitorModelWorkflow(input: MonitorInput): Promise<void> {
     show();
     const { monitoring: policy } = await steps.readModelPolicy({ model });
     status.policy = policy;
-    await condition(() => handovers.length > 0 || decisions.length > 0, durationMs(policy.checkInterval), { summary: 'next production check' });
+    await condition(() => handovers.length > 0 || decisions.length > 0 || rollbackRequest !== null, durationMs(policy.checkInterval), { summary: 'next production check' });
     iteration++;
     await refuseStrayDecisions();
     if (handovers.length > 0) await takeHandovers();
+    else if (rollbackRequest) await operatorRollback(policy);
     else if (status.champion) await check(policy);
     // A monitor is pinned to its worker build like every workflow; it moves to a newer build at its next run.
     const info = workflowInfo();
-    if ((iteration >= policy.checksPerRun || info.continueAsNewSuggested || info.targetWorkerDeploymentVersionChanged) && handovers.length === 0 && decisions.length === 0 && allHandlersFinished()) {
-      const next: MonitorInput = { model, champion: status.champion, lastKnownGood: status.lastKnownGood, handedOverBy: status.handedOverBy, breachStreak: status.breachStreak, rollbacks: status.rollbacks.slice(-ROLLBACKS_CARRIED_OVER) };
+    if ((iteration >= policy.checksPerRun || info.continueAsNewSuggested || info.targetWorkerDeploymentVersionChanged) && handovers.length === 0 && decisions.length === 0 && !rollbackRequest && allHandlersFinished()) {
+      const next: MonitorInput = { model, champion: status.champion, lastKnownGood: status.lastKnownGood, handedOverBy: status.handedOverBy, breachStreak: status.breachStreak, rollbacks: status.rollbacks.slice(-ROLLBACKS_CARRIED_OVER), paused: status.paused };
       // The next run starts on the deployment's current build, whichever build this one is pinned to.
       await makeContinueAsNewFunc<typeof monitorModelWorkflow>({ initialVersioningBehavior: 'AUTO_UPGRADE' })(next);
     }

@@ -1,6 +1,6 @@
 import { CancellationScope } from '@temporalio/workflow';
 import type { MonitoringPolicy } from '../../src/contracts/model-policy';
-import type { ProductionCheck, VersionRef } from '../../src/contracts/monitoring';
+import type { VersionRef } from '../../src/contracts/monitoring';
 import type { PipelineRef } from '../../src/contracts/pipeline-activities';
 import { durationMs } from '../../src/contracts/primitives';
 import { takeRolloutLock } from '../common/rollout-lock';
@@ -11,7 +11,8 @@ export interface RollbackRequest {
   from: VersionRef;
   to: VersionRef;
   policy: MonitoringPolicy;
-  check: ProductionCheck;
+  /** Why, as the routing change, the aliases and the registry record it. */
+  reason: string;
   /** Unique per incident: every step's idempotency key derives from it. */
   key: string;
   /** True when the model changed hands meanwhile: the rollback is then abandoned. */
@@ -25,9 +26,8 @@ export interface RollbackRequest {
  * rolled back. It takes the model's rollout lock first, so it never races a pipeline's own routing changes.
  */
 export async function rollbackToLastKnownGood(req: RollbackRequest): Promise<{ revertMs: number; replicas: string[] } | null> {
-  const { ref, from, to, key } = req;
+  const { ref, from, to, key, reason } = req;
   const actor = ref.pipelineId;
-  const reason = `monitoring: sustained breach of ${from.version} (${req.check.reasons.join(', ')})`;
   const acquired = await takeRolloutLock({
     ref,
     acquire: steps.acquireRolloutLock,

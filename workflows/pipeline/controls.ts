@@ -20,24 +20,13 @@ export class Controls {
   judged = 0;
   /** Each decision's record once judged and audited, by its place in `decisions`: what its caller is answered. */
   readonly answers = new Map<number, ApprovalRecord>();
-  /** Operator actions received so far, accepted or not: numbers each one's audit record. */
-  actions = 0;
   /** Signatures checked so far: numbers each check, so a retried one is known as the same use of its nonce. */
   proofs = 0;
 
-  /** The last operator action's turn: each is judged after the one before it. */
-  private lastAction: Promise<unknown> = Promise.resolve();
 
   /** Whether the next decision in line may be judged: it arrived, and its signature, if any, has been checked. */
   get unjudged(): boolean {
     return this.judged < this.decisions.length && this.decisions[this.judged].identity !== undefined;
-  }
-
-  /** Runs `judge` once every action received before it has been judged. */
-  inTurn<T>(judge: () => Promise<T>): Promise<T> {
-    const turn = this.lastAction.then(judge);
-    this.lastAction = turn.catch(() => undefined);
-    return turn;
   }
 
   /** Queues a decision to be judged; returns its place. `identity` is undefined while its signature is being checked. */

@@ -24,7 +24,7 @@ export async function ingest(run: PipelineRun, input: PipelineSpecInput): Promis
  */
 async function proveSubmitter(run: PipelineRun, spec: PipelineSpec): Promise<void> {
   if (!spec.signature && !run.requireSignatures) return;
-  const identity = await run.prove('start', spec.submitter, '', spec.signature);
+  const identity = spec.signature ? await run.prove('start', spec.submitter, '', spec.signature) : null;
   const refusal = identityRefusal(identity, run.requireSignatures, 'start');
   await run.audit('start-signature', 'pipeline.submitter', refusal ? 'refused' : 'success', { submitter: spec.submitter, ...(identity ? { identity } : {}), ...(refusal ? { reason: refusal } : {}) }, `user:${spec.submitter}`);
   if (refusal) throw ApplicationFailure.nonRetryable(`the start is not proven: ${refusal}`, FailureType.Unauthorized);

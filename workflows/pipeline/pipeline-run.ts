@@ -65,9 +65,8 @@ export class PipelineRun {
     return this.spec ? this.spec.approval.requireSignatures === true : true;
   }
 
-  /** Checks a signature against the people registry; null for an unsigned message, which the caller judges. */
-  async prove(action: SignedAction, claimed: string, comment: string, signature: Signature | undefined): Promise<IdentityVerdict | null> {
-    if (!signature) return null;
+  /** Checks a signature against the people registry, for this pipeline's model and version. */
+  prove(action: SignedAction, claimed: string, comment: string, signature: Signature): Promise<IdentityVerdict> {
     const n = ++this.controls.proofs;
     const { pipelineId, model, version } = this.ref;
     return identityCheck.verifyIdentity({ pipelineId, model, version, action, comment, claimed, signature, useKey: stepKey(this.ref, `identity:${n}:${action}`) });

@@ -56,6 +56,20 @@ export function rollbackApprovalMail(ref: PipelineRef, policy: MonitoringPolicy,
   };
 }
 
+export function rolledBackByOperatorMail(ref: PipelineRef, policy: MonitoringPolicy, to: VersionRef, revertMs: number, by: string, reason: string): Omit<NotifyInput, 'key'> {
+  return {
+    ref,
+    kind: 'monitor_rolled_back',
+    to: policy.recipients,
+    subject: `Rolled back by ${by}: ${ref.model} ${ref.version} -> ${to.version}`,
+    lines: [
+      `${by} rolled ${ref.model} ${ref.version} back: ${reason || 'no reason given'}.`,
+      `Traffic is back on the last known good version ${to.version}, champion again; every replica served it ${revertMs} ms after the routing change.`,
+      `${ref.version} is marked rolled_back in the registry.`,
+    ],
+  };
+}
+
 export function rolledBackMail(ref: PipelineRef, policy: MonitoringPolicy, check: ProductionCheck, to: VersionRef, revertMs: number, approvedBy: string | null): Omit<NotifyInput, 'key'> {
   return {
     ref,

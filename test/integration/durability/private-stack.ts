@@ -18,6 +18,7 @@ import type { InboxMail } from '../../support/inbox';
 import { createPipelineFixture, replayFixtureTraffic, type PipelineFixture } from '../../support/pipeline-fixture';
 import { stackPorts } from '../../support/stack-ports';
 import type { DeployModelResult } from '../../../src/contracts/workflows';
+import { saveEvidence } from '../../soak/evidence';
 
 const run = promisify(execFile);
 const root = join(__dirname, '../../..');
@@ -212,6 +213,8 @@ export async function openPrivateStack(prefix: string, base: number): Promise<Pr
 
     async resultWithin(handle, timeoutMs = 100_000) {
       let timer: NodeJS.Timeout | undefined;
+      // A pipeline that never ends leaves its history and the workers' output behind, to be read after the stack is gone.
+      const evidence = () => saveEvidence(stack, [model], join(root, '.data', 'durability', handle.workflowId)).then((d) => ` (evidence in ${d})`, () => '');
       const late = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           void handle
@@ -220,7 +223,7 @@ export async function openPrivateStack(prefix: string, base: number): Promise<Pr
               (status) => `pipeline ${handle.workflowId} still running after ${timeoutMs} ms: ${JSON.stringify(status)}`,
               (err: Error) => `pipeline ${handle.workflowId} gave no result in ${timeoutMs} ms (status unreadable: ${err.message})`,
             )
-            .then((message) => reject(new Error(message)));
+            .then(async (message) => reject(new Error(`${message}${await evidence()}`)));
         }, timeoutMs);
       });
       try {
