@@ -10,7 +10,7 @@ const dir = join(__dirname, 'histories');
 const files = readdirSync(dir).filter((f) => f.endsWith('.history.bin')).sort();
 
 /**
- * Every path of the pipeline, recorded by the workflow tests with RECORD_HISTORIES=1. A change that no longer replays
+ * Every path of the pipeline, and the monitor's decisions and actions, recorded by the workflow tests with RECORD_HISTORIES=1. A change that no longer replays
  * one of them would break pipelines in flight: it ships on a new worker build (docs/versioning.md), never in place.
  */
 const PATHS = [
@@ -37,6 +37,9 @@ const PATHS = [
   'rerun-after-rollback',
   'no-data-rolls-back',
   'no-data-waits-for-a-person',
+  // The monitor, with signed rollback decisions and operator actions.
+  'monitor-signed-rollback-approval',
+  'monitor-operator-actions',
 ];
 
 describe('replay of committed workflow histories', () => {

@@ -9,6 +9,7 @@ import { createLocalTestEnv } from '../support/workflow-env';
 import { monitorModel } from '../../src/contracts/workflows';
 import { CHAMPION, fakeActivities, LAST_GOOD, newWorld, type World } from './fake-monitor';
 import { createFakeIdentity, type FakePerson } from './fake-identity';
+import { recordHistory } from '../support/record-history';
 
 jest.setTimeout(90_000);
 
@@ -128,6 +129,7 @@ describe('monitorModelWorkflow and its rollback policies', () => {
       ['refused', 'user:carol'],
       ['success', 'user:carol'],
     ]);
+    await recordHistory(handle, 'monitor-signed-rollback-approval');
   });
 
   it('takes signed operator actions: pause silences it, resume wakes it, rollback acts at once, promote and abort are refused', async () => {
@@ -167,6 +169,7 @@ describe('monitorModelWorkflow and its rollback policies', () => {
       ['monitor.rollback', 'success', 'user:dave'],
       ['monitor.rollback', 'refused', 'user:dave'],
     ]);
+    await recordHistory(handle, 'monitor-operator-actions');
   });
 
   it('keeps the champion when the approver rejects the rollback, and counts the breach afresh', async () => {

@@ -1,7 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -9,6 +6,7 @@ import { statusQuery, type PipelineStatus } from '../../src/contracts/messages';
 import { pipelineWorkflowId, type PipelineSpecInput } from '../../src/contracts/pipeline-spec';
 import { WORKFLOWS_PATH } from '../../src/worker';
 import { createLocalTestEnv } from '../support/workflow-env';
+import { recordHistory } from '../support/record-history';
 import { createFakeActivities, type Scenario } from './fake-activities';
 import { deployModel, type DeployModelWorkflow } from '../../src/contracts/workflows';
 
@@ -26,16 +24,6 @@ export function fastSpec(model: string, overrides: Partial<PipelineSpecInput> = 
     notify: { recipients: ['ops@example.test'] },
     ...overrides,
   };
-}
-
-/** Stack traces in failures carry absolute paths of the machine that recorded them; committed files keep them relative. */
-function scrubPaths<T>(value: T, root: string): T {
-  if (typeof value === 'string') return value.split(root).join('.') as T;
-  if (Array.isArray(value)) return value.map((v) => scrubPaths(v, root)) as T;
-  if (value && typeof value === 'object' && !(value instanceof Uint8Array)) {
-    for (const [k, v] of Object.entries(value)) (value as Record<string, unknown>)[k] = scrubPaths(v, root);
-  }
-  return value;
 }
 
 export async function startHarness() {
@@ -65,19 +53,10 @@ export async function startHarness() {
     }
   }
 
-  /** With RECORD_HISTORIES=1, keeps a finished run's history for the replay suite (test/replay/histories), as the
-   *  protobuf bytes the server sent, so nothing is lost converting it. */
-  async function record(handle: WorkflowHandle, name: string): Promise<void> {
-    if (!process.env.RECORD_HISTORIES) return;
-    const file = join(__dirname, '../replay/histories', `${name}.history.bin`);
-    const history = scrubPaths(await handle.fetchHistory(), join(__dirname, '../..'));
-    writeFileSync(file, temporal.api.history.v1.History.encode(history).finish());
-  }
-
   return {
     env,
     scenarios,
-    record,
+    record: recordHistory,
     taskQueue,
     start,
     waitForStep,
