@@ -15,6 +15,11 @@ export interface ActivityDeps {
   webUi?: MailLinks;
   /** A gateway replica whose heartbeat is older than this is not counted as serving. */
   replicaStaleMs?: number;
+  /**
+   * Whether a spec or a policy may turn signatures off (MODELSHIP_ALLOW_UNSIGNED); false unless set, so that whoever
+   * writes a spec cannot decide that its decisions need no proof.
+   */
+  allowUnsigned?: boolean;
   /** Lets the pipeline start or signal the model's monitor; without it, handing over monitoring fails. */
   temporal?: TemporalDeps;
 }

@@ -24,7 +24,7 @@ export function createActivities(deps: ActivityDeps) {
   const inputs = createInputCache(registry);
   const routing = createRoutingActivities(deps.db, deps.replicaStaleMs, deps.temporal ? closedRunProbe(deps.temporal.client) : undefined);
   const pipeline: PipelineActivities = {
-    ...createIngestActivities(registry, inputs),
+    ...createIngestActivities(registry, inputs, deps.allowUnsigned === true),
     ...createGateActivities(inputs),
     ...createRegistryActivities(registry),
     ...createAuditActivities(deps.auditLog ?? createAuditLog(deps.db)),
@@ -34,7 +34,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createReportActivities(deps.db, deps.reportsDir ?? 'reports'),
     ...createIdentityActivities(deps.db, registry),
   };
-  const monitoring = createMonitorActivities(deps.db, registry, inputs, routing, deps.temporal);
+  const monitoring = createMonitorActivities(deps.db, registry, inputs, routing, deps.temporal, deps.allowUnsigned === true);
   return { ...createSmokeActivities(deps), ...pipeline, ...monitoring };
 }
 

@@ -12,13 +12,17 @@ function summarize(sha256: string, data: Interactions): DatasetSummary {
   return { sha256, rows: data.users.length, users: new Set(data.users).size, items: new Set(data.items).size };
 }
 
-export function createIngestActivities(registry: Registry, inputs: InputCache): Pick<PipelineActivities, 'acceptSpec' | 'ingest'> {
+export function createIngestActivities(registry: Registry, inputs: InputCache, allowUnsigned: boolean): Pick<PipelineActivities, 'acceptSpec' | 'ingest'> {
   return {
     async acceptSpec({ spec }) {
       const parsed = pipelineSpecSchema.safeParse(spec);
       if (!parsed.success) {
         const message = formatIssues(describeIssues(parsed.error, 'the spec'));
         throw ApplicationFailure.nonRetryable(`invalid pipeline spec: ${message}`, FailureType.InvalidSpec);
+      }
+      if (!parsed.data.approval.requireSignatures && !allowUnsigned) {
+        const rule = 'may be false only on workers that allow unsigned decisions (MODELSHIP_ALLOW_UNSIGNED=true, a sandbox setting)';
+        throw ApplicationFailure.nonRetryable(`invalid pipeline spec: approval.requireSignatures: ${rule}`, FailureType.InvalidSpec);
       }
       return parsed.data;
     },

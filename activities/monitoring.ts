@@ -30,6 +30,7 @@ export function createMonitorActivities(
   inputs: InputCache,
   routing: ReturnType<typeof createRoutingActivities>,
   temporal?: TemporalDeps,
+  allowUnsigned = false,
 ): MonitorActivities {
   const activityBySha = new LRUCache<string, Promise<Map<number, number>>>({ max: 8 });
 
@@ -56,7 +57,8 @@ export function createMonitorActivities(
   return {
     async readModelPolicy({ model }) {
       const { monitoring, drill } = await getModelPolicy(db, model);
-      return { monitoring, drill };
+      // Whoever sets a policy cannot turn proof of identity off, unless these workers allow it.
+      return { monitoring: { ...monitoring, requireSignatures: monitoring.requireSignatures || !allowUnsigned }, drill };
     },
 
     async checkProduction({ model, version, fromMs, toMs, policy }) {

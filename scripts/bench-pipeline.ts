@@ -195,7 +195,7 @@ async function main(): Promise<string> {
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       workflowsPath: WORKFLOWS_PATH,
-      activities: createActivities({ db, mailer, auditLog: createAuditLog(db), reportsDir, replicaStaleMs: 3000, temporal: { client: temporal, taskQueue: env.TEMPORAL_TASK_QUEUE } }),
+      activities: createActivities({ db, mailer, auditLog: createAuditLog(db), reportsDir, replicaStaleMs: 3000, allowUnsigned: true, temporal: { client: temporal, taskQueue: env.TEMPORAL_TASK_QUEUE } }),
       interceptors: { activity: [timer.interceptor] },
       ...workerOptions,
     });

@@ -50,6 +50,12 @@ export const envSchema = z.object({
   MODELSHIP_USER: z.string().min(1, 'must not be empty').optional(),
   /** Where `modelship keys generate` keeps keys, as <dir>/keys/<name>.key; defaults to ~/.modelship. */
   MODELSHIP_HOME: z.string().min(1, 'must not be empty').optional(),
+  /**
+   * Whether workers honour `approval.requireSignatures: false` in a spec and `monitoring.requireSignatures: false` in a
+   * policy. Off (the default), both are refused or overridden: whoever writes a spec or a policy cannot turn proof of
+   * identity off for themself. A sandbox setting.
+   */
+  MODELSHIP_ALLOW_UNSIGNED: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
   /** The private key the CLI signs with, whoever acts; by default the acting person's key under MODELSHIP_HOME. */
   MODELSHIP_KEY: z.string().min(1, 'must not be empty').optional(),
   REPORTS_DIR: z.string().min(1, 'must not be empty').default('reports'),

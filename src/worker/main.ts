@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     auditLog: createAuditLog(mongo.db, env.AUDIT_HMAC_KEY ? { hmacKey: env.AUDIT_HMAC_KEY } : {}),
     reportsDir: env.REPORTS_DIR,
     webUi: env,
+    allowUnsigned: env.MODELSHIP_ALLOW_UNSIGNED === 'true',
     temporal: { client, taskQueue: env.TEMPORAL_TASK_QUEUE },
   });
   console.log(`modelship worker polling task queue '${env.TEMPORAL_TASK_QUEUE}' on ${env.TEMPORAL_ADDRESS}`);

@@ -41,7 +41,7 @@ describe('pipeline activities on FerretDB, SMTP and a real gateway', () => {
     fixture = await createPipelineFixture(mongo.db, model);
     await fixture.register('1.0.0', { seed: 1 });
     await fixture.register('1.1.0', { seed: 2 });
-    acts = createActivities({ db: mongo.db, mailer, auditLog: createAuditLog(mongo.db), reportsDir, replicaStaleMs: 3000 });
+    acts = createActivities({ db: mongo.db, mailer, auditLog: createAuditLog(mongo.db), reportsDir, replicaStaleMs: 3000, allowUnsigned: true });
     spec = pipelineSpecSchema.parse({
       specVersion: 1, model, version: '1.1.0', submitter: 'alice', datasets: fixture.datasets,
       approval: { approvers: ['bob'], requireSignatures: false }, notify: { recipients: [`ops-${model}@example.test`] },

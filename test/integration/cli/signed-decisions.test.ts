@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -49,6 +49,11 @@ describe('signed starts, decisions and actions', () => {
   const as = (who: string, ...args: string[]) => runCli([...args, '--as', who], env);
   const id = (version: string) => `deploy-${model}-${version}`;
   const key = (who: string) => readPrivateKey(readFileSync(join(home, 'keys', `${who}.key`), 'utf8'));
+  const writePolicy = (policy: object) => {
+    const path = join(dir, 'policy.json');
+    writeFileSync(path, JSON.stringify(policy));
+    return path;
+  };
 
   async function waitFor(handle: WorkflowHandle, ok: (s: PipelineStatus) => boolean): Promise<PipelineStatus> {
     for (let i = 0; i < 600; i++) {
@@ -188,5 +193,19 @@ describe('signed starts, decisions and actions', () => {
     const refused = await mongo.db.collection('audit_events').findOne({ pipelineId: id('1.1.0'), type: 'pipeline.submitter' });
     expect(refused).toMatchObject({ outcome: 'refused', actor: 'user:alice' });
     expect(await mongo.db.collection('audit_events').countDocuments({ pipelineId: id('1.1.0'), type: 'pipeline.ingested' })).toBe(0);
+  });
+
+  it('does not let a spec or a policy turn signatures off on workers that do not allow it', async () => {
+    const { startPipeline } = await import('../../../src/client/start-pipeline');
+    const { handle } = await startPipeline(client, { specVersion: 1, model, version: '1.1.0', submitter: 'alice', datasets, approval: { approvers: ['bob'], requireSignatures: false } }, queue);
+    const err = await handle.result().catch((e: Error & { cause?: Error }) => e);
+    expect((err as Error & { cause?: Error }).cause?.message).toBe(
+      'invalid pipeline spec: approval.requireSignatures: may be false only on workers that allow unsigned decisions (MODELSHIP_ALLOW_UNSIGNED=true, a sandbox setting)',
+    );
+    const policy = await as('alice', 'policy', 'set', model, '--file', writePolicy({ monitoring: { requireSignatures: false } }));
+    expect(policy.code).toBe(0);
+    const { createActivities } = await import('../../../activities');
+    expect((await createActivities({ db: mongo.db, mailer }).readModelPolicy({ model })).monitoring.requireSignatures).toBe(true);
+    expect((await createActivities({ db: mongo.db, mailer, allowUnsigned: true }).readModelPolicy({ model })).monitoring.requireSignatures).toBe(false);
   });
 });

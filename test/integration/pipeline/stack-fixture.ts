@@ -77,7 +77,8 @@ export async function openStack(prefix: string, { ratePerSec = 100, users = 300,
   const gateways = await Promise.all([startGateway(dbEnv, `${model}-a`), startGateway(dbEnv, `${model}-b`)]);
   const client = await connectClient(env);
   const temporal = { client, taskQueue: env.TEMPORAL_TASK_QUEUE };
-  const worker: Worker = await createWorker(env, { db: mongo.db, mailer, auditLog: createAuditLog(mongo.db), reportsDir, replicaStaleMs: 3000, temporal });
+  // These pipelines take names as given (approval.requireSignatures: false), which a worker honours only when allowed.
+  const worker: Worker = await createWorker(env, { db: mongo.db, mailer, auditLog: createAuditLog(mongo.db), reportsDir, replicaStaleMs: 3000, temporal, allowUnsigned: true });
   const running = worker.run();
   if (process.env.STACK_DEBUG) console.log(`stack open +${Date.now() - opened} ms`);
   const replay = replayFixtureTraffic(gateways.map((g) => g.url), model, traffic.signal, { ratePerSec, users, maxDurationMs });

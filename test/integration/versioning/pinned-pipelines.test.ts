@@ -38,7 +38,7 @@ describe('worker versioning: a pipeline stays on the build it started on', () =>
 
   async function startBuild(buildId: string): Promise<void> {
     const env = { ...base, WORKER_BUILD_ID: buildId };
-    const worker = await createWorker(env, { db: mongo.db, mailer, auditLog: createAuditLog(mongo.db), reportsDir, temporal: { client, taskQueue: env.TEMPORAL_TASK_QUEUE } });
+    const worker = await createWorker(env, { db: mongo.db, mailer, auditLog: createAuditLog(mongo.db), reportsDir, temporal: { client, taskQueue: env.TEMPORAL_TASK_QUEUE }, allowUnsigned: true });
     workers.push({ worker, running: worker.run() });
     await makeBuildCurrent(client, base.TEMPORAL_NAMESPACE, base.WORKER_DEPLOYMENT_NAME, buildId);
   }
