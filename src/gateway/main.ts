@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { config } from '../config';
-import { connectMongo } from '../db';
+import { connectMongo, logReachability, reconnectWhenMonitorStalls } from '../db';
 import { createBlobStore } from '../registry';
 import { createReplica } from './replica';
 
@@ -8,6 +8,8 @@ import { createReplica } from './replica';
 async function main(): Promise<void> {
   const env = config();
   const mongo = await connectMongo(env);
+  logReachability(mongo.client, (line) => console.warn(line));
+  reconnectWhenMonitorStalls(mongo.client, (ms) => console.warn(`database monitor silent for ${ms} ms: reconnecting`));
   const artifacts = createBlobStore(mongo.db, 'artifacts');
   const replicaId = env.GATEWAY_REPLICA_ID ?? `${hostname()}:${env.GATEWAY_PORT}`;
   const replica = createReplica({

@@ -1,6 +1,6 @@
 import { createAuditLog } from '../audit';
 import { config } from '../config';
-import { connectMongo } from '../db';
+import { connectMongo, logReachability, reconnectWhenMonitorStalls } from '../db';
 import { createMailer } from '../notify';
 import { ensureIndexes } from '../registry';
 import { ensureKpiIndexes } from '../kpis/indexes';
@@ -11,6 +11,8 @@ import { createWorker } from './create-worker';
 async function main(): Promise<void> {
   const env = config();
   const mongo = await connectMongo(env);
+  logReachability(mongo.client, (line) => console.warn(line));
+  reconnectWhenMonitorStalls(mongo.client, (ms) => console.warn(`database monitor silent for ${ms} ms: reconnecting`));
   await ensureIndexes(mongo.db);
   await ensureRoutingIndexes(mongo.db);
   await ensureKpiIndexes(mongo.db);

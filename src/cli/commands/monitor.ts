@@ -24,6 +24,7 @@ export function monitorCommand(program: Command, ctx: CliContext): void {
       if (opts.json) return printJson(s);
       print(`model           ${s.model} (${s.state})`);
       print(`champion        ${s.champion?.version ?? '-'}   last known good ${s.lastKnownGood?.version ?? '-'}   handed over by ${s.handedOverBy ?? '-'}`);
+      if (s.paused) print(`paused          by ${s.paused.by} at ${s.paused.at}: ${s.paused.reason || 'no reason given'} (resume with modelship resume monitor-${s.model})`);
       print(`checks          ${s.checks} this run; breach streak ${s.breachStreak}${s.policy ? ` of ${s.policy.sustainedChecks}; rollback ${s.policy.rollback}` : ''}`);
       const c = s.lastCheck;
       if (c) {

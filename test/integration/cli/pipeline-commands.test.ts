@@ -179,6 +179,34 @@ describe('modelship CLI: pipelines on the real stack', () => {
     expect(approval.evidence.identity.value).toMatch(/^[A-Za-z0-9+/]{86}==$/);
   });
 
+  it("pauses and resumes the model's monitor with signed actions, and refuses what a monitor cannot do", async () => {
+    const monitor = `monitor-${model}`;
+    const paused = await cli('pause', monitor, '--reason', 'planned outage');
+    expect(paused.stderr).toBe('');
+    expect(paused.stdout).toContain(`pause by alice accepted for ${monitor}: paused: checks go on and are shown, but nothing alerts or rolls back until it is resumed`);
+    const shown = await cli('monitor', model);
+    expect(shown.stdout).toMatch(/paused +by alice at \S+: planned outage \(resume with modelship resume monitor-/);
+    const [promote, rollback, byApprover] = await Promise.all([
+      cli('promote', monitor, '--reason', 'why not'),
+      cli('rollback', monitor, '--reason', 'nothing to go back to'),
+      cli('resume', monitor, '--reason', 'not mine', '--as', 'bob'),
+    ]);
+    expect(promote.stderr).toContain(`promote by alice refused by monitor ${monitor}: a monitor has no rollout to promote`);
+    expect(rollback.stderr).toContain('there is no last-known-good version to roll back to');
+    expect(byApprover.stderr).toContain(`bob does not hold the operator role for model ${model}`);
+    expect((await cli('resume', monitor, '--reason', 'done')).code).toBe(0);
+    expect((await cli('monitor', model, '--json')).stdout).toContain('"paused": null');
+    const events = await mongo.db.collection('audit_events').find({ pipelineId: monitor, type: /^monitor\.(pause|resume|promote|rollback)$/ }).sort({ seq: 1 }).toArray();
+    expect(events.map((e) => [e.type, e.outcome, e.actor])).toEqual(expect.arrayContaining([
+      ['monitor.pause', 'success', 'user:alice'],
+      ['monitor.promote', 'refused', 'user:alice'],
+      ['monitor.rollback', 'refused', 'user:alice'],
+      ['monitor.resume', 'refused', 'user:bob'],
+      ['monitor.resume', 'success', 'user:alice'],
+    ]));
+    expect(events.find((e) => e.type === 'monitor.pause')?.evidence.identity).toMatchObject({ verified: true, signer: 'alice', signed: { pipelineId: monitor, action: 'pause', version: '1.0.0' } });
+  });
+
   it('refuses, before anything starts, a deploy of what is not registered, a --set that reaches a prototype and an oversized spec, naming what was typed', async () => {
     const unknownSha = 'f'.repeat(64);
     const byFlags = await cli('deploy', '--model', model, '--version', '9.9.9', '--train', datasets.train, '--validation', unknownSha, '--approver', 'bob');

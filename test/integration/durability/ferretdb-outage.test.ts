@@ -66,6 +66,8 @@ describe('FerretDB stopped for 20 s during a monitoring window', () => {
     expect(buckets).toBeGreaterThan(0);
 
     const seen = await expectDeliveredOnce(s, handle, '2.0.0', generationsBefore);
-    console.log(`ferretdb outage: stopped at stage ${stage} for ${downMs} ms; ${answers.length} gateway answers, all 200; ${buckets} KPI buckets from the outage; ${retried} retried activity attempts; ${JSON.stringify({ ...seen, changeKeys: undefined })}; +${Date.now() - t0} ms`);
+    const database = s.workerOutputs()[0].split('\n').filter((l) => /database \S+ (unreachable|reachable again)|database monitor silent/.test(l));
+    expect(database.some((l) => l.includes('reachable again'))).toBe(true);
+    console.log(`ferretdb outage: stopped at stage ${stage} for ${downMs} ms; ${answers.length} gateway answers, all 200; ${buckets} KPI buckets from the outage; ${retried} retried activity attempts; ${JSON.stringify({ ...seen, changeKeys: undefined })}; worker: ${database.join(' | ')}; +${Date.now() - t0} ms`);
   });
 });
