@@ -34,16 +34,7 @@ export function fingerprintOf(publicKey: string | Buffer): string {
  */
 export function parsePublicKey(text: string): string {
   const trimmed = text.trim();
-  if (trimmed.startsWith('-----BEGIN')) {
-    let key: KeyObject;
-    try {
-      key = createPublicKey(trimmed);
-    } catch {
-      throw new KeyFormatError('is not a readable PEM public key');
-    }
-    if (key.asymmetricKeyType !== 'ed25519') throw new KeyFormatError(`is a ${key.asymmetricKeyType} key; modelship keys are Ed25519`);
-    return rawPublicKey(key).toString('base64');
-  }
+  if (trimmed.startsWith('-----BEGIN')) return rawPublicKey(readEd25519(() => createPublicKey(trimmed), 'public')).toString('base64');
   if (!/^[A-Za-z0-9+/]{43}=$/.test(trimmed)) throw new KeyFormatError('must be an Ed25519 public key: base64 of 32 bytes, or a PEM block');
   return trimmed;
 }
@@ -54,11 +45,16 @@ export function publicKeyObject(publicKey: string): KeyObject {
 }
 
 export function readPrivateKey(pem: string): KeyObject {
+  return readEd25519(() => createPrivateKey(pem), 'private');
+}
+
+/** A PEM key read by `read`, refused when unreadable or of another algorithm. */
+function readEd25519(read: () => KeyObject, kind: 'public' | 'private'): KeyObject {
   let key: KeyObject;
   try {
-    key = createPrivateKey(pem);
+    key = read();
   } catch {
-    throw new KeyFormatError('is not a readable PEM private key');
+    throw new KeyFormatError(`is not a readable PEM ${kind} key`);
   }
   if (key.asymmetricKeyType !== 'ed25519') throw new KeyFormatError(`is a ${key.asymmetricKeyType} key; modelship keys are Ed25519`);
   return key;

@@ -18,7 +18,7 @@ import {
   type OperatorActionKind,
 } from '../../src/contracts/messages';
 import { describeIssues, formatIssues } from '../../src/validation/issues';
-import { identityRefusal } from '../pipeline/decisions';
+import { identityRefusal } from '../../src/policy/identity-refusal';
 import { Turns } from './turns';
 import { updateValidator } from './update-validator';
 

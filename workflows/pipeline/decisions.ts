@@ -1,6 +1,7 @@
 import type { IdentityVerdict } from '../../src/contracts/identity';
 import { decisionSchema, type ApprovalRecord, type DecisionInput } from '../../src/contracts/messages';
 import type { PipelineSpec } from '../../src/contracts/pipeline-spec';
+import { identityRefusal } from '../../src/policy/identity-refusal';
 import { describeIssues, formatIssues } from '../../src/validation/issues';
 
 export interface ReceivedDecision {
@@ -11,16 +12,6 @@ export interface ReceivedDecision {
   awaiting?: boolean;
   /** The verdict on its signature; null when it came unsigned. */
   identity?: IdentityVerdict | null;
-}
-
-/**
- * Why who sent a message is not proven enough for it to count, or null: a signature that failed its check, or none
- * where the pipeline requires one.
- */
-export function identityRefusal(identity: IdentityVerdict | null | undefined, requireSignatures: boolean, what: string): string | null {
-  if (identity) return identity.verified ? null : identity.reason;
-  if (!requireSignatures) return null;
-  return `unsigned: this pipeline counts only signed ${what}s (approval.requireSignatures); send it with the modelship CLI and your key (docs/identity.md)`;
 }
 
 /** A refused decision: a malformed one for what is wrong with it, an unproven one for its identity, else `reason`. */

@@ -3,7 +3,7 @@ import { FailureType } from '../../src/contracts/failures';
 import type { IngestSummary } from '../../src/contracts/pipeline-activities';
 import type { PipelineSpec, PipelineSpecInput } from '../../src/contracts/pipeline-spec';
 import { evaluation } from './activity-options';
-import { identityRefusal } from './decisions';
+import { identityRefusal } from '../../src/policy/identity-refusal';
 import type { PipelineRun } from './pipeline-run';
 
 /** Ingest: the spec accepted with every default filled in, then the artifact and datasets read, checked and summed up. */
