@@ -43,5 +43,14 @@ if [ ! -x "$TOOLS/bin/ferretdb" ]; then
     || { tail -20 "$log" >&2; fail "build ferretdb" "go build ./cmd/ferretdb"; }
 fi
 
+# Checkpoints and proofs are also checked by the Go transparency-log libraries others verify with (tools/tlog-check).
+if [ ! -x "$TOOLS/bin/tlog-check" ] || [ -n "$(find "$ROOT/tools/tlog-check" -newer "$TOOLS/bin/tlog-check" -type f)" ]; then
+  need_go "build tlog-check"
+  say "building tlog-check"
+  mkdir -p "$TOOLS/bin"
+  (cd "$ROOT/tools/tlog-check" && go build -o "$TOOLS/bin/tlog-check" .) >"$TOOLS/tlog-check-build.log" 2>&1 \
+    || { tail -20 "$TOOLS/tlog-check-build.log" >&2; fail "build tlog-check" "go build ./tools/tlog-check"; }
+fi
+
 # The report is checked in a real browser by the test suite: Debian's chromium.
 bash "$ROOT/scripts/install-browser.sh" || fail "install chromium" "scripts/install-browser.sh"

@@ -4,6 +4,7 @@ import { AuditContentionError, AuditEventConflictError } from './errors';
 import { DEFAULT_LOCAL_HMAC_KEY, eventHash, eventMac, globalHash } from './hash';
 import { HeadCache, type Head } from './heads';
 import { auditCollection } from './indexes';
+import { endsPipeline, type Checkpointer } from './checkpoints/checkpointer';
 import { describeIssues } from '../validation/issues';
 import { InputError } from '../validation/input-error';
 import { canonicalJson, type JsonValue } from './json';
@@ -19,6 +20,15 @@ export interface AuditLogOptions {
   clock?: () => Date;
   /** Head conflicts one append may lose before it gives up (AuditContentionError). */
   maxAttempts?: number;
+  /**
+   * Signs checkpoints of the Merkle tree over the log: every so many events, and at every pipeline end before that
+   * append returns. Without one, this process appends only and a process that holds the signing key checkpoints.
+   */
+  checkpointer?: Checkpointer;
+  /** Runs once a pipeline's end is checkpointed, e.g. to write that deployment's evidence bundle. */
+  afterPipelineEnd?: (event: StoredAuditEvent) => Promise<void>;
+  /** Where a checkpoint that could not be issued is reported; the events stay stored and the next one covers them. */
+  warn?: (line: string) => void;
 }
 
 type Event = ParsedAuditEvent & { at: Date };
@@ -49,6 +59,9 @@ export class AuditLog {
   private readonly key: string | Buffer;
   private readonly clock: () => Date;
   private readonly maxAttempts: number;
+  private readonly checkpointer: Checkpointer | undefined;
+  private readonly warn: (line: string) => void;
+  private readonly afterPipelineEnd: ((event: StoredAuditEvent) => Promise<void>) | undefined;
   private writeConcern: Promise<WriteConcernSettings | undefined> | undefined;
   private readonly pending: Pending[] = [];
   private committing = false;
@@ -63,6 +76,9 @@ export class AuditLog {
     }
     this.clock = options.clock ?? (() => new Date());
     this.maxAttempts = options.maxAttempts ?? 100;
+    this.checkpointer = options.checkpointer;
+    this.warn = options.warn ?? ((line) => console.warn(line));
+    this.afterPipelineEnd = options.afterPipelineEnd;
   }
 
   /**
@@ -126,10 +142,9 @@ export class AuditLog {
       if (at === undefined) throw error;
       inserted = at;
     }
-    for (let i = 0; i < inserted; i++) {
-      this.heads.advance(docs[i]!);
-      batch[i]!.resolve(docs[i]!);
-    }
+    for (let i = 0; i < inserted; i++) this.heads.advance(docs[i]!);
+    await this.checkpointAfter(docs.slice(0, inserted));
+    for (let i = 0; i < inserted; i++) batch[i]!.resolve(docs[i]!);
     if (inserted === docs.length) return [];
 
     // FerretDB does not say which unique index fired: first ask whether this event is already stored.
@@ -146,6 +161,23 @@ export class AuditLog {
     }
     await sleep(Math.random() * Math.min(50, 5 * failed.conflicts));
     return batch.slice(inserted);
+  }
+
+  private async checkpointAfter(stored: StoredAuditEvent[]): Promise<void> {
+    if (!this.checkpointer || stored.length === 0) return;
+    this.checkpointer.feed(stored);
+    const reason = stored.some(endsPipeline) ? 'pipeline-end' : this.checkpointer.due() ? 'every-n-events' : undefined;
+    if (!reason) return;
+    const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+    try {
+      await this.checkpointer.issue(reason);
+    } catch (error) {
+      this.warn(`audit checkpoint (${reason}) not issued: ${message(error)}`);
+      return;
+    }
+    for (const end of stored.filter(endsPipeline)) {
+      await this.afterPipelineEnd?.(end).catch((error: unknown) => this.warn(`evidence bundle of ${end.pipelineId} not written: ${message(error)}`));
+    }
   }
 
   /** Detected once; a failed detection (server down) is not cached, so the log recovers with the server. */

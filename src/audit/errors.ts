@@ -28,3 +28,19 @@ export class AuditContentionError extends AuditError {
     super(`appendAudit "${eventId}": gave up after ${attempts} attempts lost to concurrent writers`);
   }
 }
+
+/** A proof cannot be given: the event is unknown, no checkpoint covers it yet, or the stored tree is incomplete. */
+export class AuditProofError extends AuditError {
+  readonly code = 'AUDIT_PROOF';
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+/** An evidence bundle does not verify; the message names the entry or the part that failed. */
+export class BundleError extends AuditError {
+  readonly code = 'AUDIT_BUNDLE';
+  constructor(message: string) {
+    super(message);
+  }
+}

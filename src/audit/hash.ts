@@ -29,25 +29,33 @@ function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
+/** The hashed form of an event: what its hash and its leaf in the Merkle tree are computed over. */
+export function hashedContent(e: HashedContent): JsonObject {
+  const subject: JsonObject = e.subject.version === undefined ? { model: e.subject.model } : { model: e.subject.model, version: e.subject.version };
+  return {
+    v: AUDIT_FORMAT,
+    eventId: e.eventId,
+    type: e.type,
+    at: e.at.toISOString(),
+    actor: e.actor,
+    subject,
+    pipelineId: e.pipelineId,
+    outcome: e.outcome,
+    evidence: e.evidence,
+    source: e.source,
+    seq: e.seq,
+    prevHash: e.prevHash,
+  };
+}
+
 /** Hash of an event's content and its link to the previous event of its pipeline chain. */
 export function eventHash(e: HashedContent): string {
-  const subject: JsonObject = e.subject.version === undefined ? { model: e.subject.model } : { model: e.subject.model, version: e.subject.version };
-  return sha256(
-    canonicalJson({
-      v: AUDIT_FORMAT,
-      eventId: e.eventId,
-      type: e.type,
-      at: e.at.toISOString(),
-      actor: e.actor,
-      subject,
-      pipelineId: e.pipelineId,
-      outcome: e.outcome,
-      evidence: e.evidence,
-      source: e.source,
-      seq: e.seq,
-      prevHash: e.prevHash,
-    }),
-  );
+  return sha256(canonicalJson(hashedContent(e)));
+}
+
+/** The event's leaf in the Merkle tree: the canonical JSON of its hashed content, UTF-8. */
+export function eventLeaf(e: HashedContent): Buffer {
+  return Buffer.from(canonicalJson(hashedContent(e)), 'utf8');
 }
 
 /** Links an event hash into the global chain. */

@@ -5,6 +5,9 @@ import { GENESIS, type Head } from './heads';
 import { auditCollection } from './indexes';
 import { describeIssues, formatIssues } from '../validation/issues';
 import { InputError } from '../validation/input-error';
+import { CheckpointAudit, type CheckpointBreak, type CheckpointFinding, type CheckpointSummary } from './checkpoints/checkpoint-audit';
+import type { FoundCheckpoint } from './checkpoints/checkpoint-store';
+import type { NoteVerifier } from './checkpoints/note-keys';
 import { auditAnchorSchema, storedAuditEventSchema, type AuditAnchor, type StoredAuditEvent } from './schemas';
 
 export type BreakReason =
@@ -16,7 +19,8 @@ export type BreakReason =
   | 'hash_mismatch'
   | 'global_hash_mismatch'
   | 'mac_mismatch'
-  | 'anchor_mismatch';
+  | 'anchor_mismatch'
+  | CheckpointBreak;
 
 export interface BrokenLink {
   eventId: string;
@@ -35,6 +39,8 @@ export interface VerifyReport {
   firstBroken?: BrokenLink;
   /** Last verified point of the global chain (whole-log verification only): record it outside to detect truncation. */
   head?: AuditAnchor;
+  /** What the signed checkpoints vouch for (whole-log verification with checkpoints only). */
+  checkpoints?: CheckpointSummary;
 }
 
 export interface VerifyOptions {
@@ -44,6 +50,11 @@ export interface VerifyOptions {
   hmacKey?: string | Buffer;
   /** A global-chain point recorded earlier outside the database; it must still be there with the same hash. */
   anchor?: AuditAnchor;
+  /**
+   * Signed checkpoints to hold the whole log to (from the database, the checkpoint folder, or readers' copies), and
+   * the verifier key they must carry a signature of. Ignored for one pipeline's chain.
+   */
+  checkpoints?: { found: FoundCheckpoint[]; verifier: NoteVerifier };
 }
 
 const optionsSchema = z.object({ pipelineId: z.string().min(1).optional(), anchor: auditAnchorSchema.optional() });
@@ -81,6 +92,12 @@ export async function verifyAudit(db: Db, options: VerifyOptions = {}): Promise<
   let global = GENESIS;
   let checked = 0;
   let anchorSeen = false;
+  let audit: CheckpointAudit | undefined;
+  if (options.checkpoints && pipelineId === undefined) {
+    const opened = CheckpointAudit.open(db, options.checkpoints.found, options.checkpoints.verifier);
+    if (!(opened instanceof CheckpointAudit)) return { ok: false, checked: 0, firstBroken: fromFinding(opened) };
+    audit = opened;
+  }
   for await (const raw of cursor) {
     const result = storedAuditEventSchema.safeParse(raw);
     if (!result.success || result.data._id !== result.data.eventId) {
@@ -97,6 +114,8 @@ export async function verifyAudit(db: Db, options: VerifyOptions = {}): Promise<
       }
       anchorSeen = true;
     }
+    const finding = await audit?.add(e);
+    if (finding) return { ok: false, checked, firstBroken: fromFinding(finding) };
     chains.set(e.pipelineId, { seq: e.seq, hash: e.hash });
     global = { seq: e.globalSeq, hash: e.globalHash };
     checked++;
@@ -105,7 +124,19 @@ export async function verifyAudit(db: Db, options: VerifyOptions = {}): Promise<
     const detail = `anchor globalSeq ${anchor.globalSeq} is missing: the log ends at ${global.seq} (truncated?)`;
     return { ok: false, checked, firstBroken: { eventId: '', seq: null, globalSeq: anchor.globalSeq, pipelineId: null, reason: 'anchor_mismatch', detail } };
   }
-  return { ok: true, checked, ...(pipelineId === undefined && global.seq > 0 ? { head: { globalSeq: global.seq, globalHash: global.hash } } : {}) };
+  const summary = audit?.finish();
+  if (summary && 'reason' in summary) return { ok: false, checked, firstBroken: fromFinding(summary) };
+  return {
+    ok: true,
+    checked,
+    ...(pipelineId === undefined && global.seq > 0 ? { head: { globalSeq: global.seq, globalHash: global.hash } } : {}),
+    ...(summary ? { checkpoints: summary } : {}),
+  };
+}
+
+function fromFinding(f: CheckpointFinding): BrokenLink {
+  const e = f.event;
+  return { eventId: e?.eventId ?? '', seq: e?.seq ?? null, globalSeq: e?.globalSeq ?? f.globalSeq ?? null, pipelineId: e?.pipelineId ?? null, reason: f.reason, detail: f.detail };
 }
 
 function check(e: StoredAuditEvent, chain: Head, global: Head | undefined, key: string | Buffer): [BreakReason, string] | undefined {

@@ -34,6 +34,15 @@ export const envSchema = z.object({
   MAIL_INBOX_URL: z.url({ message: 'must be an http(s) URL' }).default('http://127.0.0.1:1080'),
   /** Key of the audit log's per-event HMAC; unset means the public local-only key, fine for the local stack only. */
   AUDIT_HMAC_KEY: z.string().min(32, 'must be at least 32 characters of secret').optional(),
+  /** Where each log's local signing key, verifier key and checkpoint copies live, one folder per database. */
+  AUDIT_DIR: z.string().min(1, 'must not be empty').default('.data/audit'),
+  /** The checkpoint signing key (C2SP signed-note, as `modelship audit keygen` writes it); unset, a local one is made. */
+  AUDIT_SIGNING_KEY_FILE: z.string().min(1, 'must not be empty').optional(),
+  /** The verifier key readers check checkpoints with: the key itself or a file holding it. */
+  AUDIT_VERIFIER_KEY: z.string().min(1, 'must not be empty').optional(),
+  /** The folder outside the database that keeps a copy of every checkpoint. */
+  AUDIT_CHECKPOINT_DIR: z.string().min(1, 'must not be empty').optional(),
+  AUDIT_CHECKPOINT_EVERY: z.coerce.number().int('must be an integer').min(1, 'must be at least 1').max(1_000_000, 'must be at most 1000000').default(1000),
   GATEWAY_URLS: z
     .string()
     .regex(/^https?:\/\/[^,\s]+(,https?:\/\/[^,\s]+)*$/, 'must be a comma-separated list of http(s) URLs')

@@ -1,6 +1,7 @@
 import type { ApprovalRecord } from '../contracts/messages';
 import { verdictText } from '../verdicts/describe';
 import type { RenderedCharts } from './charts';
+import { BUNDLE_FILE } from './bundle-file';
 import { clock, count, duration, sideFigures, time } from './format';
 import { badge, esc, page, table, type Tone } from './html-kit';
 import type { GateSection, PerformanceReport } from './performance';
@@ -110,6 +111,16 @@ last check.</p>`,
   ].join('\n');
 }
 
+/** Where the proof of this page's story is: the signed, offline-checkable evidence of the deployment's events. */
+function evidence(r: PerformanceReport): string {
+  const target = `${r.model}@${r.version}`;
+  return [
+    '<h2>Audit evidence</h2>',
+    `<p>Every audited event of this deployment, each with its Merkle inclusion proof, and the signed checkpoint of the audit log they are proven in: <a href="${BUNDLE_FILE}">${BUNDLE_FILE}</a>, written when the pipeline ended.</p>`,
+    `<p>Check it anywhere, with no database and only the log's public verifier key: <code>modelship audit verify-bundle ${BUNDLE_FILE} --key &lt;verifier key&gt;</code>. A fresh one, covering events since: <code>modelship audit bundle ${esc(target)}</code>.</p>`,
+  ].join('\n');
+}
+
 function timeline(r: PerformanceReport): string {
   const rows = r.timeline.map((e) => [esc(time(e.at)), esc(e.event), esc(e.detail ?? '')]);
   return `<h2>Timeline</h2>\n<details><summary>${r.timeline.length} events</summary>\n${table(['When', 'Event', 'Detail'], rows)}\n</details>`;
@@ -125,6 +136,7 @@ export function renderReportHtml(report: PerformanceReport, svgs: RenderedCharts
     stages(report.stages),
     charts(report, svgs.kpis),
     intervals(report, svgs.intervals),
+    evidence(report),
     timeline(report),
     `<footer>modelship · the figures on this page are in report.json next to it · ${esc(String(report.stages.length))} monitoring windows, ${esc(String(report.charts.length))} charts${esc(verdictCharts)}</footer>`,
   ];

@@ -16,4 +16,5 @@ export { buildRollbackDocument, type JudgedKpis, type RollbackDocument, type Rol
 export { renderRollbackMarkdown } from './rollback-markdown';
 export { seriesQueryFor, sumIntoSteps, type KpiSeries, type SeriesQuery, type SeriesStep } from './series';
 export type { StageWindow } from './stages';
-export { pipelineDir, REPORTS, ROLLBACK_DOCUMENTS, storedFiles, writeReport, writeRollbackDocument, type ReportStore } from './store';
+export { BUNDLE_FILE } from './bundle-file';
+export { bundlePath, pipelineDir, REPORTS, ROLLBACK_DOCUMENTS, storedFiles, writeReport, writeRollbackDocument, type ReportStore } from './store';

@@ -3,6 +3,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Db } from 'mongodb';
 import type { PipelineOutcomeDoc } from '../contracts/pipeline-activities';
+import { BUNDLE_FILE } from './bundle-file';
 import type { ReportContext } from './context';
 import { renderPerformanceReport } from './render';
 import { buildRollbackDocument } from './rollback';
@@ -43,6 +44,10 @@ async function save(store: ReportStore, collection: string, pipelineId: string, 
   // A JSON round trip drops undefined fields, which FerretDB and the JSON file would otherwise disagree on.
   const doc: StoredDocument = { ...JSON.parse(JSON.stringify(json)), _id: pipelineId, files, writtenAt: new Date() };
   await store.db.collection<StoredDocument>(collection).replaceOne({ _id: pipelineId }, doc, { upsert: true });
+}
+
+export function bundlePath(dir: string, pipelineId: string): string {
+  return join(pipelineDir(dir, pipelineId), BUNDLE_FILE);
 }
 
 /** Writes report.html and report.json under REPORTS_DIR/<pipelineId>/ and upserts the JSON into `reports`. */

@@ -1,4 +1,3 @@
-import { createAuditLog } from '../audit';
 import { config } from '../config';
 import { connectMongo, logReachability, reconnectWhenMonitorStalls } from '../db';
 import { createMailer } from '../notify';
@@ -7,6 +6,7 @@ import { ensureKpiIndexes } from '../kpis/indexes';
 import { ensureRoutingIndexes } from '../routing';
 import { connectClient } from '../temporal';
 import { createWorker } from './create-worker';
+import { createWorkerAuditLog } from './worker-audit-log';
 
 async function main(): Promise<void> {
   const env = config();
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const worker = await createWorker(env, {
     db: mongo.db,
     mailer,
-    auditLog: createAuditLog(mongo.db, env.AUDIT_HMAC_KEY ? { hmacKey: env.AUDIT_HMAC_KEY } : {}),
+    auditLog: createWorkerAuditLog(mongo.db, env, env.REPORTS_DIR),
     reportsDir: env.REPORTS_DIR,
     webUi: env,
     allowUnsigned: env.MODELSHIP_ALLOW_UNSIGNED === 'true',

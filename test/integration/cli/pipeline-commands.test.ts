@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
-import { createAuditLog } from '../../../src/audit';
+import { createWorkerAuditLog } from '../../../src/worker/worker-audit-log';
 import { config } from '../../../src/config';
 import { statusQuery, type PipelineStatus } from '../../../src/contracts/messages';
 import type { Mongo } from '../../../src/db';
@@ -84,7 +84,7 @@ describe('modelship CLI: pipelines on the real stack', () => {
     gateway = await startGateway({ MONGODB_URI: baseEnv.MONGODB_URI, MONGODB_DB: mongo.db.databaseName, GATEWAY_POLL_MS: '100', GATEWAY_KPI_FLUSH_MS: '250' }, `${model}-a`);
     client = await connectClient(baseEnv);
     const temporal = { client, taskQueue: baseEnv.TEMPORAL_TASK_QUEUE };
-    worker = await createWorker(baseEnv, { db: mongo.db, mailer, auditLog: createAuditLog(mongo.db), reportsDir: dir, replicaStaleMs: 3000, temporal });
+    worker = await createWorker(baseEnv, { db: mongo.db, mailer, auditLog: createWorkerAuditLog(mongo.db, baseEnv, dir), reportsDir: dir, replicaStaleMs: 3000, temporal });
     running = worker.run();
     // Live requests for the whole file: a monitoring window without candidate requests never passes.
     traffic = (async () => {

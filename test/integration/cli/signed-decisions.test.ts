@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
-import { createAuditLog } from '../../../src/audit';
+import { createWorkerAuditLog } from '../../../src/worker/worker-audit-log';
 import { config } from '../../../src/config';
 import { approveUpdate, pauseUpdate, statusQuery, type ActionAnswer, type PipelineStatus } from '../../../src/contracts/messages';
 import type { Mongo } from '../../../src/db';
@@ -73,7 +73,7 @@ describe('signed starts, decisions and actions', () => {
     mailer = createMailer(baseEnv);
     gateway = await startGateway({ MONGODB_URI: baseEnv.MONGODB_URI, MONGODB_DB: mongo.db.databaseName, GATEWAY_POLL_MS: '100' }, `${model}-a`);
     client = await connectClient(baseEnv);
-    worker = await createWorker(baseEnv, { db: mongo.db, mailer, auditLog: createAuditLog(mongo.db), reportsDir: dir, replicaStaleMs: 3000, temporal: { client, taskQueue: queue } });
+    worker = await createWorker(baseEnv, { db: mongo.db, mailer, auditLog: createWorkerAuditLog(mongo.db, baseEnv, dir), reportsDir: dir, replicaStaleMs: 3000, temporal: { client, taskQueue: queue } });
     running = worker.run();
     const reg = await as('alice', 'register', files.artifacts[1], '--model', model, '--version', '1.0.0', '--create-model', '--owner', 'team-reco', '--train-data', files.train, '--validation-data', files.validation, '--code-version', 'c1', '--json');
     expect(reg.code).toBe(0);

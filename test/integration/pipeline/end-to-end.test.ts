@@ -1,12 +1,12 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { verifyAudit } from '../../../src/audit';
+import { auditPaths, readVerifier, verifyAudit, verifyBundle } from '../../../src/audit';
 import { approveSignal } from '../../../src/contracts/messages';
 import { monitorStatusQuery, monitorWorkflowId } from '../../../src/contracts/monitoring';
 import { addCounters, emptyCounters, KPI_BUCKETS, latencyQuantile, type KpiCounters } from '../../../src/contracts/kpi';
 import { countersOf, type StoredBucket } from '../../../src/kpis/bucket-codec';
-import type { PerformanceReport } from '../../../src/reports';
+import { BUNDLE_FILE, type PerformanceReport } from '../../../src/reports';
 import { createRouteStore } from '../../../src/routing';
 import { launchChromium } from '../../support/browser';
 import { GATEWAY_KPI_FLUSH_MS, openStack, sample, sleep, type Stack } from './stack-fixture';
@@ -188,6 +188,14 @@ describe('the deployment pipeline on the real stack', () => {
     }
 
     expect((await verifyAudit(mongo.db, {})).ok).toBe(true);
+
+    // The report links the deployment's evidence bundle, written beside it at the pipeline's end, and it verifies
+    // with the verifier key alone: every event of the pipeline, proven in a signed checkpoint.
+    expect(readFileSync(result.reportPath!, 'utf8')).toContain(`<a href="${BUNDLE_FILE}">`);
+    const verifier = readVerifier(auditPaths(config(), mongo.db.databaseName).verifierKeyFile);
+    const bundle = verifyBundle(readFileSync(join(result.reportPath!, '..', BUNDLE_FILE), 'utf8'), verifier);
+    const pipelineEvents = await mongo.db.collection('audit_events').countDocuments({ pipelineId: second.workflowId });
+    expect(bundle).toMatchObject({ pipelineId: second.workflowId, pipeline: { events: pipelineEvents, lastType: 'pipeline.promoted' } });
     reportHtml = result.reportPath!;
   });
 

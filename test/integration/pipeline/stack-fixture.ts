@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
-import { createAuditLog } from '../../../src/audit';
+import { createWorkerAuditLog } from '../../../src/worker/worker-audit-log';
 import { startPipeline } from '../../../src/client/start-pipeline';
 import { config } from '../../../src/config';
 import { statusQuery } from '../../../src/contracts/messages';
@@ -78,7 +78,7 @@ export async function openStack(prefix: string, { ratePerSec = 100, users = 300,
   const client = await connectClient(env);
   const temporal = { client, taskQueue: env.TEMPORAL_TASK_QUEUE };
   // These pipelines take names as given (approval.requireSignatures: false), which a worker honours only when allowed.
-  const worker: Worker = await createWorker(env, { db: mongo.db, mailer, auditLog: createAuditLog(mongo.db), reportsDir, replicaStaleMs: 3000, temporal, allowUnsigned: true });
+  const worker: Worker = await createWorker(env, { db: mongo.db, mailer, auditLog: createWorkerAuditLog(mongo.db, env, reportsDir), reportsDir, replicaStaleMs: 3000, temporal, allowUnsigned: true });
   const running = worker.run();
   if (process.env.STACK_DEBUG) console.log(`stack open +${Date.now() - opened} ms`);
   const replay = replayFixtureTraffic(gateways.map((g) => g.url), model, traffic.signal, { ratePerSec, users, maxDurationMs });

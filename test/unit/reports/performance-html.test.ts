@@ -20,12 +20,14 @@ describe('performance report HTML', () => {
     for (const id of ['request_rate', 'error_rate', 'p99_latency', 'success_rate', 'shadow_agreement']) expect(html).toContain(`id="chart-${id}"`);
   });
 
-  it('is self-contained: no scripts, links, fonts or URLs', () => {
+  it('is self-contained: no scripts, fonts or URLs, and one link only, to the evidence bundle beside it', () => {
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/<link/i);
     expect(html).not.toMatch(/@import|@font-face|url\(/i);
     expect(html).not.toMatch(/https?:/i);
-    expect(html).not.toMatch(/(src|href)=/i);
+    expect(html).not.toMatch(/src=/i);
+    expect(html.match(/href="[^"]*"/g)).toEqual(['href="audit-bundle.json"']);
+    expect(html).toContain('<code>modelship audit verify-bundle audit-bundle.json --key &lt;verifier key&gt;</code>');
   });
 
   it('shows the header, the approvals and the gate evidence', () => {

@@ -1,0 +1,152 @@
+import type { Db } from 'mongodb';
+import { eventHash, eventLeaf } from '../hash';
+import { auditCollection } from '../indexes';
+import { leafHash } from '../merkle/tree-hash';
+import { TileRows, tileId, type Tile } from '../merkle/tiles';
+import type { StoredAuditEvent } from '../schemas';
+import { latestCheckpoint, saveCheckpoint, writeCheckpointFile, type CheckpointReason } from './checkpoint-store';
+import { parseCheckpointText, signCheckpoint } from './checkpoint-text';
+import { parseVerifierKey, type NoteSigner } from './note-keys';
+import { openNote } from './signed-note';
+import { readTiles, saveTiles } from './tile-store';
+
+export interface CheckpointerOptions {
+  signer: NoteSigner;
+  /** The folder outside the database that keeps a copy of every checkpoint. */
+  folder: string;
+  /** Issue a checkpoint once this many events are not yet covered by one. */
+  every?: number;
+}
+
+export interface IssuedCheckpoint {
+  size: number;
+  root: Buffer;
+  note: string;
+}
+
+/** Events whose append ends a pipeline: each is covered by a checkpoint before its append returns. */
+const PIPELINE_ENDS = new Set(['pipeline.promoted', 'pipeline.rolled_back', 'pipeline.rejected', 'pipeline.expired', 'pipeline.failed']);
+
+export function endsPipeline(event: Pick<StoredAuditEvent, 'type'>): boolean {
+  return PIPELINE_ENDS.has(event.type);
+}
+
+export class CheckpointRefusedError extends Error {}
+
+/**
+ * Extends the Merkle tree over the log and signs checkpoints of it. Fed the events its own process appends, it
+ * extends the tree without reading them back; events appended elsewhere are read from the database, and checked
+ * against their own hashes and links first, since a checkpoint vouches for everything before it.
+ * Issues run one at a time. The tree it extends is rebuilt from the tiles of the newest stored checkpoint.
+ */
+export class Checkpointer {
+  private rows: TileRows | undefined;
+  /** The global hash of the newest event in the tree, to check the link of the next one. */
+  private head: string | undefined;
+  private fed: StoredAuditEvent[] = [];
+  private filled: Tile[] = [];
+  private issuing: Promise<unknown> = Promise.resolve();
+  private readonly every: number;
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: CheckpointerOptions,
+  ) {
+    this.every = options.every ?? 1000;
+  }
+
+  get origin(): string {
+    return this.options.signer.name;
+  }
+
+  get vkey(): string {
+    return this.options.signer.vkey;
+  }
+
+  /** Events this process appended, in order. */
+  feed(events: StoredAuditEvent[]): void {
+    this.fed.push(...events);
+  }
+
+  /** Whether enough events await a checkpoint. */
+  due(): boolean {
+    return this.fed.length >= this.every;
+  }
+
+  /** Signs a checkpoint of everything appended so far; returns the newest one if nothing was added since. */
+  issue(reason: CheckpointReason): Promise<IssuedCheckpoint> {
+    const run = this.issuing.then(() => this.issueNow(reason));
+    this.issuing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async issueNow(reason: CheckpointReason): Promise<IssuedCheckpoint> {
+    try {
+      return await this.extendAndSign(reason);
+    } catch (error) {
+      // Whatever was half done is dropped: the next issue starts again from the newest stored checkpoint.
+      [this.rows, this.head, this.filled] = [undefined, undefined, []];
+      throw error;
+    }
+  }
+
+  private async extendAndSign(reason: CheckpointReason): Promise<IssuedCheckpoint> {
+    const rows = (this.rows ??= await this.resume());
+    const before = rows.size;
+    const fed = this.fed.filter((e) => e.globalSeq > rows.size).sort((a, b) => a.globalSeq - b.globalSeq);
+    this.fed = [];
+    const next = fed[0]?.globalSeq;
+    if (next === undefined || next > rows.size + 1) await this.extend(await this.readEvents(rows.size, next));
+    await this.extend(fed.filter((e) => e.globalSeq > rows.size));
+    const root = rows.root();
+    if (rows.size === before && before > 0) {
+      const latest = await latestCheckpoint(this.db);
+      if (latest?._id === before) return { size: before, root, note: latest.note };
+    }
+    const note = signCheckpoint({ origin: this.origin, size: rows.size, root }, this.options.signer);
+    await saveTiles(this.db, [...this.filled, ...rows.partials()]);
+    this.filled = [];
+    await saveCheckpoint(this.db, { _id: rows.size, note, issuedAt: new Date(), reason });
+    writeCheckpointFile(this.options.folder, rows.size, note);
+    return { size: rows.size, root, note };
+  }
+
+  /** The tree as the newest stored checkpoint left it, or the empty tree; a checkpoint this key did not sign is refused. */
+  private async resume(): Promise<TileRows> {
+    const latest = await latestCheckpoint(this.db);
+    if (!latest) return new TileRows();
+    const head = parseCheckpointText(openNote(latest.note, parseVerifierKey(this.vkey)));
+    const partials: Tile[] = [];
+    const ids: string[] = [];
+    for (let level = 0, length = head.size; length > 0; level += 8, length = Math.floor(length / 256)) {
+      if (length % 256 > 0) ids.push(tileId(level, Math.floor(length / 256), length % 256));
+    }
+    const found = await readTiles(this.db, ids);
+    for (const id of ids) {
+      const [level, rest] = id.split('/') as [string, string];
+      partials.push({ level: Number(level), index: Number(rest.split('.')[0]), hashes: found.get(id) ?? [] });
+    }
+    const rows = TileRows.at(head.size, partials);
+    if (!rows.root().equals(head.root)) throw new CheckpointRefusedError(`the stored tiles do not give the root of checkpoint ${head.size}`);
+    const last = await auditCollection(this.db).findOne({ globalSeq: head.size }, { projection: { globalHash: 1 } });
+    this.head = last?.globalHash;
+    return rows;
+  }
+
+  /** Events after `after`, up to (not including) `until`, in order. */
+  private async readEvents(after: number, until: number | undefined): Promise<StoredAuditEvent[]> {
+    const range = until === undefined ? { $gt: after } : { $gt: after, $lt: until };
+    return auditCollection(this.db).find({ globalSeq: range }).sort({ globalSeq: 1 }).toArray();
+  }
+
+  private async extend(events: StoredAuditEvent[]): Promise<void> {
+    const rows = this.rows!;
+    for (const e of events) {
+      if (e.globalSeq !== rows.size + 1) throw new CheckpointRefusedError(`event ${e.eventId} has global seq ${e.globalSeq}, expected ${rows.size + 1}: the log has a gap`);
+      if (this.head !== undefined && e.globalPrevHash !== this.head) throw new CheckpointRefusedError(`event ${e.eventId} does not link to the event before it`);
+      if (eventHash(e) !== e.hash) throw new CheckpointRefusedError(`event ${e.eventId} does not match its hash: it was edited`);
+      this.filled.push(...rows.add(leafHash(eventLeaf(e))));
+      this.head = e.globalHash;
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import type { Db } from 'mongodb';
+import { AuditProofError } from '../errors';
+import { eventLeaf } from '../hash';
+import { auditCollection } from '../indexes';
+import { consistencyRanges, inclusionRanges, rangeHash, rangeNodes, type Range } from '../merkle/subtrees';
+import { tileNodeSource, tilesFor } from '../merkle/tiles';
+import { leafHash } from '../merkle/tree-hash';
+import { consistencyHolds, inclusionHolds } from '../merkle/verify-proofs';
+import type { StoredAuditEvent } from '../schemas';
+import { openCheckpoint, parseCheckpointText, type TreeHead } from './checkpoint-text';
+import { storedCheckpoints, type CheckpointDoc } from './checkpoint-store';
+import type { NoteVerifier } from './note-keys';
+import { readTiles } from './tile-store';
+
+export interface SignedHead extends TreeHead {
+  note: string;
+}
+
+export interface InclusionProof {
+  index: number;
+  leaf: Buffer;
+  proof: Buffer[];
+  head: SignedHead;
+}
+
+/** The head of a stored checkpoint; with a verifier, only once its signature holds. */
+function headOf(doc: CheckpointDoc, verifier?: NoteVerifier): SignedHead {
+  const head = verifier ? openCheckpoint(doc.note, verifier) : parseCheckpointText(openNoteText(doc.note));
+  return { ...head, note: doc.note };
+}
+
+/** The text of a note without checking its signature (for a caller that checks the proof against it, and says so). */
+function openNoteText(note: string): string {
+  return note.slice(0, note.lastIndexOf('\n\n') + 1);
+}
+
+/** The newest stored checkpoint that covers `size` events, or why there is none. */
+export async function checkpointCovering(db: Db, size: number, verifier?: NoteVerifier): Promise<SignedHead> {
+  const all = await storedCheckpoints(db);
+  const newest = all[all.length - 1];
+  if (!newest || newest._id < size) {
+    throw new AuditProofError(`no checkpoint covers ${size} events yet (the newest signs ${newest?._id ?? 0}): run \`modelship audit checkpoint\` where the signing key is`);
+  }
+  return headOf(newest, verifier);
+}
+
+export async function checkpointOfSize(db: Db, size: number, verifier?: NoteVerifier): Promise<SignedHead> {
+  const doc = (await storedCheckpoints(db)).find((c) => c._id === size);
+  if (!doc) throw new AuditProofError(`no checkpoint of size ${size} is stored: proofs are given against checkpointed sizes`);
+  return headOf(doc, verifier);
+}
+
+/** The hashes of these subtrees of the tree of `size` leaves, read from the stored tiles. */
+async function subtreeHashes(db: Db, ranges: Range[], size: number): Promise<Buffer[]> {
+  const ids = tilesFor(ranges.flatMap(rangeNodes), size);
+  const tiles = await readTiles(db, ids);
+  const missing = ids.filter((id) => !tiles.has(id));
+  if (missing.length > 0) throw new AuditProofError(`the stored tree lacks tile ${missing.join(', ')}`);
+  const source = tileNodeSource(tiles, size);
+  return ranges.map((r) => rangeHash(r, source));
+}
+
+/** Inclusion proofs of several leaves against one head, each checked against the head's root before it is returned. */
+export async function proveLeaves(db: Db, leaves: { index: number; leaf: Buffer }[], head: SignedHead): Promise<InclusionProof[]> {
+  const paths = leaves.map((l) => inclusionRanges(l.index, head.size));
+  const hashes = await subtreeHashes(db, paths.flat(), head.size);
+  let at = 0;
+  return leaves.map((l, i) => {
+    const proof = hashes.slice(at, (at += paths[i]!.length));
+    if (!inclusionHolds(l.leaf, l.index, head.size, proof, head.root)) {
+      throw new AuditProofError(`the log's event at global seq ${l.index + 1} is not the one checkpoint ${head.size} signed: run \`modelship audit verify\``);
+    }
+    return { ...l, proof, head };
+  });
+}
+
+export async function proveEvent(db: Db, eventId: string, verifier?: NoteVerifier): Promise<{ event: StoredAuditEvent; proof: InclusionProof }> {
+  const event = await auditCollection(db).findOne({ _id: eventId });
+  if (!event) throw new AuditProofError(`event "${eventId}" is not in the log`);
+  const head = await checkpointCovering(db, event.globalSeq, verifier);
+  const [proof] = await proveLeaves(db, [{ index: event.globalSeq - 1, leaf: leafHash(eventLeaf(event)) }], head);
+  return { event, proof: proof! };
+}
+
+export interface ConsistencyProof {
+  old: SignedHead | { size: number; root?: undefined; note?: undefined };
+  head: SignedHead;
+  proof: Buffer[];
+}
+
+/** A proof that the checkpoint of `size` events (default: the newest) extends the log of its first `old` events. */
+export async function proveConsistency(db: Db, old: number, size: number | undefined, verifier?: NoteVerifier): Promise<ConsistencyProof> {
+  const head = size === undefined ? await checkpointCovering(db, old, verifier) : await checkpointOfSize(db, size, verifier);
+  if (old > head.size) throw new AuditProofError(`old size ${old} is larger than the new size ${head.size}`);
+  const proof = await subtreeHashes(db, consistencyRanges(old, head.size), head.size);
+  const oldHead = (await storedCheckpoints(db)).find((c) => c._id === old);
+  if (oldHead) {
+    const signed = headOf(oldHead, verifier);
+    if (!consistencyHolds(old, head.size, proof, signed.root, head.root)) {
+      throw new AuditProofError(`checkpoints ${old} and ${head.size} are not consistent: the log was rewritten between them`);
+    }
+    return { old: signed, head, proof };
+  }
+  return { old: { size: old }, head, proof };
+}
+
+/** C2SP tlog-proof text, the event's leaf bytes as the extra data, so the proof stands alone. */
+export function tlogProofText(leafBytes: Buffer, proof: InclusionProof): string {
+  const hashes = proof.proof.map((h) => `${h.toString('base64')}\n`).join('');
+  return `c2sp.org/tlog-proof@v1\nextra ${leafBytes.toString('base64')}\nindex ${proof.index}\n${hashes}\n${proof.head.note}`;
+}
