@@ -9,7 +9,7 @@ import { deployModel } from '../src/contracts/workflows';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { resolve } from 'node:path';
 import type { KeyObject } from 'node:crypto';
-import { createAuditLog, verifyAudit } from '../src/audit';
+import { auditPaths, createAuditLog, readCheckpointFiles, readVerifier, storedCheckpoints, verifyAudit } from '../src/audit';
 import { startPipeline } from '../src/client/start-pipeline';
 import { config } from '../src/config';
 import { approveUpdate, statusQuery, type PipelineStatus } from '../src/contracts/messages';
@@ -186,13 +186,18 @@ async function main(): Promise<void> {
     ]);
     const results = [...movielensRuns, ...syntheticRuns];
 
-    const audit = await verifyAudit(mongo.db, env.AUDIT_HMAC_KEY ? { hmacKey: env.AUDIT_HMAC_KEY } : {});
+    // The worker signed a checkpoint at every pipeline end: the log is held to each, from the database and the folder.
+    const paths = auditPaths(env, env.MONGODB_DB);
+    const found = [...(await storedCheckpoints(mongo.db)).map((c) => ({ source: `checkpoint ${c._id}`, note: c.note })), ...readCheckpointFiles(paths.checkpointDir)];
+    const verifier = readVerifier(env.AUDIT_VERIFIER_KEY ?? paths.verifierKeyFile);
+    const audit = await verifyAudit(mongo.db, { ...(env.AUDIT_HMAC_KEY ? { hmacKey: env.AUDIT_HMAC_KEY } : {}), checkpoints: { found, verifier } });
     const signatures = await verifySignatures(mongo.db);
     const reports = resolve(env.REPORTS_DIR);
     console.log('\nWhere to look');
     for (const r of results) {
       console.log(`  ${r.model} ${r.version}: ${r.status.outcome.padEnd(11)} ${webUiLink(env, r.id)}`);
       console.log(`             ${r.status.outcome === 'promoted' ? `report ${reports}/${r.id}/report.html` : `rollback document ${reports}/${r.id}/rollback.md`}`);
+      console.log(`             evidence bundle ${reports}/${r.id}/audit-bundle.json (modelship audit verify-bundle <file>)`);
     }
     for (const model of [MODEL, SYNTHETIC]) {
       const monitor = await client.workflow.getHandle(monitorWorkflowId(model)).query(monitorStatusQuery);
@@ -203,7 +208,7 @@ async function main(): Promise<void> {
     console.log(`    query: ${query}`);
     console.log(`    columns: add ${SEARCH_ATTRIBUTE_KEYS.map((k) => k.name).join(', ')} under "Configure Columns"`);
     console.log(`  mail inbox: ${env.MAIL_INBOX_URL}`);
-    console.log(`  audit log: ${audit.ok ? `verified, ${audit.checked} events, chains intact` : `BROKEN at ${JSON.stringify(audit.firstBroken)}`}`);
+    console.log(`  audit log: ${audit.ok ? `verified, ${audit.checked} events, chains intact, ${audit.checkpoints?.verified ?? 0} signed checkpoints hold (newest signs ${audit.checkpoints?.newest ?? 0} events)` : `BROKEN at ${JSON.stringify(audit.firstBroken)}`}`);
     console.log(`  signatures: ${signatures.verified} of ${signatures.signed} verified again from the log${signatures.firstBad ? `; first bad: ${JSON.stringify(signatures.firstBad)}` : ''}`);
     const expected = ['promoted', 'promoted', 'rolled_back', 'promoted', 'rolled_back', 'promoted'];
     const ok = results.every((r, i) => r.status.outcome === expected[i]) && audit.ok && !signatures.firstBad;

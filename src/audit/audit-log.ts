@@ -25,7 +25,10 @@ export interface AuditLogOptions {
    * append returns. Without one, this process appends only and a process that holds the signing key checkpoints.
    */
   checkpointer?: Checkpointer;
-  /** Runs once a pipeline's end is checkpointed, e.g. to write that deployment's evidence bundle. */
+  /**
+   * Runs once a pipeline's end is checkpointed, e.g. to write that deployment's evidence bundle. It runs after the
+   * append returns, one at a time: it may read the whole log (a scan on FerretDB), which must not hold appends up.
+   */
   afterPipelineEnd?: (event: StoredAuditEvent) => Promise<void>;
   /** Where a checkpoint that could not be issued is reported; the events stay stored and the next one covers them. */
   warn?: (line: string) => void;
@@ -62,6 +65,7 @@ export class AuditLog {
   private readonly checkpointer: Checkpointer | undefined;
   private readonly warn: (line: string) => void;
   private readonly afterPipelineEnd: ((event: StoredAuditEvent) => Promise<void>) | undefined;
+  private afterEnds: Promise<void> = Promise.resolve();
   private writeConcern: Promise<WriteConcernSettings | undefined> | undefined;
   private readonly pending: Pending[] = [];
   private committing = false;
@@ -92,6 +96,11 @@ export class AuditLog {
       this.pending.push({ event: { ...parsed.data, at: parsed.data.at ?? this.clock() }, conflicts: 0, resolve, reject });
       if (!this.committing) void this.commitLoop();
     });
+  }
+
+  /** Settles once the work after every pipeline end seen so far is done (for an orderly shutdown). */
+  settled(): Promise<void> {
+    return this.afterEnds;
   }
 
   /** Verifies the log (or one pipeline's chain) with this instance's key. */
@@ -175,8 +184,10 @@ export class AuditLog {
       this.warn(`audit checkpoint (${reason}) not issued: ${message(error)}`);
       return;
     }
+    const after = this.afterPipelineEnd;
+    if (!after) return;
     for (const end of stored.filter(endsPipeline)) {
-      await this.afterPipelineEnd?.(end).catch((error: unknown) => this.warn(`evidence bundle of ${end.pipelineId} not written: ${message(error)}`));
+      this.afterEnds = this.afterEnds.then(() => after(end)).catch((error: unknown) => this.warn(`evidence bundle of ${end.pipelineId} not written: ${message(error)}`));
     }
   }
 

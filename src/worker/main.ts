@@ -18,10 +18,11 @@ async function main(): Promise<void> {
   await ensureKpiIndexes(mongo.db);
   const mailer = createMailer(env);
   const client = await connectClient(env);
+  const auditLog = createWorkerAuditLog(mongo.db, env, env.REPORTS_DIR);
   const worker = await createWorker(env, {
     db: mongo.db,
     mailer,
-    auditLog: createWorkerAuditLog(mongo.db, env, env.REPORTS_DIR),
+    auditLog,
     reportsDir: env.REPORTS_DIR,
     webUi: env,
     allowUnsigned: env.MODELSHIP_ALLOW_UNSIGNED === 'true',
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
   try {
     await worker.run();
   } finally {
+    await auditLog.settled();
     mailer.close();
     await client.connection.close();
     await mongo.close();

@@ -2,9 +2,9 @@ import type { Db } from 'mongodb';
 import { eventHash, eventLeaf } from '../hash';
 import { auditCollection } from '../indexes';
 import { leafHash } from '../merkle/tree-hash';
-import { TileRows, tileId, type Tile } from '../merkle/tiles';
+import { TILE_HEIGHT, TILE_WIDTH, TileRows, tileId, type Tile } from '../merkle/tiles';
 import type { StoredAuditEvent } from '../schemas';
-import { latestCheckpoint, saveCheckpoint, writeCheckpointFile, type CheckpointReason } from './checkpoint-store';
+import { latestCheckpoint, readCheckpointFiles, saveCheckpoint, writeCheckpointFile, type CheckpointReason } from './checkpoint-store';
 import { parseCheckpointText, signCheckpoint } from './checkpoint-text';
 import { parseVerifierKey, type NoteSigner } from './note-keys';
 import { openNote } from './signed-note';
@@ -37,7 +37,7 @@ export class CheckpointRefusedError extends Error {}
  * Extends the Merkle tree over the log and signs checkpoints of it. Fed the events its own process appends, it
  * extends the tree without reading them back; events appended elsewhere are read from the database, and checked
  * against their own hashes and links first, since a checkpoint vouches for everything before it.
- * Issues run one at a time. The tree it extends is rebuilt from the tiles of the newest stored checkpoint.
+ * Issues run one at a time, and the first resumes from the newest checkpoint issued (see resume).
  */
 export class Checkpointer {
   private rows: TileRows | undefined;
@@ -111,26 +111,47 @@ export class Checkpointer {
     return { size: rows.size, root, note };
   }
 
-  /** The tree as the newest stored checkpoint left it, or the empty tree; a checkpoint this key did not sign is refused. */
+  /**
+   * The tree as the newest checkpoint left it, from the database or the folder, whichever is newer; the empty tree if
+   * none was issued. Its tiles give it back; if they are missing, the events do, and either way it must give the
+   * signed root. A log never signs a head inconsistent with one it signed before, so a changed history stops here.
+   */
   private async resume(): Promise<TileRows> {
-    const latest = await latestCheckpoint(this.db);
-    if (!latest) return new TileRows();
-    const head = parseCheckpointText(openNote(latest.note, parseVerifierKey(this.vkey)));
-    const partials: Tile[] = [];
-    const ids: string[] = [];
-    for (let level = 0, length = head.size; length > 0; level += 8, length = Math.floor(length / 256)) {
-      if (length % 256 > 0) ids.push(tileId(level, Math.floor(length / 256), length % 256));
+    const verifier = parseVerifierKey(this.vkey);
+    const notes = [(await latestCheckpoint(this.db))?.note, ...readCheckpointFiles(this.options.folder).map((c) => c.note)].filter((n) => n !== undefined);
+    const heads = notes.map((note) => parseCheckpointText(openNote(note, verifier))).sort((a, b) => b.size - a.size);
+    const head = heads[0];
+    if (!head) return new TileRows();
+    const rows = (await this.fromTiles(head.size)) ?? (await this.rebuild(head.size));
+    if (!rows.root().equals(head.root)) {
+      throw new CheckpointRefusedError(`the log no longer gives the root of checkpoint ${head.size}: it was changed since (run \`modelship audit verify\`)`);
     }
-    const found = await readTiles(this.db, ids);
-    for (const id of ids) {
-      const [level, rest] = id.split('/') as [string, string];
-      partials.push({ level: Number(level), index: Number(rest.split('.')[0]), hashes: found.get(id) ?? [] });
-    }
-    const rows = TileRows.at(head.size, partials);
-    if (!rows.root().equals(head.root)) throw new CheckpointRefusedError(`the stored tiles do not give the root of checkpoint ${head.size}`);
     const last = await auditCollection(this.db).findOne({ globalSeq: head.size }, { projection: { globalHash: 1 } });
     this.head = last?.globalHash;
     return rows;
+  }
+
+  /** The right edge of the tree of `size` leaves from its stored partial tiles, or undefined if any is missing. */
+  private async fromTiles(size: number): Promise<TileRows | undefined> {
+    const ids: string[] = [];
+    for (let level = 0, length = size; length > 0; level += TILE_HEIGHT, length = Math.floor(length / TILE_WIDTH)) {
+      if (length % TILE_WIDTH > 0) ids.push(tileId(level, Math.floor(length / TILE_WIDTH), length % TILE_WIDTH));
+    }
+    const found = await readTiles(this.db, ids);
+    if (ids.some((id) => !found.has(id))) return undefined;
+    const partials = ids.map((id) => {
+      const [level, rest] = id.split('/') as [string, string];
+      return { level: Number(level), index: Number(rest.split('.')[0]), hashes: found.get(id)! };
+    });
+    return TileRows.at(size, partials);
+  }
+
+  /** The tree of the first `size` events, from the events themselves; its full tiles are stored with the next checkpoint. */
+  private async rebuild(size: number): Promise<TileRows> {
+    this.rows = new TileRows();
+    await this.extend(await this.readEvents(0, size + 1));
+    if (this.rows.size !== size) throw new CheckpointRefusedError(`checkpoint ${size} signs ${size} events, the log holds ${this.rows.size}: events were removed`);
+    return this.rows;
   }
 
   /** Events after `after`, up to (not including) `until`, in order. */

@@ -275,6 +275,11 @@ describe('tampering on the real database is caught, naming the first bad entry',
     await l.db.collection(AUDIT_TILES).deleteMany({});
     const v = await verdict(l);
     expect(v.out).toContain(`first bad entry: event deploy-recs-1.5.0:s4 (pipeline deploy-recs-1.5.0, seq 2, global seq 4): checkpoint_mismatch: the log's root at 4 events differs from ${join(l.folder, '4.checkpoint')}: an event with global seq in 1..4 was changed`);
+    // Nor will the log's own signer vouch for the rewritten history: it holds it to the folder's newest checkpoint.
+    const resigned = await cli(l, 'audit', 'checkpoint');
+    expect(resigned.code).toBe(1);
+    expect(resigned.stderr).toContain('the log no longer gives the root of checkpoint 13: it was changed since');
+    expect(await l.db.collection(AUDIT_CHECKPOINTS).countDocuments()).toBe(0);
   });
 
   it('a checkpoint made without the signing key', async () => {

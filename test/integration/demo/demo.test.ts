@@ -80,7 +80,7 @@ describe('the demo, run from a terminal', () => {
     expect(output).toMatch(/synthetic-reco 1\.1\.0: rolled_back/);
     expect(output).toMatch(/synthetic-reco 1\.2\.0: promoted/);
     expect(output).toMatch(/deploy-synthetic-reco-1\.1\.0 verdict that stopped it: success vs stable regressed to -\d+(\.\d)?% \(interval -\d/);
-    expect(output).toContain('audit log: verified');
+    expect(output).toMatch(/audit log: verified, \d+ events, chains intact, [1-9]\d* signed checkpoints hold/);
     expect(output).toContain(`http://127.0.0.1:${ports.STACK_TEMPORAL_UI_PORT}/namespaces/default/workflows/deploy-${MODEL}-1.1.0`);
     expect(output).toContain("query: WorkflowType = 'deployModelWorkflow' AND ModelName IN ('movielens-als', 'synthetic-reco')");
     expect(output).toContain('columns: add ModelName, ModelVersion, PipelineStage, TrafficPercent, Outcome');
@@ -89,6 +89,7 @@ describe('the demo, run from a terminal', () => {
     const reports = join(dir, 'reports');
     expect(existsSync(join(reports, `deploy-${MODEL}-1.1.0`, 'report.html'))).toBe(true);
     expect(existsSync(join(reports, `deploy-${MODEL}-1.2.0`, 'rollback.md'))).toBe(true);
+    for (const version of ['1.1.0', '1.2.0']) expect(existsSync(join(reports, `deploy-${MODEL}-${version}`, 'audit-bundle.json'))).toBe(true);
 
     // The house is open: the Web UI, the inbox and both gateways answer.
     expect((await fetch(`http://127.0.0.1:${ports.STACK_TEMPORAL_UI_PORT}/namespaces/default/workflows`)).ok).toBe(true);

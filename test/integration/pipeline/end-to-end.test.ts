@@ -193,7 +193,10 @@ describe('the deployment pipeline on the real stack', () => {
     // with the verifier key alone: every event of the pipeline, proven in a signed checkpoint.
     expect(readFileSync(result.reportPath!, 'utf8')).toContain(`<a href="${BUNDLE_FILE}">`);
     const verifier = readVerifier(auditPaths(config(), mongo.db.databaseName).verifierKeyFile);
-    const bundle = verifyBundle(readFileSync(join(result.reportPath!, '..', BUNDLE_FILE), 'utf8'), verifier);
+    const bundleFile = join(result.reportPath!, '..', BUNDLE_FILE);
+    // The worker writes it right after the pipeline's last append, beside the report written at the same time.
+    for (const deadline = Date.now() + 30_000; !existsSync(bundleFile) && Date.now() < deadline; ) await sleep(100);
+    const bundle = verifyBundle(readFileSync(bundleFile, 'utf8'), verifier);
     const pipelineEvents = await mongo.db.collection('audit_events').countDocuments({ pipelineId: second.workflowId });
     expect(bundle).toMatchObject({ pipelineId: second.workflowId, pipeline: { events: pipelineEvents, lastType: 'pipeline.promoted' } });
     reportHtml = result.reportPath!;
