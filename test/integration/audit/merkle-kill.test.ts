@@ -3,23 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureAuditIndexes } from '../../../src/audit';
+import { mulberry32 } from '../../../src/models/prng';
 import { openTestDb } from '../../support/mongo';
 import { runCli } from '../cli/run-cli';
 
 const LOOP = join(__dirname, 'append-loop.ts');
 const ROOT = join(__dirname, '../../..');
-
-/** mulberry32: a seeded stream, so a failing run can be repeated with its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Writer {
   child: ChildProcess;
@@ -55,7 +44,7 @@ describe('checkpointing writers killed at random moments', () => {
   it('lose no acknowledged event, double none, and leave every checkpoint consistent with the log', async () => {
     const seed = Number(process.env.KILL_SEED ?? Date.now() % 100_000);
     console.log(`merkle kill test seed ${seed} (repeat with KILL_SEED=${seed})`);
-    const next = random(seed);
+    const next = mulberry32(seed);
     const mongo = await openTestDb('merkle_kill');
     await ensureAuditIndexes(mongo.db);
     const home = mkdtempSync(join(tmpdir(), 'modelship-merkle-kill-'));
