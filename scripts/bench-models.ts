@@ -8,12 +8,15 @@
  * keep the run near half a minute; percentiles stay meaningful at that count.
  *
  * The compute floor is items x dims multiply-adds at one per nanosecond; floor_ratio is the measured
- * p50 over that floor (below 1 means faster than one multiply-add per ns). The last line is JSON.
+ * p50 over that floor (below 1 means faster than one multiply-add per ns). The same model and calls are then timed
+ * in onnxruntime (one thread), in the same run: onnx_* keys, and the TypeScript p50 over the ONNX p50. The last line
+ * is JSON.
  */
 import { parseArgs } from 'node:util';
 import { randomEmbeddingModel } from './lib/random-model';
 import { createScorer, evaluate, mulberry32, type HeldOutUser, type Scorer } from '../src/models';
 import { percentile } from './lib/percentile';
+import { createOnnxScorer } from '../src/models/scoring/onnx-scorer';
 
 const ITEMS = 9724; // the catalogue of ml-latest-small
 const DIMS = 64;
@@ -42,13 +45,16 @@ interface Row {
   items: number;
   p50: number;
   p99: number;
+  onnxP50: number;
+  onnxP99: number;
   floor: number;
   usersPerSecond: number;
 }
 
-function bench(scale: number): Row {
+async function bench(scale: number): Promise<Row> {
   const items = ITEMS * scale;
-  const scorer: Scorer = createScorer(randomModel(items, items));
+  const model = randomModel(items, items);
+  const scorer: Scorer = createScorer(model);
   const cases = heldOut(items, 7);
   const timedCalls = Math.max(600, Math.round(calls / scale));
   const evaluatedUsers = Math.max(250, Math.round(users / scale));
@@ -67,25 +73,42 @@ function bench(scale: number): Row {
   const start = process.hrtime.bigint();
   const report = evaluate(scorer, cases.slice(0, evaluatedUsers), { k: K, excludeSeen: true });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+
+  const onnx = await createOnnxScorer(model);
+  for (let i = 0; i < 300; i++) await onnx.topK(cases[i % users].userId, K, { exclude: cases[i % users].seen });
+  const onnxTimes = new Float64Array(timedCalls);
+  for (let i = 0; i < timedCalls; i++) {
+    const c = cases[i % users];
+    const begin = process.hrtime.bigint();
+    await onnx.topK(c.userId, K, { exclude: c.seen });
+    onnxTimes[i] = Number(process.hrtime.bigint() - begin) / 1000;
+  }
+  await onnx.close();
   return {
     items,
     p50: percentile(times, 0.5),
     p99: percentile(times, 0.99),
+    onnxP50: percentile(onnxTimes, 0.5),
+    onnxP99: percentile(onnxTimes, 0.99),
     floor: (items * DIMS) / 1000,
     usersPerSecond: report.users / seconds,
   };
 }
 
-function main(): void {
-  const rows = [1, 4, 16].map(bench);
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  for (const scale of [1, 4, 16]) rows.push(await bench(scale));
   const base = rows[0];
   console.log(`top-${K} over the full catalogue, ${DIMS} dims, ${SEEN_PER_USER} seen items excluded, ${calls} calls at 1x`);
   console.log(`node ${process.version}, ${users} users\n`);
-  const header = ['items', 'p50 µs', 'p99 µs', 'floor µs', 'p50/floor', 'p99 vs 1x', 'NDCG@10 users/s'];
+  const header = ['items', 'ts p50 µs', 'ts p99 µs', 'onnx p50 µs', 'onnx p99 µs', 'ts/onnx p50', 'floor µs', 'p50/floor', 'p99 vs 1x', 'NDCG@10 users/s'];
   const lines = rows.map((r) => [
     String(r.items),
     r.p50.toFixed(0),
     r.p99.toFixed(0),
+    r.onnxP50.toFixed(0),
+    r.onnxP99.toFixed(0),
+    `${(r.p50 / r.onnxP50).toFixed(1)}x`,
     r.floor.toFixed(0),
     (r.p50 / r.floor).toFixed(2),
     `${(r.p99 / base.p99).toFixed(1)}x`,
@@ -117,8 +140,22 @@ function main(): void {
       p99_us_16x: round(rows[2].p99),
       floor_ratio_16x: round(rows[2].p50 / rows[2].floor, 3),
       users_per_s_16x: Math.round(rows[2].usersPerSecond),
+      ts_p50_us: round(base.p50),
+      ts_p99_us: round(base.p99),
+      onnx_p50_us: round(base.onnxP50),
+      onnx_p99_us: round(base.onnxP99),
+      ts_vs_onnx_p50_ratio: round(base.p50 / base.onnxP50, 2),
+      onnx_p50_us_4x: round(rows[1].onnxP50),
+      onnx_p99_us_4x: round(rows[1].onnxP99),
+      ts_vs_onnx_p50_ratio_4x: round(rows[1].p50 / rows[1].onnxP50, 2),
+      onnx_p50_us_16x: round(rows[2].onnxP50),
+      onnx_p99_us_16x: round(rows[2].onnxP99),
+      ts_vs_onnx_p50_ratio_16x: round(rows[2].p50 / rows[2].onnxP50, 2),
     }),
   );
 }
 
-main();
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

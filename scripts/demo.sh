@@ -12,7 +12,7 @@ for arg in "$@"; do
 done
 [ -t 0 ] && [ -t 1 ] || keep_open=0
 cd "$(dirname "$0")/.."
-[ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
+[ -d node_modules ] || ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error
 node --import tsx src/config/check.ts
 bash scripts/setup.sh
 source scripts/lib/pids.sh

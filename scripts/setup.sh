@@ -13,7 +13,9 @@ fail() { echo "setup: FAILED at step '$1' ($2)" >&2; exit 1; }
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages"
-  npm ci --no-audit --no-fund --loglevel=error >/dev/null || fail "npm ci" "npm packages"
+  # onnxruntime-node's install script would fetch optional GPU libraries from the internet; the CPU runtime is in
+  # the package itself.
+  ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error >/dev/null || fail "npm ci" "npm packages"
 fi
 
 need_go() { command -v go >/dev/null || fail "$1" "Go is not installed; install Go 1.22 or newer and rerun"; }
