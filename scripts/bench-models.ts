@@ -17,6 +17,7 @@ import { randomEmbeddingModel } from './lib/random-model';
 import { createScorer, evaluate, mulberry32, type HeldOutUser, type Scorer } from '../src/models';
 import { percentile } from './lib/percentile';
 import { createOnnxScorer } from '../src/models/scoring/onnx-scorer';
+import { embeddingAsOnnx } from '../src/models/onnx/embedding-graph';
 
 const ITEMS = 9724; // the catalogue of ml-latest-small
 const DIMS = 64;
@@ -74,7 +75,7 @@ async function bench(scale: number): Promise<Row> {
   const report = evaluate(scorer, cases.slice(0, evaluatedUsers), { k: K, excludeSeen: true });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
 
-  const onnx = await createOnnxScorer(model);
+  const onnx = await createOnnxScorer(embeddingAsOnnx(model));
   for (let i = 0; i < 300; i++) await onnx.topK(cases[i % users].userId, K, { exclude: cases[i % users].seen });
   const onnxTimes = new Float64Array(timedCalls);
   for (let i = 0; i < timedCalls; i++) {

@@ -10,7 +10,9 @@ export type ArtifactErrorReason =
   | 'bad_metadata'
   | 'non_finite_weight'
   | 'invalid_id'
-  | 'duplicate_id';
+  | 'duplicate_id'
+  | 'bad_graph'
+  | 'non_finite_output';
 
 export class ArtifactFormatError extends Error {
   constructor(

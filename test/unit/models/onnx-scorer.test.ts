@@ -3,6 +3,9 @@
  */
 import { createScorer, mulberry32, type EmbeddingArtifact } from '../../../src/models';
 import { createOnnxScorer, type OnnxScorer } from '../../../src/models/scoring/onnx-scorer';
+import { embeddingAsOnnx } from '../../../src/models/onnx/embedding-graph';
+import { readOnnxModel } from '../../../src/models/onnx/onnx-model';
+import { onnx } from 'onnx-proto';
 
 /**
  * Factors of small integers: every score is an exact integer in float32 as in float64, so the two scorers must agree
@@ -37,7 +40,7 @@ describe('the ONNX scorer against the TypeScript reference', () => {
   ])('gives the same top-k, ties broken the same way (seed $seed, $dims dims, bias $bias)', async ({ seed, dims, bias }) => {
     const model = integerModel(seed, 40, 700, dims, bias);
     const reference = createScorer(model);
-    const onnx = await createOnnxScorer(model);
+    const onnx = await createOnnxScorer(embeddingAsOnnx(model));
     scorers.push(onnx);
     const rng = mulberry32(seed + 100);
     let ties = 0;
@@ -55,7 +58,7 @@ describe('the ONNX scorer against the TypeScript reference', () => {
 
   it('answers an unknown user with the popularity fallback, and k beyond what may be shown with what may', async () => {
     const model = integerModel(4, 5, 20, 4, false);
-    const onnx = await createOnnxScorer(model);
+    const onnx = await createOnnxScorer(embeddingAsOnnx(model));
     scorers.push(onnx);
     expect(await onnx.topK(-1, 5)).toEqual(createScorer(model).topK(-1, 5));
     const exclude = Array.from(model.itemIds).slice(0, 15);
@@ -63,5 +66,58 @@ describe('the ONNX scorer against the TypeScript reference', () => {
     expect(got.items).toEqual(createScorer(model).topK(100, 50, { exclude }).items);
     expect(got.items).toHaveLength(5);
     await expect(onnx.topK(100, -1)).rejects.toThrow('k must be a non-negative integer');
+  });
+});
+
+describe('the ONNX contract', () => {
+  const model = integerModel(9, 6, 30, 4, true);
+  const good = embeddingAsOnnx(model);
+  const decoded = () => onnx.ModelProto.decode(good.bytes);
+  const encode = (m: onnx.ModelProto) => onnx.ModelProto.encode(m).finish();
+  const refusal = async (bytes: Uint8Array) => {
+    try {
+      await createOnnxScorer(readOnnxModel(bytes));
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return 'accepted';
+  };
+
+  it('carries the ids and the fallback in the metadata, and a model read back scores as written', async () => {
+    const read = readOnnxModel(good.bytes);
+    expect(Array.from(read.itemIds)).toEqual(Array.from(model.itemIds));
+    expect(Array.from(read.userIds)).toEqual(Array.from(model.userIds));
+    expect(await refusal(good.bytes)).toBe('accepted');
+  });
+
+  it('refuses, each with its reason, what does not meet it', async () => {
+    const renamed = decoded();
+    renamed.graph!.input!.find((i) => i.name === 'mask')!.name = 'seen';
+    expect(await refusal(encode(renamed))).toBe('artifact refused (bad_graph): the graph has no input "mask" (it has user_index, seen, k)');
+
+    const wrongType = decoded();
+    wrongType.graph!.input!.find((i) => i.name === 'user_index')!.type!.tensorType!.elemType = onnx.TensorProto.DataType.FLOAT;
+    expect(await refusal(encode(wrongType))).toMatch(/input "user_index" must be int64/);
+
+    const wrongShape = decoded();
+    wrongShape.graph!.input!.find((i) => i.name === 'mask')!.type!.tensorType!.shape!.dim![1]!.dimValue = 29;
+    expect(await refusal(encode(wrongShape))).toMatch(/input "mask" dimension 1 is 29, but modelship.item_ids lists 30 items/);
+
+    const noOutput = decoded();
+    noOutput.graph!.output = noOutput.graph!.output!.filter((o) => o.name !== 'top_items');
+    expect(await refusal(encode(noOutput))).toMatch(/the graph has no output "top_items"/);
+
+    const duplicate = decoded();
+    duplicate.metadataProps!.find((p) => p.key === 'modelship.item_ids')!.value = JSON.stringify([...Array.from(model.itemIds).slice(0, 29), model.itemIds[0]]);
+    expect(await refusal(encode(duplicate))).toMatch(/duplicate_id.*modelship.item_ids contains 5000 more than once/);
+
+    const unknownIds = decoded();
+    unknownIds.metadataProps = unknownIds.metadataProps!.filter((p) => p.key !== 'modelship.user_ids');
+    expect(await refusal(encode(unknownIds))).toMatch(/bad_metadata.*metadata_props lacks modelship.user_ids/);
+
+    expect(await refusal(good.bytes.subarray(0, good.bytes.length - 7))).toMatch(/truncated|bad_graph|bad_metadata/);
+
+    const poisoned = { ...model, itemFactors: model.itemFactors.map((v, i) => (i === 5 ? Number.NaN : v)) };
+    expect(await refusal(embeddingAsOnnx(poisoned).bytes)).toMatch(/non_finite_output.*on a probe is NaN/);
   });
 });
