@@ -1,7 +1,8 @@
 /** Three suites that differ in what they may touch: unit (nothing), workflows (a real Temporal test server,
  *  mocked activities) and integration (the real stack started by scripts/test.sh). */
 const transform = { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
-const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+// Node's environment, with the process's own typed arrays: onnxruntime-node's native code makes tensors with them.
+const common = { testEnvironment: '<rootDir>/test/support/native-tensor-environment.js', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
 const temporal = { setupFiles: ['<rootDir>/test/support/quiet-runtime.ts'] };
 
 module.exports = {

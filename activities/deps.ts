@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
 import type { AuditLog } from '../src/audit';
+import type { ModelRuntime } from '../src/models';
 import type { Mailer } from '../src/notify';
 import type { MailLinks } from './notify-step';
 import type { TemporalDeps } from './monitoring';
@@ -20,6 +21,8 @@ export interface ActivityDeps {
    * writes a spec cannot decide that its decisions need no proof.
    */
   allowUnsigned?: boolean;
+  /** Where models rank in the gates (MODEL_RUNTIME): onnxruntime unless the TypeScript reference is asked for. */
+  modelRuntime?: ModelRuntime;
   /** Lets the pipeline start or signal the model's monitor; without it, handing over monitoring fails. */
   temporal?: TemporalDeps;
 }

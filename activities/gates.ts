@@ -9,8 +9,8 @@ export function createGateActivities(inputs: InputCache): Pick<PipelineActivitie
   return {
     async runGate({ gate, spec, ingest }) {
       try {
-        const candidate = await inputs.artifact(ingest.artifactSha256);
-        const champion = ingest.champion ? await inputs.artifact(ingest.champion.sha256) : null;
+        const candidate = await inputs.model(ingest.artifactSha256);
+        const champion = ingest.champion ? await inputs.model(ingest.champion.sha256) : null;
         const [train, validation, recent] = await Promise.all(
           [ingest.datasets.train.sha256, ingest.datasets.validation.sha256, ingest.datasets.recent.sha256].map((sha) => inputs.dataset(sha)),
         );

@@ -21,7 +21,7 @@ export type { ActivityDeps } from './deps';
 
 export function createActivities(deps: ActivityDeps) {
   const registry = createRegistry(deps.db);
-  const inputs = createInputCache(registry);
+  const inputs = createInputCache(registry, deps.modelRuntime);
   const routing = createRoutingActivities(deps.db, deps.replicaStaleMs, deps.temporal ? closedRunProbe(deps.temporal.client) : undefined);
   const pipeline: PipelineActivities = {
     ...createIngestActivities(registry, inputs, deps.allowUnsigned === true),

@@ -32,8 +32,8 @@ export function createIngestActivities(registry: Registry, inputs: InputCache, a
       try {
         const version = await registry.getVersion(ref.model, ref.version);
         if (!version) throw ApplicationFailure.nonRetryable(`model ${ref.model} has no registered version ${ref.version}`, FailureType.UnknownModel);
-        const artifact = await inputs.artifact(version.artifact.sha256);
-        heartbeat('artifact loaded');
+        const model = await inputs.model(version.artifact.sha256);
+        heartbeat('model loaded');
         const champion = (await registry.getAlias(ref.model, 'champion')).version;
         const championVersion = champion ? await registry.getVersion(ref.model, champion) : null;
         const recentSha = spec.datasets.recent ?? spec.datasets.validation;
@@ -44,10 +44,10 @@ export function createIngestActivities(registry: Registry, inputs: InputCache, a
         }
         return {
           artifactSha256: version.artifact.sha256,
-          kind: artifact.kind,
-          dims: artifact.kind === 'embedding' ? artifact.dims : 0,
-          users: artifact.kind === 'embedding' ? artifact.userIds.length : 0,
-          items: artifact.itemIds.length,
+          kind: model.kind,
+          dims: model.dims,
+          users: model.userIds.length,
+          items: model.itemIds.length,
           champion: championVersion ? { version: championVersion.version, sha256: championVersion.artifact.sha256 } : null,
           datasets: {
             train: summarize(spec.datasets.train, train),

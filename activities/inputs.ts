@@ -1,13 +1,14 @@
 import { LRUCache } from 'lru-cache';
-import { loadArtifact, readMovieLensCsv, type Artifact, type Interactions } from '../src/models';
+import { loadModel, readMovieLensCsv, type Interactions, type ModelRuntime, type Ranker } from '../src/models';
 import type { Registry } from '../src/registry';
 
 /**
- * Artifacts and datasets by sha256, checksummed on every fetch from GridFS and parsed once per worker process: the
- * three gates of a pipeline read the same inputs, and content addressing makes the cache always right.
+ * Models and datasets by sha256, checksummed on every fetch from GridFS and loaded once per worker process: the
+ * three gates of a pipeline read the same inputs, and content addressing makes the cache always right. A model is
+ * loaded in `runtime` (onnxruntime unless the TypeScript reference is asked for).
  */
-export function createInputCache(registry: Registry) {
-  const artifacts = new LRUCache<string, Promise<Artifact>>({ max: 8 });
+export function createInputCache(registry: Registry, runtime: ModelRuntime = 'onnxruntime') {
+  const artifacts = new LRUCache<string, Promise<Ranker>>({ max: 8 });
   const datasets = new LRUCache<string, Promise<Interactions>>({ max: 8 });
   const once = <T>(cache: LRUCache<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> => {
     let pending = cache.get(key);
@@ -19,7 +20,7 @@ export function createInputCache(registry: Registry) {
     return pending;
   };
   return {
-    artifact: (sha256: string) => once(artifacts, sha256, async () => loadArtifact(await registry.artifacts.read(sha256))),
+    model: (sha256: string) => once(artifacts, sha256, async () => loadModel(await registry.artifacts.read(sha256), runtime)),
     dataset: (sha256: string) =>
       once(datasets, sha256, async () => (await readMovieLensCsv(await registry.datasets.read(sha256))).interactions),
   };

@@ -1,4 +1,5 @@
-// Gateway throughput and latency under autocannon on loopback, against a bare Fastify route measured in the same run.
+// Gateway throughput and latency under autocannon on loopback, against a bare Fastify route measured in the same run;
+// uncached, models rank in onnxruntime and in the TypeScript reference scorer (today's runtime before ONNX), same run.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -95,11 +96,13 @@ async function main(): Promise<void> {
     const rounds = [
       ...(await measure('bare Fastify route', 'bare', {})),
       ...(await measure('gateway, LRU cache on', 'gateway', gatewayEnv)),
-      ...(await measure('gateway, cache off', 'gateway', { ...gatewayEnv, GATEWAY_CACHE_MAX: '0' }, [0.5, 0.25])),
+      ...(await measure('gateway, cache off', 'gateway', { ...gatewayEnv, GATEWAY_CACHE_MAX: '0', MODEL_RUNTIME: 'typescript' }, [0.5, 0.25])),
+      ...(await measure('gateway, cache off, onnxruntime', 'gateway', { ...gatewayEnv, GATEWAY_CACHE_MAX: '0', MODEL_RUNTIME: 'onnxruntime' })),
     ];
     console.log(`\n${ITEMS} items x ${DIMS} dims, 90/10 split, ${USERS} users, ${CONNECTIONS} connections, ${MEASURE_S} s rounds`);
     console.table(rounds.map((r) => ({ round: r.name, 'req/s': Math.round(r.reqPerS), 'p50 ms': r.p50, 'p99 ms': r.p99, errors: r.errors + r.non2xx })));
-    const [bare, cached, uncached, ...offered] = rounds;
+    const onnx = rounds[rounds.length - 1]!;
+    const [bare, cached, uncached, ...offered] = rounds.slice(0, -1) as [Round, Round, Round, ...Round[]];
     const clean = offered.filter((r) => r.errors + r.non2xx === 0 && r.p99 <= 10);
     const sustained = clean.length ? clean.reduce((a, b) => (a.reqPerS > b.reqPerS ? a : b)) : offered[offered.length - 1];
     console.log(
@@ -114,6 +117,11 @@ async function main(): Promise<void> {
         uncached_p50_ms: uncached.p50,
         uncached_p99_ms: uncached.p99,
         uncached_ratio_vs_bare: +(uncached.reqPerS / bare.reqPerS).toFixed(3),
+        uncached_req_per_s_onnx: Math.round(onnx.reqPerS),
+        uncached_p50_ms_onnx: onnx.p50,
+        uncached_p99_ms_onnx: onnx.p99,
+        uncached_ratio_vs_bare_onnx: +(onnx.reqPerS / bare.reqPerS).toFixed(3),
+        uncached_onnx_vs_typescript_ratio: +(onnx.reqPerS / uncached.reqPerS).toFixed(2),
         sustained_req_per_s: Math.round(sustained.reqPerS),
         sustained_p99_ms: sustained.p99,
         errors_count: rounds.reduce((n, r) => n + r.errors + r.non2xx, 0),

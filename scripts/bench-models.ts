@@ -72,7 +72,7 @@ async function bench(scale: number): Promise<Row> {
   times.sort();
 
   const start = process.hrtime.bigint();
-  const report = evaluate(scorer, cases.slice(0, evaluatedUsers), { k: K, excludeSeen: true });
+  const report = await evaluate(scorer, cases.slice(0, evaluatedUsers), { k: K, excludeSeen: true });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
 
   const onnx = await createOnnxScorer(embeddingAsOnnx(model));

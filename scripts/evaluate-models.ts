@@ -43,9 +43,9 @@ const factors = Number(args.factors);
 const seed = Number(args.seed);
 const k = Number(args.k);
 
-function timed<T>(fn: () => T): [T, number] {
+async function timed<T>(fn: () => T | Promise<T>): Promise<[T, number]> {
   const start = process.hrtime.bigint();
-  const value = fn();
+  const value = await fn();
   return [value, Number(process.hrtime.bigint() - start) / 1e6];
 }
 
@@ -61,13 +61,13 @@ interface ProtocolResult {
   shuffled: EvaluationReport;
 }
 
-function runProtocol(name: string, split: Split, minRating: number, requireTrainHistory: boolean): ProtocolResult {
+async function runProtocol(name: string, split: Split, minRating: number, requireTrainHistory: boolean): Promise<ProtocolResult> {
   const heldOut = buildHeldOut(split.train, split.test, { minRating, requireTrainHistory });
-  const [model, trainMs] = timed(() => trainAls(split.train, { factors, seed }));
+  const [model, trainMs] = await timed(() => trainAls(split.train, { factors, seed }));
   const popularity = trainPopularity(split.train);
   const shuffledModel = trainAls(split.train, { factors, seed, faults: { shuffleItemFactors: true } });
   const opts = { k, excludeSeen: true };
-  const [modelReport, evalMs] = timed(() => evaluate(createScorer(model), heldOut, opts));
+  const [modelReport, evalMs] = await timed(() => evaluate(createScorer(model), heldOut, opts));
   return {
     name,
     trainRows: split.train.users.length,
@@ -76,8 +76,8 @@ function runProtocol(name: string, split: Split, minRating: number, requireTrain
     evalMs,
     usersPerSecond: modelReport.users / (evalMs / 1000),
     model: modelReport,
-    popularity: evaluate(createScorer(popularity), heldOut, opts),
-    shuffled: evaluate(createScorer(shuffledModel), heldOut, opts),
+    popularity: await evaluate(createScorer(popularity), heldOut, opts),
+    shuffled: await evaluate(createScorer(shuffledModel), heldOut, opts),
   };
 }
 
@@ -93,18 +93,18 @@ function row(label: string, r: EvaluationReport): string {
   return `| ${label} | ${r.users} | ${f(r.ndcg)} | ${f(r.recall)} | ${f(r.precision)} | ${f(r.map)} | ${f(r.hitRate)} | ${f(r.coverage)} |`;
 }
 
-function validationGrid(data: Interactions): void {
+async function validationGrid(data: Interactions): Promise<void> {
   const inner = leaveLastNSplit(leaveLastNSplit(data, 10).train, 10);
   const heldOut = buildHeldOut(inner.train, inner.test);
   const opts = { k, excludeSeen: true };
-  const baseline = evaluate(createScorer(trainPopularity(inner.train)), heldOut, opts);
+  const baseline = await evaluate(createScorer(trainPopularity(inner.train)), heldOut, opts);
   console.log(`validation: ${heldOut.length} users, popularity NDCG@${k} ${baseline.ndcg.toFixed(4)}\n`);
   console.log(`| regularization | alpha | NDCG@${k} | Recall@${k} | coverage |`);
   console.log('|---|---|---|---|---|');
   for (const regularization of [1, 5, 20, 50]) {
     for (const alpha of [0.5, 1, 5]) {
       const model = trainAls(inner.train, { factors, seed, regularization, alpha });
-      const r = evaluate(createScorer(model), heldOut, opts);
+      const r = await evaluate(createScorer(model), heldOut, opts);
       console.log(`| ${regularization} | ${alpha} | ${r.ndcg.toFixed(4)} | ${r.recall.toFixed(4)} | ${r.coverage.toFixed(4)} |`);
     }
   }
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
   const from = loaded.source.kind === 'movielens' ? loaded.source.path : `synthetic ${JSON.stringify(loaded.source.options)}`;
   console.log(`data: ${from}: ${data.users.length} interactions, loaded in ${loadMs.toFixed(0)} ms`);
   if (args.validate) {
-    validationGrid(data);
+    await validationGrid(data);
     return;
   }
   console.log(`model: implicit ALS, ${factors} factors, seed ${seed}, ${JSON.stringify({ ...ALS_DEFAULTS, factors, seed })}\n`);
@@ -128,9 +128,9 @@ async function main(): Promise<void> {
   const lastN = leaveLastNSplit(data, 10);
   const timeCut = globalTimeSplit(data, { testFraction: 0.2 });
   const results = [
-    runProtocol('leave-last-10, all held-out items relevant', lastN, 0, false),
-    runProtocol('leave-last-10, held-out items rated >= 4 relevant', lastN, 4, false),
-    runProtocol(`global time cut at ${new Date(timeCut.cutTimestamp * 1000).toISOString().slice(0, 10)} (last 20 %), known users`, timeCut, 0, true),
+    await runProtocol('leave-last-10, all held-out items relevant', lastN, 0, false),
+    await runProtocol('leave-last-10, held-out items rated >= 4 relevant', lastN, 4, false),
+    await runProtocol(`global time cut at ${new Date(timeCut.cutTimestamp * 1000).toISOString().slice(0, 10)} (last 20 %), known users`, timeCut, 0, true),
   ];
 
   for (const r of results) {

@@ -1,14 +1,15 @@
 /**
  * Trains a model artifact from a MovieLens-format ratings CSV and writes it to disk.
  *
- *   tsx scripts/train-model.ts --ratings <csv or dir> --out <file> [--kind als|popularity]
+ *   tsx scripts/train-model.ts --ratings <csv or dir> --out <file> [--kind als|popularity] [--format msa|onnx]
  *     [--factors 64] [--iterations 12] [--seed 1] [--holdout 10]
  *     [--fault shuffle] [--shuffled-item-share <0..1>] [--latency-ms <ms>] [--failure-rate <0..1>]
  *
  * With --holdout N > 0 the model is trained without each user's last N interactions, and those are
  * used to report NDCG@10 and friends against the popularity baseline; the written artifact is that
  * evaluated model. --holdout 0 trains on everything and skips the metrics. Without --ratings the
- * default MovieLens path is used, or synthetic data when it is absent.
+ * default MovieLens path is used, or synthetic data when it is absent. --format onnx writes an ALS model as an ONNX
+ * model of the contract in docs/model-format.md instead of a modelship artifact.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -19,12 +20,14 @@ import {
   buildHeldOut,
   compareToBaseline,
   createScorer,
+  embeddingAsOnnx,
   encodeArtifact,
   evaluate,
   leaveLastNSplit,
   loadRatingsOrSynthetic,
   trainAls,
   trainPopularity,
+  ONNX_METADATA,
   type Artifact,
   type TrainingFaults,
 } from '../src/models';
@@ -36,6 +39,7 @@ const { values: args } = parseArgs({
     ratings: { type: 'string' },
     out: { type: 'string', default: '.data/models/model.mship' },
     kind: { type: 'string', default: 'als' },
+    format: { type: 'string', default: 'msa' },
     factors: { type: 'string', default: String(ALS_DEFAULTS.factors) },
     iterations: { type: 'string', default: String(ALS_DEFAULTS.iterations) },
     seed: { type: 'string', default: String(ALS_DEFAULTS.seed) },
@@ -77,6 +81,8 @@ function seconds(since: bigint): string {
 
 async function main(): Promise<void> {
   if (args.kind !== 'als' && args.kind !== 'popularity') throw new Error(`--kind must be als or popularity, got ${args.kind}`);
+  if (args.format !== 'msa' && args.format !== 'onnx') throw new Error(`--format must be msa or onnx, got ${args.format}`);
+  if (args.format === 'onnx' && args.kind !== 'als') throw new Error('--format onnx: only an als model has a graph to export');
   const holdout = numberArg('holdout', args.holdout)!;
   const faults = faultsFromArgs();
 
@@ -107,7 +113,7 @@ async function main(): Promise<void> {
   }
   console.log(`trained ${args.kind} on ${train.users.length} interactions in ${seconds(start)}`);
 
-  const buf = encodeArtifact(artifact);
+  const buf = args.format === 'onnx' && artifact.kind === 'embedding' ? Buffer.from(embeddingAsOnnx(artifact, { [ONNX_METADATA.codeVersion]: 'modelship-train' }).bytes) : encodeArtifact(artifact);
   const out = resolve(args.out);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, buf);
@@ -118,8 +124,8 @@ async function main(): Promise<void> {
   if (split) {
     const heldOut = buildHeldOut(split.train, split.test);
     const opts = { k: 10, excludeSeen: true };
-    const model = evaluate(createScorer(artifact), heldOut, opts);
-    const baseline = evaluate(createScorer(trainPopularity(split.train)), heldOut, opts);
+    const model = await evaluate(createScorer(artifact), heldOut, opts);
+    const baseline = await evaluate(createScorer(trainPopularity(split.train)), heldOut, opts);
     console.log(`\nleave-last-${holdout} hold-out, ${model.users} users, K=10, seen items excluded`);
     console.log('metric      model    popularity  verdict');
     for (const v of compareToBaseline(model, baseline).verdicts) {

@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   const mongo = await connectMongo(env);
   const artifacts = createBlobStore(mongo.db, 'artifacts');
   const replica = createReplica({
+    runtime: env.MODEL_RUNTIME,
     db: mongo.db,
     fetchArtifact: (sha) => artifacts.read(sha),
     replicaId: `bench-${process.pid}`,

@@ -1,10 +1,13 @@
-import { ArtifactFormatError, DatasetFormatError, loadArtifact, readMovieLensCsv } from '../models';
+import { ArtifactFormatError, DatasetFormatError, loadModel, readMovieLensCsv } from '../models';
 import { usageError } from './exit-codes';
 
-/** Loads an artifact as the pipeline will, so a truncated, empty or foreign file is refused before it is stored. */
-export function checkArtifact(path: string, bytes: Buffer): void {
+/**
+ * Loads a model as the pipeline will, a modelship artifact or an ONNX model run on a probe, so a truncated, empty,
+ * foreign or malformed file is refused with its reason before it is stored.
+ */
+export async function checkArtifact(path: string, bytes: Buffer): Promise<void> {
   try {
-    loadArtifact(bytes);
+    await (await loadModel(bytes)).close();
   } catch (err) {
     if (err instanceof ArtifactFormatError) throw usageError(`artifact ${path}: not a model artifact this pipeline can load: ${err.message}`);
     throw err;

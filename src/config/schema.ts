@@ -67,6 +67,8 @@ export const envSchema = z.object({
   MODELSHIP_ALLOW_UNSIGNED: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
   /** The private key the CLI signs with, whoever acts; by default the acting person's key under MODELSHIP_HOME. */
   MODELSHIP_KEY: z.string().min(1, 'must not be empty').optional(),
+  /** Where models rank in the gates and at the gateway: onnxruntime, or the TypeScript reference scorer. */
+  MODEL_RUNTIME: z.enum(['onnxruntime', 'typescript'], { message: 'must be onnxruntime or typescript' }).default('onnxruntime'),
   REPORTS_DIR: z.string().min(1, 'must not be empty').default('reports'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { message: 'must be debug, info, warn or error' }).default('info'),
 });

@@ -22,7 +22,7 @@ export interface DatasetSummary {
 
 export interface IngestSummary {
   artifactSha256: string;
-  kind: 'embedding' | 'popularity';
+  kind: 'embedding' | 'popularity' | 'onnx';
   dims: number;
   users: number;
   items: number;

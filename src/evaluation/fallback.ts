@@ -1,19 +1,19 @@
 import type { Check } from '../contracts/evidence';
-import type { Artifact, Scorer } from '../models';
+import type { Ranker } from '../models';
 import { judged } from './checks';
 
 /**
  * A user the model has never seen must still get a full, clean list from the popularity fallback:
  * an empty or NaN-scored answer would reach real users on their first visit.
  */
-export function unknownUserCheck(artifact: Artifact, scorer: Scorer, k: number): Check {
-  const userId = unknownUserId(artifact);
-  const result = scorer.topK(userId, k);
-  const expectedItems = Math.min(k, artifact.itemIds.length);
+export async function unknownUserCheck(ranker: Ranker, k: number): Promise<Check> {
+  const userId = unknownUserId(ranker);
+  const result = await ranker.topK(userId, k);
+  const expectedItems = Math.min(k, ranker.itemIds.length);
   const nonFiniteScores = result.scores.filter((s) => !Number.isFinite(s)).length;
   const duplicateItems = result.items.length - new Set(result.items).size;
-  // A popularity artifact scores everyone the same way; for it there is no separate fallback path.
-  const fallbackOk = result.fallback || artifact.kind === 'popularity';
+  // A model that knows no user (popularity) scores everyone the same way; for it there is no separate fallback path.
+  const fallbackOk = result.fallback || ranker.userIds.length === 0;
 
   const problems: string[] = [];
   if (result.items.length === 0 || result.items.length !== expectedItems) problems.push(`${result.items.length} items, expected ${expectedItems}`);
@@ -32,8 +32,8 @@ export function unknownUserCheck(artifact: Artifact, scorer: Scorer, k: number):
 }
 
 /** The next id after the largest the model knows: what a newly registered user would look like. */
-function unknownUserId(artifact: Artifact): number {
+function unknownUserId(ranker: Ranker): number {
   let max = 0;
-  if (artifact.kind === 'embedding') for (const id of artifact.userIds) if (id > max) max = id;
+  for (const id of ranker.userIds) if (id > max) max = id;
   return Math.floor(max) + 1;
 }

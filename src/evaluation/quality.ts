@@ -1,6 +1,6 @@
 import type { Check, QualityEvidence } from '../contracts/evidence';
 import type { QualityGate } from '../contracts/pipeline-spec';
-import { checkIdCoverage, type Artifact, type Interactions } from '../models';
+import { checkIdCoverage, type Interactions, type Ranker } from '../models';
 import { gatePasses, judged, skipped } from './checks';
 import { driftChecks, skippedDriftChecks } from './drift';
 import { pct } from './format';
@@ -9,7 +9,7 @@ import { auditDataset } from './integrity';
 export type { QualityGate };
 
 export interface CheckQualityInput {
-  candidate: Artifact;
+  candidate: Pick<Ranker, 'itemIds'>;
   /** What the candidate was trained on: the reference for drift. */
   train: Interactions;
   /** Recent production interactions (the validation data when there are none). */
@@ -41,7 +41,7 @@ export function checkQuality(input: CheckQualityInput): QualityEvidence {
 }
 
 /** Items people interact with now that the model cannot score can never be recommended. */
-function coverageCheck(candidate: Artifact, recent: Interactions, gate: QualityGate): Check {
+function coverageCheck(candidate: Pick<Ranker, 'itemIds'>, recent: Interactions, gate: QualityGate): Check {
   const coverage = checkIdCoverage(candidate.itemIds, recent.items);
   const known = new Set(candidate.itemIds);
   let knownRows = 0;

@@ -1,6 +1,6 @@
 import type { ScenarioEvidence } from '../contracts/evidence';
 import { validationGateSchema, type ScenarioGate } from '../contracts/pipeline-spec';
-import { buildHeldOut, createScorer, evaluate, type Artifact, type Interactions } from '../models';
+import { buildHeldOut, evaluate, type Interactions, type Ranker } from '../models';
 import { gatePasses } from './checks';
 import { countBy } from './counts';
 import { unknownUserCheck } from './fallback';
@@ -11,8 +11,8 @@ import { sliceChecks } from './slices';
 export type { ScenarioGate };
 
 export interface RunScenariosInput {
-  candidate: Artifact;
-  champion: Artifact | null;
+  candidate: Ranker;
+  champion: Ranker | null;
   train: Interactions;
   validation: Interactions;
   gate: ScenarioGate;
@@ -23,18 +23,18 @@ export interface RunScenariosInput {
 const DEFAULT_K = validationGateSchema.parse(undefined).k;
 
 /** Behaviour checks beyond average metrics: user slices, unknown users, latency, and agreement with the champion. */
-export function runScenarios(input: RunScenariosInput): ScenarioEvidence {
+export async function runScenarios(input: RunScenariosInput): Promise<ScenarioEvidence> {
   const { gate } = input;
   const k = input.k ?? DEFAULT_K;
   const heldOut = buildHeldOut(input.train, input.validation);
-  const scorer = createScorer(input.candidate);
-  const report = evaluate(scorer, heldOut, { k, excludeSeen: true });
+  const report = await evaluate(input.candidate, heldOut, { k, excludeSeen: true });
 
+  // One after another: the latency check must not share the core with the other rankings.
   const checks = [
     ...sliceChecks(report, countBy(input.train.users), gate),
-    unknownUserCheck(input.candidate, scorer, k),
-    latencyCheck(scorer, heldOut, k, gate),
-    shadowCheck(scorer, input.champion && createScorer(input.champion), heldOut, k, gate),
+    await unknownUserCheck(input.candidate, k),
+    await latencyCheck(input.candidate, heldOut, k, gate),
+    await shadowCheck(input.candidate, input.champion, heldOut, k, gate),
   ];
   return { gate: 'scenarios', pass: gatePasses(checks), k, checks };
 }

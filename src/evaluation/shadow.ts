@@ -1,5 +1,5 @@
 import type { Check } from '../contracts/evidence';
-import { rankingMetricsAtK, type HeldOutUser, type Scorer } from '../models';
+import { rankingMetricsAtK, type HeldOutUser, type Ranker } from '../models';
 import { judged, skipped } from './checks';
 import { num, pct, signedPct } from './format';
 import type { ScenarioGate } from '../contracts/pipeline-spec';
@@ -9,7 +9,7 @@ import type { ScenarioGate } from '../contracts/pipeline-spec';
  * lists agree (a candidate recommending something entirely different deserves a closer look even
  * when its offline metrics hold) and how much NDCG the candidate gives up on this traffic.
  */
-export function shadowCheck(candidate: Scorer, champion: Scorer | null, heldOut: readonly HeldOutUser[], k: number, gate: ScenarioGate): Check {
+export async function shadowCheck(candidate: Ranker, champion: Ranker | null, heldOut: readonly HeldOutUser[], k: number, gate: ScenarioGate): Promise<Check> {
   const thresholds = { minShadowOverlap: gate.minShadowOverlap, maxShadowNdcgDrop: gate.maxShadowNdcgDrop };
   const what = 'shadow comparison with the champion';
   if (!champion) return skipped('shadow', what, 'no champion yet', thresholds);
@@ -20,8 +20,8 @@ export function shadowCheck(candidate: Scorer, champion: Scorer | null, heldOut:
   let championSum = 0;
   for (const user of heldOut) {
     const options = { exclude: user.seen };
-    const a = candidate.topK(user.userId, k, options).items;
-    const b = champion.topK(user.userId, k, options).items;
+    const a = (await candidate.topK(user.userId, k, options)).items;
+    const b = (await champion.topK(user.userId, k, options)).items;
     const inA = new Set(a);
     overlapSum += b.filter((item) => inA.has(item)).length / k;
     const relevant = new Set(user.relevant);

@@ -3,10 +3,9 @@ import type { PipelineSpec } from '../contracts/pipeline-spec';
 import {
   buildHeldOut,
   compareToBaseline,
-  createScorer,
   evaluate,
   pairedBootstrap,
-  type Artifact,
+  type Ranker,
   type EvaluationReport,
   type Interactions,
 } from '../models';
@@ -16,9 +15,9 @@ import { num, pct, signed, signedPct } from './format';
 export type ValidationGate = PipelineSpec['gates']['validation'];
 
 export interface ValidateModelInput {
-  candidate: Artifact;
+  candidate: Ranker;
   /** The model currently serving, or null before the first deployment. */
-  champion: Artifact | null;
+  champion: Ranker | null;
   train: Interactions;
   /** Interactions after the training period; each user's new items are what they should be recommended. */
   validation: Interactions;
@@ -36,12 +35,12 @@ type Gated = (typeof GATED)[number];
  * excluded), then holds the candidate to absolute floors and, once there is a champion, to at most
  * `maxRegression` relative loss on NDCG and recall against it on the same users.
  */
-export function validateModel(input: ValidateModelInput): ValidationEvidence {
+export async function validateModel(input: ValidateModelInput): Promise<ValidationEvidence> {
   const { gate } = input;
   const heldOut = buildHeldOut(input.train, input.validation);
   const options = { k: gate.k, excludeSeen: true };
-  const candidate = evaluate(createScorer(input.candidate), heldOut, options);
-  const champion = input.champion && evaluate(createScorer(input.champion), heldOut, options);
+  const candidate = await evaluate(input.candidate, heldOut, options);
+  const champion = input.champion && (await evaluate(input.champion, heldOut, options));
 
   const checks: Check[] = [
     ...GATED.map((g) => floorCheck(g, candidate, gate)),

@@ -15,6 +15,7 @@ async function main(): Promise<void> {
   const replica = createReplica({
     db: mongo.db,
     fetchArtifact: (sha256) => artifacts.read(sha256),
+    runtime: env.MODEL_RUNTIME,
     replicaId,
     adminToken: env.GATEWAY_ADMIN_TOKEN,
     pollMs: env.GATEWAY_POLL_MS,

@@ -44,23 +44,23 @@ export function createRecommender(deps: RecommendDeps) {
     throw new HttpError(400, 'bad_request', 'model: required because this gateway serves several models');
   }
 
-  function score(loaded: LoadedModel, user: number, k: number, fallbackOnly: boolean) {
+  async function score(loaded: LoadedModel, user: number, k: number, fallbackOnly: boolean) {
     const key = `${loaded.sha256}|${fallbackOnly ? 'f' : user}|${k}`;
     const hit = cache?.get(key);
     if (hit) return { ...hit, cached: true };
     // The popularity fallback answers for an id no model knows; negative ids are refused at the edge.
-    const result = loaded.scorer.topK(fallbackOnly ? -1 : user, k);
+    const result = await loaded.scorer.topK(fallbackOnly ? -1 : user, k);
     const entry = { items: result.items, fallback: result.fallback };
     cache?.set(key, entry);
     return { ...entry, cached: false };
   }
 
   function runShadow(model: string, loaded: LoadedModel, user: number, k: number, servedItems: number[]): void {
-    setImmediate(() => {
+    setImmediate(async () => {
       try {
         // An injected failure fails the mirrored request too, so the shadow stage sees what users would have seen.
         if (loaded.nextFault().fail) throw new Error(`injected failure of ${loaded.version}`);
-        const { items } = loaded.scorer.topK(user, k);
+        const { items } = await loaded.scorer.topK(user, k);
         const servedSet = new Set(servedItems);
         const overlap = k === 0 ? 0 : items.filter((i) => servedSet.has(i)).length / k;
         kpis.shadow(model, loaded.version, { error: false, overlap }, user);
@@ -93,9 +93,9 @@ export function createRecommender(deps: RecommendDeps) {
       throw new HttpError(503, 'model_failure', `model ${model} ${loaded.version} failed to answer`);
     }
 
-    let result: ReturnType<typeof score>;
+    let result: Awaited<ReturnType<typeof score>>;
     try {
-      result = score(loaded, query.user, query.k, assignment.fallbackOnly);
+      result = await score(loaded, query.user, query.k, assignment.fallbackOnly);
     } catch (err) {
       countError();
       throw err;

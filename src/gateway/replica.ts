@@ -1,3 +1,4 @@
+import type { ModelRuntime } from '../models';
 import type { Db } from 'mongodb';
 import type { FastifyInstance } from 'fastify';
 import { createRouteStore } from '../routing';
@@ -11,6 +12,8 @@ import { createServedModels, type FetchArtifact } from './served-models';
 export interface ReplicaOptions {
   db: Db;
   fetchArtifact: FetchArtifact;
+  /** Where models rank: onnxruntime unless the TypeScript reference is asked for (MODEL_RUNTIME). */
+  runtime?: ModelRuntime;
   replicaId: string;
   adminToken: string;
   pollMs: number;
@@ -34,7 +37,7 @@ export interface Replica {
 /** One gateway replica: the HTTP app plus the loops that keep it in step with MongoDB. */
 export function createReplica(options: ReplicaOptions): Replica {
   const routes = createRouteStore(options.db);
-  const served = createServedModels(options.fetchArtifact);
+  const served = createServedModels(options.fetchArtifact, options.runtime);
   const kpis = createKpiRecorder(options.db, options.replicaId);
   const heartbeat = createHeartbeat(options.db, options.replicaId, options.url);
   let synced = false;

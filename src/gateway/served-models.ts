@@ -1,10 +1,10 @@
-import { artifactSha256, createFaultInjector, createScorer, loadArtifact, type FaultDecision, type Scorer } from '../models';
+import { artifactSha256, createFaultInjector, loadModel, type FaultDecision, type ModelRuntime, type Ranker } from '../models';
 import type { RouteDoc } from '../routing';
 
 export type FetchArtifact = (sha256: string) => Promise<Buffer>;
 
 interface LoadedArtifact {
-  scorer: Scorer;
+  scorer: Ranker;
   faults: Parameters<typeof createFaultInjector>[0];
 }
 
@@ -25,7 +25,10 @@ export interface ServedRoute {
  * is fetched, checksummed and loaded, so requests never see a half-loaded route; a failed load leaves the previous
  * generation serving and is reported.
  */
-export function createServedModels(fetchArtifact: FetchArtifact) {
+/** How long a model no route serves any more stays loaded, for the requests already under way with it. */
+const RELEASE_AFTER_MS = 30_000;
+
+export function createServedModels(fetchArtifact: FetchArtifact, runtime: ModelRuntime = 'onnxruntime') {
   let served = new Map<string, ServedRoute>();
   const loadErrors = new Map<string, string>();
   /** Loaded (or loading) artifacts by sha256; after each sync only those still served are kept. */
@@ -35,8 +38,8 @@ export function createServedModels(fetchArtifact: FetchArtifact) {
     const bytes = await fetchArtifact(sha256);
     const actual = artifactSha256(bytes);
     if (actual !== sha256) throw new Error(`artifact ${version}: sha256 is ${actual}, the route expects ${sha256}`);
-    const artifact = loadArtifact(bytes);
-    return { scorer: createScorer(artifact), faults: artifact.metadata.faults };
+    const scorer = await loadModel(bytes, runtime);
+    return { scorer, faults: scorer.faults };
   }
 
   /** The scorer is shared by every version with these bytes; the label and the fault stream belong to the version. */
@@ -85,7 +88,11 @@ export function createServedModels(fetchArtifact: FetchArtifact) {
       }
       served = next;
       const inUse = new Set([...next.values()].flatMap((r) => [...r.models.values()].map((m) => m.sha256)));
-      for (const sha of artifacts.keys()) if (!inUse.has(sha)) artifacts.delete(sha);
+      for (const [sha, loaded] of artifacts) {
+        if (inUse.has(sha)) continue;
+        artifacts.delete(sha);
+        setTimeout(() => void loaded.then((l) => l.scorer.close()).catch(() => undefined), RELEASE_AFTER_MS).unref();
+      }
     },
   };
 }

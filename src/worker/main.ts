@@ -26,6 +26,7 @@ async function main(): Promise<void> {
     reportsDir: env.REPORTS_DIR,
     webUi: env,
     allowUnsigned: env.MODELSHIP_ALLOW_UNSIGNED === 'true',
+    modelRuntime: env.MODEL_RUNTIME,
     temporal: { client, taskQueue: env.TEMPORAL_TASK_QUEUE },
   });
   console.log(`modelship worker polling task queue '${env.TEMPORAL_TASK_QUEUE}' on ${env.TEMPORAL_ADDRESS}`);

@@ -1,7 +1,7 @@
 /**
  * Jest's node environment gives each test file its own typed-array constructors, but onnxruntime-node's native code
  * makes its output tensors with the process's own: its type checks then refuse them ("A float32 tensor's data must
- * be type of Float32Array"). Files that run ONNX models use this environment, which shares the process's typed arrays.
+ * be type of Float32Array"). Every project runs in this environment, which shares the process's typed arrays.
  */
 const { TestEnvironment } = require('jest-environment-node');
 

@@ -56,7 +56,7 @@ export function registerCommand(program: Command, ctx: CliContext): void {
       const bytes = readBytes(artifactFile, 'artifact');
       const metadata = buildMetadata(opts);
       // Everything is loaded and checked as the pipeline will before anything is stored.
-      checkArtifact(artifactFile, bytes);
+      await checkArtifact(artifactFile, bytes);
       const trainBytes = opts.trainData ? readBytes(opts.trainData, 'training data') : undefined;
       const validationBytes = opts.validationData ? readBytes(opts.validationData, 'validation data') : undefined;
       if (trainBytes) await checkDataset('--train-data', opts.trainData!, trainBytes);

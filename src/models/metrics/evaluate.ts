@@ -1,5 +1,5 @@
 import type { HeldOutUser } from '../data/heldout';
-import type { Scorer } from '../scoring/scorer';
+import type { RankSource } from '../scoring/ranker';
 import { RANKING_METRICS, rankingMetricsAtK, type RankingMetrics } from './ranking';
 
 export interface EvaluateOptions {
@@ -27,7 +27,7 @@ export interface EvaluationReport extends RankingMetrics {
 }
 
 /** Ranks the full catalogue for every held-out user and averages the per-user metrics (macro average). */
-export function evaluate(scorer: Scorer, heldOut: readonly HeldOutUser[], options: EvaluateOptions): EvaluationReport {
+export async function evaluate(scorer: RankSource & { itemIds: ArrayLike<number> }, heldOut: readonly HeldOutUser[], options: EvaluateOptions): Promise<EvaluationReport> {
   const { k, excludeSeen = false } = options;
   const totals: RankingMetrics = { ndcg: 0, recall: 0, precision: 0, map: 0, hitRate: 0 };
   const recommended = new Set<number>();
@@ -41,7 +41,7 @@ export function evaluate(scorer: Scorer, heldOut: readonly HeldOutUser[], option
       skippedUsers++;
       continue;
     }
-    const result = scorer.topK(user.userId, k, excludeSeen ? { exclude: user.seen } : {});
+    const result = await scorer.topK(user.userId, k, excludeSeen ? { exclude: user.seen } : {});
     for (const item of result.items) recommended.add(item);
     const metrics = rankingMetricsAtK(result.items, relevant, k)!;
     for (const name of RANKING_METRICS) totals[name] += metrics[name];

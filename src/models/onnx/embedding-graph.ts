@@ -28,9 +28,10 @@ function int(name: string, i: number): onnx.IAttributeProto {
  * An embedding artifact as an ONNX model of the contract: it gathers the users' factors, multiplies them by the item
  * factors (+ item bias), adds the mask and keeps the best k with TopK (largest, sorted), which puts the lower index
  * first among equal scores, the rule of the TypeScript scorer's heap. Unknown users get the artifact's popularity (else
- * its item bias) from the metadata, as they do from the TypeScript scorer.
+ * its item bias) from the metadata, as they do from the TypeScript scorer. `provenance` adds metadata_props such as
+ * the training data and code versions.
  */
-export function embeddingAsOnnx(artifact: EmbeddingArtifact): OnnxModel {
+export function embeddingAsOnnx(artifact: EmbeddingArtifact, provenance: Record<string, string> = {}): OnnxModel {
   const { dims } = artifact;
   const items = artifact.itemIds.length;
   const transposed = new Float32Array(dims * items);
@@ -55,6 +56,7 @@ export function embeddingAsOnnx(artifact: EmbeddingArtifact): OnnxModel {
   };
   const fallback = artifact.popularity ?? artifact.itemBias;
   const props: Record<string, string> = {
+    ...provenance,
     [ONNX_METADATA.itemIds]: JSON.stringify(Array.from(artifact.itemIds)),
     [ONNX_METADATA.userIds]: JSON.stringify(Array.from(artifact.userIds)),
     ...(fallback ? { [ONNX_METADATA.fallbackScores]: JSON.stringify(Array.from(fallback)) } : {}),

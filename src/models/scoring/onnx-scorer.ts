@@ -2,15 +2,11 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { ArtifactFormatError } from '../artifact/errors';
 import { ONNX_INPUTS, ONNX_OUTPUTS } from '../onnx/contract';
 import type { OnnxModel } from '../onnx/onnx-model';
+import { rankingTurn } from './measured-alone';
+import { createRunBatcher, type RowResult } from './run-batcher';
+import type { Ranker } from './ranker';
 import type { TopKOptions, TopKResult } from './scorer';
 import { TopKHeap } from './topk-heap';
-
-export interface OnnxScorer {
-  readonly itemIds: Float64Array;
-  knowsUser(userId: number): boolean;
-  topK(userId: number, k: number, options?: TopKOptions): Promise<TopKResult>;
-  close(): Promise<void>;
-}
 
 const PROBE_K = 10;
 
@@ -21,7 +17,7 @@ const PROBE_K = 10;
  * model would fight them for the cores. Before it is returned, the model is run on a probe: scores must be finite,
  * sorted, and items within the catalogue, or it is refused.
  */
-export async function createOnnxScorer(model: OnnxModel): Promise<OnnxScorer> {
+export async function createOnnxScorer(model: OnnxModel): Promise<Ranker> {
   let session: InferenceSession;
   try {
     session = await InferenceSession.create(model.bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' });
@@ -35,14 +31,14 @@ export async function createOnnxScorer(model: OnnxModel): Promise<OnnxScorer> {
   const itemIndex = new Map<number, number>();
   itemIds.forEach((id, i) => itemIndex.set(id, i));
 
-  async function run(user: number, mask: Float32Array, want: number): Promise<{ scores: Float32Array; indices: BigInt64Array }> {
+  const run = createRunBatcher(async (users, masks, want) => {
     const out = await session.run({
-      [ONNX_INPUTS.user]: new Tensor('int64', BigInt64Array.of(BigInt(user)), [1]),
-      [ONNX_INPUTS.mask]: new Tensor('float32', mask, [1, items]),
+      [ONNX_INPUTS.user]: new Tensor('int64', users, [users.length]),
+      [ONNX_INPUTS.mask]: new Tensor('float32', masks, [users.length, items]),
       [ONNX_INPUTS.k]: new Tensor('int64', BigInt64Array.of(BigInt(want)), [1]),
     });
     return { scores: out[ONNX_OUTPUTS.scores]!.data as Float32Array, indices: out[ONNX_OUTPUTS.items]!.data as BigInt64Array };
-  }
+  }, items);
 
   function fallback(k: number, excluded: Set<number>): TopKResult {
     const heap = new TopKHeap(Math.min(k, items));
@@ -55,6 +51,7 @@ export async function createOnnxScorer(model: OnnxModel): Promise<OnnxScorer> {
 
   async function topK(userId: number, k: number, options: TopKOptions = {}): Promise<TopKResult> {
     if (!Number.isInteger(k) || k < 0) throw new RangeError(`k must be a non-negative integer, got ${k}`);
+    await rankingTurn();
     const excluded = new Set<number>();
     for (const id of options.exclude ?? []) {
       const index = itemIndex.get(id);
@@ -75,11 +72,11 @@ export async function createOnnxScorer(model: OnnxModel): Promise<OnnxScorer> {
     await session.release();
     throw error;
   });
-  return { itemIds, knowsUser: (userId) => userIndex.has(userId), topK, close: () => session.release() };
+  return { kind: 'onnx', dims: 0, runtime: 'onnxruntime', itemIds, userIds, faults: {}, knowsUser: (userId) => userIndex.has(userId), topK, close: () => session.release() };
 }
 
 /** Runs the first and the last known user with nothing excluded: what comes back must be usable as a ranking. */
-async function probe(users: number, want: number, items: number, run: (user: number, mask: Float32Array, want: number) => Promise<{ scores: Float32Array; indices: BigInt64Array }>): Promise<void> {
+async function probe(users: number, want: number, items: number, run: (user: number, mask: Float32Array, want: number) => Promise<RowResult>): Promise<void> {
   for (const user of users === 0 ? [] : [...new Set([0, users - 1])]) {
     let out;
     try {

@@ -299,4 +299,61 @@ describe('modelship CLI: pipelines on the real stack', () => {
     expect(finishedPause.stderr).toContain('is finished');
     expect(JSON.parse(routes.stdout)[0]).toMatchObject({ stable: { version: first }, candidate: null });
   });
+
+  it('deploys a model brought as ONNX from register to promotion, served in onnxruntime, and refuses a malformed one at register', async () => {
+    const good = join(dir, 'model.onnx');
+    writeFileSync(good, (await onnxModelFile(files.train, 6)).good);
+    const malformed = (await onnxModelFile(files.train, 6)).malformed;
+    for (const [name, bytes, reason] of malformed) {
+      const path = join(dir, `${name}.onnx`);
+      writeFileSync(path, bytes);
+      const refused = await cli('register', path, '--model', model, '--version', '9.0.0', '--code-version', 'c1', '--training-data-version', datasets.train);
+      expect({ name, code: refused.code }).toEqual({ name, code: 2 });
+      expect(refused.stderr).toContain(`artifact ${path}: not a model artifact this pipeline can load: artifact refused (${reason})`);
+    }
+    expect((await cli('models', 'show', model)).stdout).not.toContain('9.0.0');
+
+    const reg = await cli('register', good, '--model', model, '--version', '2.0.0', '--code-version', 'c2', '--training-data-version', datasets.train, '--json');
+    expect(reg.stderr).toBe('');
+    expect(reg.code).toBe(0);
+    writeFileSync(join(dir, 'spec-2.0.0.json'), JSON.stringify(spec('2.0.0', '2s')));
+    const deploy = await cli('deploy', join(dir, 'spec-2.0.0.json'));
+    expect(deploy.code).toBe(0);
+    await waitFor('2.0.0', (s) => s.step === 'awaiting_approval', 'approval');
+    expect((await cli('approve', id('2.0.0'), '--comment', 'onnx model reviewed', '--as', 'bob')).code).toBe(0);
+    const watch = await cli('watch', `${model}@2.0.0`);
+    expect(watch.stdout).toContain(`pipeline ${id('2.0.0')} ended: promoted`);
+
+    const events = (await cli('audit', 'export', '--pipeline', id('2.0.0'))).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.find((e) => e.type === 'pipeline.ingested').evidence).toMatchObject({ kind: 'onnx', users: expect.any(Number), items: expect.any(Number) });
+    expect(events.filter((e) => e.type.startsWith('gate.')).map((e) => [e.type, e.outcome])).toEqual([
+      ['gate.validation', 'success'],
+      ['gate.scenarios', 'success'],
+      ['gate.quality', 'success'],
+    ]);
+    // The gateway serves the promoted ONNX model: its answers name 2.0.0 and rank items of its catalogue.
+    const served = (await (await fetch(`${gateway.url}/v1/recommendations?model=${model}&user=3&k=5`)).json()) as { version: string; items: number[] };
+    expect(served.version).toBe('2.0.0');
+    expect(served.items).toHaveLength(5);
+  });
 });
+
+/** An ALS model exported as ONNX, as a team would bring it, and broken copies of it with the reason each is refused for. */
+async function onnxModelFile(trainCsv: string, seed: number) {
+  const { readFileSync } = await import('node:fs');
+  const { onnx } = await import('onnx-proto');
+  const { embeddingAsOnnx, ONNX_METADATA, readMovieLensCsv, trainAls } = await import('../../../src/models');
+  const { interactions } = await readMovieLensCsv(readFileSync(trainCsv));
+  const model = embeddingAsOnnx(trainAls(interactions, { factors: 16, iterations: 6, seed }), { [ONNX_METADATA.codeVersion]: 'c2' });
+  const edited = (change: (m: ReturnType<typeof onnx.ModelProto.decode>) => void) => {
+    const m = onnx.ModelProto.decode(model.bytes);
+    change(m);
+    return onnx.ModelProto.encode(m).finish();
+  };
+  const malformed: [string, Uint8Array, string][] = [
+    ['truncated', model.bytes.subarray(0, model.bytes.length - 100), 'truncated'],
+    ['renamed-input', edited((m) => (m.graph!.input!.find((i) => i.name === 'mask')!.name = 'seen')), 'bad_graph'],
+    ['no-item-ids', edited((m) => (m.metadataProps = m.metadataProps.filter((p) => p.key !== ONNX_METADATA.itemIds))), 'bad_metadata'],
+  ];
+  return { good: model.bytes, malformed };
+}

@@ -1,6 +1,7 @@
 import type { Check } from '../../../src/contracts/evidence';
 import { qualityGateSchema, scenarioGateSchema, validationGateSchema } from '../../../src/contracts/pipeline-spec';
-import { generateSynthetic, leaveLastNSplit, selectRows, trainAls, trainPopularity, type Interactions } from '../../../src/models';
+import { runScenarios, validateModel, type RunScenariosInput, type ValidateModelInput } from '../../../src/evaluation';
+import { generateSynthetic, leaveLastNSplit, selectRows, trainAls, trainPopularity, typescriptRanker, type Artifact, type Interactions } from '../../../src/models';
 
 /**
  * A small world shared by the gate tests: 300 synthetic users over 2 000 items (so a random ranking
@@ -54,3 +55,11 @@ export function mapColumns(data: Interactions, change: Partial<{ [K in keyof Int
 export function byName(checks: readonly Check[]): Record<string, Check> {
   return Object.fromEntries(checks.map((c) => [c.name, c]));
 }
+
+type WithArtifacts<T> = Omit<T, 'candidate' | 'champion'> & { candidate: Artifact; champion?: Artifact | null };
+
+/** The gates over artifacts, ranked by the TypeScript reference scorer: what these tests hold the gates' logic to. */
+export const validate = (input: WithArtifacts<ValidateModelInput>) =>
+  validateModel({ ...input, candidate: typescriptRanker(input.candidate), champion: input.champion ? typescriptRanker(input.champion) : null });
+export const scenarios = (input: WithArtifacts<RunScenariosInput>) =>
+  runScenarios({ ...input, candidate: typescriptRanker(input.candidate), champion: input.champion ? typescriptRanker(input.champion) : null });

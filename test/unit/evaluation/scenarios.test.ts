@@ -1,21 +1,24 @@
-import { MIN_SLICE_USERS, runScenarios } from '../../../src/evaluation';
-import { buildHeldOut, createScorer, evaluate, type Artifact, type EmbeddingArtifact } from '../../../src/models';
-import { byName, good, popularity, scenarioGate, shuffled, sibling, train, validation } from './fixtures';
+import { MIN_SLICE_USERS } from '../../../src/evaluation';
+import { buildHeldOut, createScorer, evaluate, type Artifact, type EmbeddingArtifact, type EvaluationReport } from '../../../src/models';
+import { byName, good, popularity, scenarioGate, scenarios, shuffled, sibling, train, validation } from './fixtures';
 
 const run = (candidate: Artifact = good, champion: Artifact | null = popularity, gate = scenarioGate) =>
-  runScenarios({ candidate, champion, train, validation, gate });
+  scenarios({ candidate, champion, train, validation, gate });
 
 const trainCounts = new Map<number, number>();
 for (const u of train.users) trainCounts.set(u, (trainCounts.get(u) ?? 0) + 1);
-const reference = evaluate(createScorer(good), buildHeldOut(train, validation), { k: 10, excludeSeen: true });
+let reference: EvaluationReport;
+beforeAll(async () => {
+  reference = await evaluate(createScorer(good), buildHeldOut(train, validation), { k: 10, excludeSeen: true });
+});
 const sliceNdcg = (member: (count: number) => boolean) => {
   const users = reference.perUser.filter((u) => member(trainCounts.get(u.userId) ?? 0));
   return { users: users.length, ndcg: users.reduce((s, u) => s + u.ndcg, 0) / users.length };
 };
 
 describe('runScenarios', () => {
-  it('passes a good model on every scenario, in a fixed order', () => {
-    const evidence = run();
+  it('passes a good model on every scenario, in a fixed order', async () => {
+    const evidence = await run();
     expect(evidence).toMatchObject({ gate: 'scenarios', pass: true, k: 10 });
     expect(evidence.checks.map((c) => [c.name, c.verdict])).toEqual([
       ['cold_start_slice', 'pass'],
@@ -26,8 +29,8 @@ describe('runScenarios', () => {
     ]);
   });
 
-  it('measures each user slice against the overall NDCG', () => {
-    const checks = byName(run().checks);
+  it('measures each user slice against the overall NDCG', async () => {
+    const checks = byName((await run()).checks);
     const cold = sliceNdcg((n) => n <= 5);
     const heavy = sliceNdcg((n) => n >= 50);
     expect(cold.users).toBeGreaterThanOrEqual(MIN_SLICE_USERS);
@@ -44,15 +47,15 @@ describe('runScenarios', () => {
     expect(checks.cold_start_slice.summary).toMatch(/^cold-start users \(≤ 5 train interactions\), \d+ users: NDCG@10 0\.\d{3} = \d\.\d{3} × overall 0\.\d{3}, reaches/);
   });
 
-  it('fails a slice that falls short of its share of the overall NDCG', () => {
-    const ratio = byName(run().checks).heavy_user_slice.values.ratio as number;
-    const strict = run(good, popularity, { ...scenarioGate, minSliceNdcgRatio: Math.min(1, ratio + 0.01) });
+  it('fails a slice that falls short of its share of the overall NDCG', async () => {
+    const ratio = byName((await run()).checks).heavy_user_slice.values.ratio as number;
+    const strict = await run(good, popularity, { ...scenarioGate, minSliceNdcgRatio: Math.min(1, ratio + 0.01) });
     expect(byName(strict.checks).heavy_user_slice.verdict).toBe('fail');
     expect(strict.pass).toBe(false);
   });
 
-  it('skips a slice with too few users to judge, saying why', () => {
-    const checks = byName(run(good, popularity, { ...scenarioGate, heavyUserMinInteractions: 10_000 }).checks);
+  it('skips a slice with too few users to judge, saying why', async () => {
+    const checks = byName((await run(good, popularity, { ...scenarioGate, heavyUserMinInteractions: 10_000 })).checks);
     expect(checks.heavy_user_slice).toMatchObject({
       verdict: 'skipped',
       reason: `only 0 held-out users in the slice, fewer than ${MIN_SLICE_USERS}`,
@@ -60,37 +63,37 @@ describe('runScenarios', () => {
     });
   });
 
-  it('answers an unknown user from the popularity fallback', () => {
-    const check = byName(run().checks).unknown_user_fallback;
+  it('answers an unknown user from the popularity fallback', async () => {
+    const check = byName((await run()).checks).unknown_user_fallback;
     expect(check.values).toEqual({ userId: 301, items: 10, expectedItems: 10, fallback: true, nonFiniteScores: 0, duplicateItems: 0 });
     // A popularity model has no separate fallback path: it answers everyone the same way.
-    expect(byName(run(popularity, null).checks).unknown_user_fallback.verdict).toBe('pass');
+    expect(byName((await run(popularity, null)).checks).unknown_user_fallback.verdict).toBe('pass');
   });
 
-  it('fails the fallback scenario when the fallback scores are corrupt', () => {
+  it('fails the fallback scenario when the fallback scores are corrupt', async () => {
     const corrupt: EmbeddingArtifact = { ...good, popularity: new Float32Array(good.itemIds.length).fill(NaN) };
-    const check = byName(run(corrupt, null).checks).unknown_user_fallback;
+    const check = byName((await run(corrupt, null)).checks).unknown_user_fallback;
     expect(check.verdict).toBe('fail');
     expect(check.values.nonFiniteScores).toBe(10);
     expect(check.summary).toBe('unknown user 301: 10 non-finite scores');
   });
 
-  it('measures top-k latency on the sampled users against the budget', () => {
-    const check = byName(run().checks).latency_p99;
+  it('measures top-k latency on the sampled users against the budget', async () => {
+    const check = byName((await run()).checks).latency_p99;
     const { users, p50Us, p99Us, maxUs } = check.values as Record<string, number>;
     expect(users).toBe(300);
     expect(p50Us).toBeGreaterThan(0);
     expect(p99Us).toBeGreaterThanOrEqual(p50Us);
     expect(maxUs).toBeGreaterThanOrEqual(p99Us);
     expect(check.thresholds).toEqual({ latencyBudgetP99Ms: 1000, sampleUsers: 300 });
-    const impossible = byName(run(good, popularity, { ...scenarioGate, latencyBudgetP99Ms: 1e-9, latencySampleUsers: 40 }).checks).latency_p99;
+    const impossible = byName((await run(good, popularity, { ...scenarioGate, latencyBudgetP99Ms: 1e-9, latencySampleUsers: 40 })).checks).latency_p99;
     expect(impossible.verdict).toBe('fail');
     expect(impossible.values.users).toBe(40);
     expect(impossible.summary).toMatch(/^top-10 latency over 40 users: p99 [\d.]+ µs > budget 1e-9 ms/);
   });
 
-  it('fails the shadow comparison of a model with shuffled factors against a good champion', () => {
-    const evidence = run(shuffled, good);
+  it('fails the shadow comparison of a model with shuffled factors against a good champion', async () => {
+    const evidence = await run(shuffled, good);
     expect(evidence.pass).toBe(false);
     expect(evidence.checks.filter((c) => c.verdict === 'fail').map((c) => c.name)).toEqual(['shadow']);
     const { values } = byName(evidence.checks).shadow;
@@ -101,17 +104,17 @@ describe('runScenarios', () => {
     expect(values.ndcgDelta).toBeCloseTo((values.candidateNdcg as number) - reference.ndcg, 12);
   });
 
-  it('finds full agreement when the champion is the candidate itself, and partial between two seeds', () => {
-    const self = byName(run(good, good).checks).shadow;
+  it('finds full agreement when the champion is the candidate itself, and partial between two seeds', async () => {
+    const self = byName((await run(good, good)).checks).shadow;
     expect(self.values).toMatchObject({ overlap: 1, ndcgDelta: 0, relativeNdcgDrop: 0 });
-    const siblings = byName(run(good, sibling).checks).shadow;
+    const siblings = byName((await run(good, sibling)).checks).shadow;
     expect(siblings.values.overlap as number).toBeGreaterThan(0.3);
     expect(siblings.values.overlap as number).toBeLessThan(1);
-    expect(byName(run(good, sibling, { ...scenarioGate, minShadowOverlap: 0.99 }).checks).shadow.verdict).toBe('fail');
+    expect(byName((await run(good, sibling, { ...scenarioGate, minShadowOverlap: 0.99 })).checks).shadow.verdict).toBe('fail');
   });
 
-  it('skips the shadow comparison without a champion', () => {
-    const evidence = run(good, null);
+  it('skips the shadow comparison without a champion', async () => {
+    const evidence = await run(good, null);
     expect(evidence.pass).toBe(true);
     expect(byName(evidence.checks).shadow).toEqual({
       name: 'shadow',

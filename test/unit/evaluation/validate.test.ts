@@ -1,13 +1,12 @@
 import { buildHeldOut, createScorer, evaluate } from '../../../src/models';
-import { validateModel } from '../../../src/evaluation';
-import { byName, defaults, good, popularity, shuffled, sibling, train, validation } from './fixtures';
+import { byName, defaults, validate, good, popularity, shuffled, sibling, train, validation } from './fixtures';
 
 const gate = defaults.validation;
 
 describe('validateModel', () => {
-  it('passes a good model that beats the popularity champion, with the metrics of the evaluation protocol', () => {
-    const evidence = validateModel({ candidate: good, champion: popularity, train, validation, gate });
-    const reference = evaluate(createScorer(good), buildHeldOut(train, validation), { k: 10, excludeSeen: true });
+  it('passes a good model that beats the popularity champion, with the metrics of the evaluation protocol', async () => {
+    const evidence = await validate({ candidate: good, champion: popularity, train, validation, gate });
+    const reference = await evaluate(createScorer(good), buildHeldOut(train, validation), { k: 10, excludeSeen: true });
 
     expect(evidence.pass).toBe(true);
     expect(evidence.k).toBe(10);
@@ -44,15 +43,15 @@ describe('validateModel', () => {
     expect(checks.ndcg_regression.summary).toMatch(/NDCG@10 0\.\d{3} vs champion 0\.\d{3} \(\+\d+\.\d%.*within the 5% allowed regression$/);
   });
 
-  it('passes a model within the allowed regression of an equally good champion', () => {
-    const evidence = validateModel({ candidate: good, champion: sibling, train, validation, gate });
+  it('passes a model within the allowed regression of an equally good champion', async () => {
+    const evidence = await validate({ candidate: good, champion: sibling, train, validation, gate });
     const ndcg = byName(evidence.checks).ndcg_regression.values;
     expect(Math.abs(ndcg.relativeDelta as number)).toBeLessThan(0.05);
     expect(evidence.pass).toBe(true);
   });
 
-  it('fails a model with shuffled item factors on the floor and against a good champion', () => {
-    const evidence = validateModel({ candidate: shuffled, champion: good, train, validation, gate });
+  it('fails a model with shuffled item factors on the floor and against a good champion', async () => {
+    const evidence = await validate({ candidate: shuffled, champion: good, train, validation, gate });
     expect(evidence.pass).toBe(false);
     const checks = byName(evidence.checks);
     expect(checks.ndcg_floor.verdict).toBe('fail');
@@ -67,26 +66,26 @@ describe('validateModel', () => {
     expect(checks.recall_floor.verdict).toBe('pass');
   });
 
-  it('judges only the floors when there is no champion yet', () => {
-    const evidence = validateModel({ candidate: good, champion: null, train, validation, gate });
+  it('judges only the floors when there is no champion yet', async () => {
+    const evidence = await validate({ candidate: good, champion: null, train, validation, gate });
     expect(evidence.pass).toBe(true);
     expect(evidence.champion).toBeNull();
     for (const name of ['ndcg_regression', 'recall_regression']) {
       expect(byName(evidence.checks)[name]).toEqual(expect.objectContaining({ verdict: 'skipped', reason: 'no champion yet', values: {} }));
     }
-    expect(validateModel({ candidate: shuffled, champion: null, train, validation, gate }).pass).toBe(false);
+    expect((await validate({ candidate: shuffled, champion: null, train, validation, gate })).pass).toBe(false);
   });
 
-  it('applies the floors it is given', () => {
-    const ndcg = validateModel({ candidate: good, champion: null, train, validation, gate }).candidate.ndcg;
-    const strict = validateModel({ candidate: good, champion: null, train, validation, gate: { ...gate, minNdcg: ndcg + 1e-9, minRecall: 0.9 } });
+  it('applies the floors it is given', async () => {
+    const ndcg = (await validate({ candidate: good, champion: null, train, validation, gate })).candidate.ndcg;
+    const strict = await validate({ candidate: good, champion: null, train, validation, gate: { ...gate, minNdcg: ndcg + 1e-9, minRecall: 0.9 } });
     expect(strict.checks.filter((c) => c.verdict === 'fail').map((c) => c.name)).toEqual(['ndcg_floor', 'recall_floor']);
-    const exact = validateModel({ candidate: good, champion: null, train, validation, gate: { ...gate, minNdcg: ndcg } });
+    const exact = await validate({ candidate: good, champion: null, train, validation, gate: { ...gate, minNdcg: ndcg } });
     expect(byName(exact.checks).ndcg_floor.verdict).toBe('pass');
   });
 
-  it('fails rather than passes vacuously when no held-out user can be evaluated', () => {
-    const evidence = validateModel({ candidate: good, champion: good, train, validation: train, gate: { ...gate, minRecall: 0 } });
+  it('fails rather than passes vacuously when no held-out user can be evaluated', async () => {
+    const evidence = await validate({ candidate: good, champion: good, train, validation: train, gate: { ...gate, minRecall: 0 } });
     expect(evidence.candidate.users).toBe(0);
     expect(evidence.checks.map((c) => [c.name, c.verdict])).toEqual([
       ['ndcg_floor', 'fail'],

@@ -1,34 +1,13 @@
-/**
- * @jest-environment ./test/support/native-tensor-environment.js
- */
-import { createScorer, mulberry32, type EmbeddingArtifact } from '../../../src/models';
-import { createOnnxScorer, type OnnxScorer } from '../../../src/models/scoring/onnx-scorer';
+import { createScorer, mulberry32 } from '../../../src/models';
+import { integerModel } from './ranker-fixtures';
+import { createOnnxScorer } from '../../../src/models/scoring/onnx-scorer';
 import { embeddingAsOnnx } from '../../../src/models/onnx/embedding-graph';
 import { readOnnxModel } from '../../../src/models/onnx/onnx-model';
+import type { Ranker } from '../../../src/models/scoring/ranker';
 import { onnx } from 'onnx-proto';
 
-/**
- * Factors of small integers: every score is an exact integer in float32 as in float64, so the two scorers must agree
- * exactly, and the many equal scores show how each breaks ties.
- */
-function integerModel(seed: number, users: number, items: number, dims: number, bias: boolean): EmbeddingArtifact {
-  const rng = mulberry32(seed);
-  const ints = (n: number) => Float32Array.from({ length: n }, () => Math.floor(rng() * 7) - 3);
-  return {
-    kind: 'embedding',
-    dims,
-    userIds: Float64Array.from({ length: users }, (_, i) => 100 + i),
-    itemIds: Float64Array.from({ length: items }, (_, i) => 5000 - 3 * i),
-    userFactors: ints(users * dims),
-    itemFactors: ints(items * dims),
-    ...(bias ? { itemBias: ints(items) } : {}),
-    popularity: ints(items),
-    metadata: {},
-  };
-}
-
 describe('the ONNX scorer against the TypeScript reference', () => {
-  const scorers: OnnxScorer[] = [];
+  const scorers: Ranker[] = [];
   afterAll(async () => {
     for (const s of scorers) await s.close();
   });
@@ -54,6 +33,17 @@ describe('the ONNX scorer against the TypeScript reference', () => {
       }
     }
     expect(ties).toBeGreaterThan(100);
+  });
+
+  it('answers requests that arrive together in batches, each as if alone', async () => {
+    const model = integerModel(5, 60, 500, 16, true);
+    const reference = createScorer(model);
+    const onnx = await createOnnxScorer(embeddingAsOnnx(model));
+    scorers.push(onnx);
+    const rng = mulberry32(55);
+    const asks = Array.from(model.userIds, (userId, i) => ({ userId, k: 1 + (i % 25), exclude: Array.from({ length: i % 40 }, () => model.itemIds[Math.floor(rng() * 500)]!) }));
+    const together = await Promise.all(asks.map((a) => onnx.topK(a.userId, a.k, { exclude: a.exclude })));
+    expect(together).toEqual(asks.map((a) => ({ ...reference.topK(a.userId, a.k, { exclude: a.exclude }), fallback: false })));
   });
 
   it('answers an unknown user with the popularity fallback, and k beyond what may be shown with what may', async () => {

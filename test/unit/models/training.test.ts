@@ -23,13 +23,13 @@ const fast = { factors: 16, iterations: 8 };
 describe('trainAls', () => {
   const model = trainAls(split.train, { ...fast, seed: 7 });
 
-  it('is deterministic: same data and seed give the same sha256, another seed does not', () => {
+  it('is deterministic: same data and seed give the same sha256, another seed does not', async () => {
     const sha = artifactSha256(encodeArtifact(model));
     expect(artifactSha256(encodeArtifact(trainAls(split.train, { ...fast, seed: 7 })))).toBe(sha);
     expect(artifactSha256(encodeArtifact(trainAls(split.train, { ...fast, seed: 8 })))).not.toBe(sha);
   });
 
-  it('produces a loadable artifact describing its training', () => {
+  it('produces a loadable artifact describing its training', async () => {
     const loaded = loadArtifact(encodeArtifact(model)) as EmbeddingArtifact;
     expect(loaded.dims).toBe(16);
     expect(loaded.userIds.length).toBe(300);
@@ -38,9 +38,9 @@ describe('trainAls', () => {
     expect(loaded.metadata.faults).toBeUndefined();
   });
 
-  it('beats the popularity baseline on synthetic data with latent tastes', () => {
-    const als = evaluate(createScorer(model), heldOut, { k: 10, excludeSeen: true });
-    const pop = evaluate(createScorer(trainPopularity(split.train)), heldOut, { k: 10, excludeSeen: true });
+  it('beats the popularity baseline on synthetic data with latent tastes', async () => {
+    const als = await evaluate(createScorer(model), heldOut, { k: 10, excludeSeen: true });
+    const pop = await evaluate(createScorer(trainPopularity(split.train)), heldOut, { k: 10, excludeSeen: true });
     expect(heldOut.length).toBe(300);
     expect(pop.ndcg).toBeGreaterThan(0.1);
     expect(als.ndcg).toBeGreaterThan(1.5 * pop.ndcg);
@@ -48,12 +48,12 @@ describe('trainAls', () => {
     expect(als.coverage).toBeGreaterThan(pop.coverage);
   });
 
-  it('shuffleItemFactors degrades quality while keeping the same factor values and a valid artifact', () => {
+  it('shuffleItemFactors degrades quality while keeping the same factor values and a valid artifact', async () => {
     const broken = trainAls(split.train, { ...fast, seed: 7, faults: { shuffleItemFactors: true } });
     expect(Array.from(broken.itemFactors).sort()).toEqual(Array.from(model.itemFactors).sort());
     expect(broken.metadata.faults).toEqual({ shuffleItemFactors: true });
-    const good = evaluate(createScorer(model), heldOut, { k: 10, excludeSeen: true });
-    const bad = evaluate(createScorer(loadArtifact(encodeArtifact(broken))), heldOut, { k: 10, excludeSeen: true });
+    const good = await evaluate(createScorer(model), heldOut, { k: 10, excludeSeen: true });
+    const bad = await evaluate(createScorer(loadArtifact(encodeArtifact(broken))), heldOut, { k: 10, excludeSeen: true });
     expect(bad.ndcg).toBeLessThan(good.ndcg / 3);
   });
 
@@ -64,34 +64,35 @@ describe('trainAls', () => {
     const moved = (a: EmbeddingArtifact) => rows(a).filter((row, i) => row !== clean[i]).length;
     const partial = trainAls(split.train, { ...fast, seed: 7, faults: { shuffledItemShare: 0.3 } });
 
-    it('moves the requested share of item rows among themselves, keeping every row', () => {
+    it('moves the requested share of item rows among themselves, keeping every row', async () => {
       expect(rows(partial).sort()).toEqual([...clean].sort());
       expect(moved(partial)).toBe(Math.round(0.3 * model.itemIds.length));
       expect(Array.from(partial.userFactors)).toEqual(Array.from(model.userFactors));
       expect(moved(trainAls(split.train, { ...fast, seed: 7, faults: { shuffledItemShare: 1 } }))).toBe(model.itemIds.length);
     });
 
-    it('is deterministic for a seed and recorded in the metadata', () => {
+    it('is deterministic for a seed and recorded in the metadata', async () => {
       const bytes = encodeArtifact(partial);
       expect(artifactSha256(encodeArtifact(trainAls(split.train, { ...fast, seed: 7, faults: { shuffledItemShare: 0.3 } })))).toBe(artifactSha256(bytes));
       expect(loadArtifact(bytes).metadata.faults).toEqual({ shuffledItemShare: 0.3 });
     });
 
-    it('makes the model worse by degrees: between the clean model and the full shuffle', () => {
+    it('makes the model worse by degrees: between the clean model and the full shuffle', async () => {
       const options = { k: 10, excludeSeen: true };
-      const ndcg = (a: EmbeddingArtifact) => evaluate(createScorer(a), heldOut, options).ndcg;
+      const ndcg = async (a: EmbeddingArtifact) => (await evaluate(createScorer(a), heldOut, options)).ndcg;
       const full = trainAls(split.train, { ...fast, seed: 7, faults: { shuffleItemFactors: true } });
-      expect(ndcg(partial)).toBeLessThan(ndcg(model));
-      expect(ndcg(partial)).toBeGreaterThan(2 * ndcg(full));
+      const [partialNdcg, cleanNdcg, fullNdcg] = [await ndcg(partial), await ndcg(model), await ndcg(full)];
+      expect(partialNdcg).toBeLessThan(cleanNdcg);
+      expect(partialNdcg).toBeGreaterThan(2 * fullNdcg);
     });
 
-    it('at 0 changes no factor', () => {
+    it('at 0 changes no factor', async () => {
       const untouched = trainAls(split.train, { ...fast, seed: 7, faults: { shuffledItemShare: 0 } });
       expect(Array.from(untouched.itemFactors)).toEqual(Array.from(model.itemFactors));
       expect(untouched.metadata.faults).toEqual({ shuffledItemShare: 0 });
     });
 
-    it('outside [0, 1] is refused by the trainer, the encoder and the loader, naming the field', () => {
+    it('outside [0, 1] is refused by the trainer, the encoder and the loader, naming the field', async () => {
       expect(() => trainAls(split.train, { ...fast, iterations: 1, faults: { shuffledItemShare: -0.1 } })).toThrow(/shuffledItemShare must be a number in \[0, 1\]/);
       const rule = expect.objectContaining({ reason: 'bad_metadata', message: expect.stringContaining('metadata.faults.shuffledItemShare must be a number in [0, 1]') });
       expect(() => encodeArtifact({ ...model, metadata: { faults: { shuffledItemShare: 1.5 } } })).toThrow(rule);
@@ -104,12 +105,12 @@ describe('trainAls', () => {
     });
   });
 
-  it('records runtime faults for the serving layer', () => {
+  it('records runtime faults for the serving layer', async () => {
     const slow = trainAls(split.train, { ...fast, iterations: 1, faults: { addedLatencyMs: 200, failureRate: 0.25 } });
     expect(loadArtifact(encodeArtifact(slow)).metadata.faults).toEqual({ addedLatencyMs: 200, failureRate: 0.25 });
   });
 
-  it('merges duplicate interactions instead of double counting them', () => {
+  it('merges duplicate interactions instead of double counting them', async () => {
     const once = table([[1, 1, 4, 1], [1, 2, 3, 2], [2, 2, 5, 3], [3, 1, 1, 4]]);
     const twice = table([[1, 1, 2, 1], [1, 1, 2, 5], [1, 2, 3, 2], [2, 2, 5, 3], [3, 1, 1, 4]]);
     const a = trainAls(once, { factors: 2, iterations: 3 });
@@ -150,7 +151,7 @@ describe('implicit-ALS half-step', () => {
 });
 
 describe('trainPopularity', () => {
-  it('counts distinct users per item, optionally above a rating', () => {
+  it('counts distinct users per item, optionally above a rating', async () => {
     const d = table([[1, 30, 5, 1], [2, 30, 2, 1], [2, 30, 4, 2], [3, 10, 4, 1], [1, 20, 1, 1]]);
     const pop = trainPopularity(d);
     expect(Array.from(pop.itemIds)).toEqual([10, 20, 30]);

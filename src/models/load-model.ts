@@ -1,0 +1,27 @@
+import { loadArtifact } from './artifact/load';
+import { MAGIC } from './artifact/format';
+import { ArtifactFormatError } from './artifact/errors';
+import { embeddingAsOnnx } from './onnx/embedding-graph';
+import { looksLikeOnnx, readOnnxModel } from './onnx/onnx-model';
+import { createOnnxScorer } from './scoring/onnx-scorer';
+import { typescriptRanker, type ModelRuntime, type Ranker } from './scoring/ranker';
+
+/**
+ * Loads a model's bytes, whichever format they are in, as a Ranker, refusing what cannot serve with an
+ * ArtifactFormatError naming why. A modelship artifact (`.msa`) of the embedding kind runs in onnxruntime unless the
+ * TypeScript reference is asked for; a popularity artifact needs no product and ranks in TypeScript; an ONNX model is
+ * checked against the contract (docs/model-format.md) and run on a probe first.
+ */
+export async function loadModel(bytes: Buffer, runtime: ModelRuntime = 'onnxruntime'): Promise<Ranker> {
+  if (bytes.subarray(0, MAGIC.length).equals(MAGIC)) {
+    const artifact = loadArtifact(bytes);
+    if (artifact.kind !== 'embedding' || runtime === 'typescript') return typescriptRanker(artifact);
+    const ranker = await createOnnxScorer(embeddingAsOnnx(artifact));
+    return { ...ranker, kind: 'embedding', dims: artifact.dims, faults: artifact.metadata.faults ?? {} };
+  }
+  if (looksLikeOnnx(bytes)) {
+    if (runtime === 'typescript') throw new ArtifactFormatError('unsupported_kind', 'an ONNX model runs in onnxruntime only');
+    return createOnnxScorer(readOnnxModel(bytes));
+  }
+  throw new ArtifactFormatError('bad_magic', 'neither a modelship artifact (.msa) nor an ONNX model');
+}
