@@ -21,7 +21,7 @@ export interface ActivityDeps {
    * writes a spec cannot decide that its decisions need no proof.
    */
   allowUnsigned?: boolean;
-  /** Where models rank in the gates (MODEL_RUNTIME): onnxruntime unless the TypeScript reference is asked for. */
+  /** Where modelship's own embedding artifacts rank in the gates (MODEL_RUNTIME); ONNX models always in onnxruntime. */
   modelRuntime?: ModelRuntime;
   /** Lets the pipeline start or signal the model's monitor; without it, handing over monitoring fails. */
   temporal?: TemporalDeps;

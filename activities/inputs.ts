@@ -5,9 +5,9 @@ import type { Registry } from '../src/registry';
 /**
  * Models and datasets by sha256, checksummed on every fetch from GridFS and loaded once per worker process: the
  * three gates of a pipeline read the same inputs, and content addressing makes the cache always right. A model is
- * loaded in `runtime` (onnxruntime unless the TypeScript reference is asked for).
+ * loaded for `runtime` (MODEL_RUNTIME); ONNX models always run in onnxruntime.
  */
-export function createInputCache(registry: Registry, runtime: ModelRuntime = 'onnxruntime') {
+export function createInputCache(registry: Registry, runtime: ModelRuntime = 'typescript') {
   const artifacts = new LRUCache<string, Promise<Ranker>>({ max: 8 });
   const datasets = new LRUCache<string, Promise<Interactions>>({ max: 8 });
   const once = <T>(cache: LRUCache<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> => {

@@ -1,5 +1,5 @@
 // Gateway throughput and latency under autocannon on loopback, against a bare Fastify route measured in the same run;
-// uncached, models rank in onnxruntime and in the TypeScript reference scorer (today's runtime before ONNX), same run.
+// uncached, modelship's embedding artifacts rank in the TypeScript scorer (the default) and in onnxruntime, same run.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';

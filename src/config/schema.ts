@@ -34,7 +34,10 @@ export const envSchema = z.object({
   MAIL_INBOX_URL: z.url({ message: 'must be an http(s) URL' }).default('http://127.0.0.1:1080'),
   /** Key of the audit log's per-event HMAC; unset means the public local-only key, fine for the local stack only. */
   AUDIT_HMAC_KEY: z.string().min(32, 'must be at least 32 characters of secret').optional(),
-  /** Where each log's local signing key, verifier key and checkpoint copies live, one folder per database. */
+  /**
+   * Where each log's local signing key, verifier key and checkpoint copies live, one folder per database; by default
+   * `$STACK_DIR/audit` when the stack's folder is set, else `.data/audit`.
+   */
   AUDIT_DIR: z.string().min(1, 'must not be empty').default('.data/audit'),
   /** The checkpoint signing key (C2SP signed-note, as `modelship audit keygen` writes it); unset, a local one is made. */
   AUDIT_SIGNING_KEY_FILE: z.string().min(1, 'must not be empty').optional(),
@@ -67,8 +70,8 @@ export const envSchema = z.object({
   MODELSHIP_ALLOW_UNSIGNED: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
   /** The private key the CLI signs with, whoever acts; by default the acting person's key under MODELSHIP_HOME. */
   MODELSHIP_KEY: z.string().min(1, 'must not be empty').optional(),
-  /** Where models rank in the gates and at the gateway: onnxruntime, or the TypeScript reference scorer. */
-  MODEL_RUNTIME: z.enum(['onnxruntime', 'typescript'], { message: 'must be onnxruntime or typescript' }).default('onnxruntime'),
+  /** Where modelship's own embedding artifacts rank in the gates and at the gateway; ONNX models always in onnxruntime. */
+  MODEL_RUNTIME: z.enum(['onnxruntime', 'typescript'], { message: 'must be onnxruntime or typescript' }).default('typescript'),
   REPORTS_DIR: z.string().min(1, 'must not be empty').default('reports'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { message: 'must be debug, info, warn or error' }).default('info'),
 });

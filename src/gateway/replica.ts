@@ -12,7 +12,7 @@ import { createServedModels, type FetchArtifact } from './served-models';
 export interface ReplicaOptions {
   db: Db;
   fetchArtifact: FetchArtifact;
-  /** Where models rank: onnxruntime unless the TypeScript reference is asked for (MODEL_RUNTIME). */
+  /** Where modelship's own embedding artifacts rank (MODEL_RUNTIME); ONNX models always in onnxruntime. */
   runtime?: ModelRuntime;
   replicaId: string;
   adminToken: string;

@@ -28,7 +28,7 @@ export interface ServedRoute {
 /** How long a model no route serves any more stays loaded, for the requests already under way with it. */
 const RELEASE_AFTER_MS = 30_000;
 
-export function createServedModels(fetchArtifact: FetchArtifact, runtime: ModelRuntime = 'onnxruntime') {
+export function createServedModels(fetchArtifact: FetchArtifact, runtime: ModelRuntime = 'typescript') {
   let served = new Map<string, ServedRoute>();
   const loadErrors = new Map<string, string>();
   /** Loaded (or loading) artifacts by sha256; after each sync only those still served are kept. */

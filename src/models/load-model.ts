@@ -8,11 +8,11 @@ import { typescriptRanker, type ModelRuntime, type Ranker } from './scoring/rank
 
 /**
  * Loads a model's bytes, whichever format they are in, as a Ranker, refusing what cannot serve with an
- * ArtifactFormatError naming why. A modelship artifact (`.msa`) of the embedding kind runs in onnxruntime unless the
- * TypeScript reference is asked for; a popularity artifact needs no product and ranks in TypeScript; an ONNX model is
- * checked against the contract (docs/model-format.md) and run on a probe first.
+ * ArtifactFormatError naming why. A modelship artifact (`.msa`) ranks in the TypeScript scorer, or, for the embedding
+ * kind, in onnxruntime when asked; an ONNX model always runs in onnxruntime, once checked against the contract
+ * (docs/model-format.md) and run on a probe.
  */
-export async function loadModel(bytes: Buffer, runtime: ModelRuntime = 'onnxruntime'): Promise<Ranker> {
+export async function loadModel(bytes: Buffer, runtime: ModelRuntime = 'typescript'): Promise<Ranker> {
   if (bytes.subarray(0, MAGIC.length).equals(MAGIC)) {
     const artifact = loadArtifact(bytes);
     if (artifact.kind !== 'embedding' || runtime === 'typescript') return typescriptRanker(artifact);

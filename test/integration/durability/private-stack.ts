@@ -107,6 +107,7 @@ export async function openPrivateStack(prefix: string, base: number): Promise<Pr
         MODELSHIP_ALLOW_UNSIGNED: 'true',
         MAIL_INBOX_URL: env.MAIL_INBOX_URL,
         REPORTS_DIR: env.REPORTS_DIR,
+        STACK_DIR: dir,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
