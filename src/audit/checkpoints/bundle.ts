@@ -57,16 +57,19 @@ function bundleText(value: JsonValue): string {
 
 /**
  * One deployment's evidence, to be checked with no database: every event of its pipeline and every other event about
- * its model version, each with its inclusion proof, and the checkpoint they are proven against.
+ * its model version, each with its inclusion proof, and the checkpoint they are proven against: the newest. Events
+ * appended after it (a late mail, a monitor's check) are left for a later bundle, and counted in `uncovered`.
  */
-export async function makeBundle(db: Db, model: string, version: string): Promise<{ text: string; events: number; size: number }> {
+export async function makeBundle(db: Db, model: string, version: string): Promise<{ text: string; events: number; size: number; uncovered: number }> {
   const pipelineId = pipelineWorkflowId(model, version);
   const events = await auditCollection(db)
     .find({ $or: [{ pipelineId }, { 'subject.model': model, 'subject.version': version }] })
     .sort({ globalSeq: 1 })
     .toArray();
   if (events.length === 0) throw new BundleError(`the log holds no event of ${model}@${version}`);
-  const head = await checkpointCovering(db, events[events.length - 1]!.globalSeq);
+  const head = await checkpointCovering(db, events[0]!.globalSeq);
+  const uncovered = events.filter((e) => e.globalSeq > head.size).length;
+  events.splice(events.length - uncovered);
   const proofs = await proveLeaves(db, events.map((e) => ({ index: e.globalSeq - 1, leaf: leafHash(eventLeaf(e)) })), head);
   const bundle: Bundle = {
     checkpoint: head.note,
@@ -77,7 +80,7 @@ export async function makeBundle(db: Db, model: string, version: string): Promis
     pipelineId,
     version,
   };
-  return { text: bundleText(bundle as unknown as JsonValue), events: events.length, size: head.size };
+  return { text: bundleText(bundle as unknown as JsonValue), events: events.length, size: head.size, uncovered };
 }
 
 export interface BundleReport {

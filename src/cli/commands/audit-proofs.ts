@@ -100,6 +100,7 @@ export function auditProofCommands(audit: Command, ctx: CliContext): void {
       const out = opts.out ?? `${pipelineWorkflowId(model, version)}.bundle.json`;
       writeFileSync(out, bundle.text);
       print(`wrote ${out}: ${bundle.events} events proven in the checkpoint of ${bundle.size} events`);
+      if (bundle.uncovered > 0) print(`${bundle.uncovered} later events of ${model}@${version} are not in a checkpoint yet: run \`modelship audit checkpoint\`, then bundle again to include them`);
     });
 
   audit
