@@ -19,9 +19,6 @@ export async function loadModel(bytes: Buffer, runtime: ModelRuntime = 'typescri
     const ranker = await createOnnxScorer(embeddingAsOnnx(artifact));
     return { ...ranker, kind: 'embedding', dims: artifact.dims, faults: artifact.metadata.faults ?? {} };
   }
-  if (looksLikeOnnx(bytes)) {
-    if (runtime === 'typescript') throw new ArtifactFormatError('unsupported_kind', 'an ONNX model runs in onnxruntime only');
-    return createOnnxScorer(readOnnxModel(bytes));
-  }
+  if (looksLikeOnnx(bytes)) return createOnnxScorer(readOnnxModel(bytes));
   throw new ArtifactFormatError('bad_magic', 'neither a modelship artifact (.msa) nor an ONNX model');
 }

@@ -1,4 +1,4 @@
-import { createScorer, mulberry32 } from '../../../src/models';
+import { createScorer, loadModel, mulberry32 } from '../../../src/models';
 import { integerModel } from './ranker-fixtures';
 import { createOnnxScorer } from '../../../src/models/scoring/onnx-scorer';
 import { embeddingAsOnnx } from '../../../src/models/onnx/embedding-graph';
@@ -78,6 +78,12 @@ describe('the ONNX contract', () => {
     expect(Array.from(read.itemIds)).toEqual(Array.from(model.itemIds));
     expect(Array.from(read.userIds)).toEqual(Array.from(model.userIds));
     expect(await refusal(good.bytes)).toBe('accepted');
+    // Whatever runtime modelship's own artifacts are set to rank in, an ONNX model loads in onnxruntime.
+    for (const runtime of ['typescript', 'onnxruntime'] as const) {
+      const loaded = await loadModel(Buffer.from(good.bytes), runtime);
+      expect({ kind: loaded.kind, runtime: loaded.runtime }).toEqual({ kind: 'onnx', runtime: 'onnxruntime' });
+      await loaded.close();
+    }
   });
 
   it('refuses, each with its reason, what does not meet it', async () => {
