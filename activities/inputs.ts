@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { loadModel, readMovieLensCsv, type Interactions, type ModelRuntime, type Ranker } from '../src/models';
+import { DEFAULT_MODEL_RUNTIME, loadModel, readMovieLensCsv, type Interactions, type ModelRuntime, type Ranker } from '../src/models';
 import type { Registry } from '../src/registry';
 
 /**
@@ -7,7 +7,7 @@ import type { Registry } from '../src/registry';
  * three gates of a pipeline read the same inputs, and content addressing makes the cache always right. A model is
  * loaded for `runtime` (MODEL_RUNTIME); ONNX models always run in onnxruntime.
  */
-export function createInputCache(registry: Registry, runtime: ModelRuntime = 'typescript') {
+export function createInputCache(registry: Registry, runtime: ModelRuntime = DEFAULT_MODEL_RUNTIME) {
   const artifacts = new LRUCache<string, Promise<Ranker>>({ max: 8 });
   const datasets = new LRUCache<string, Promise<Interactions>>({ max: 8 });
   const once = <T>(cache: LRUCache<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> => {

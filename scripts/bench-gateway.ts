@@ -1,5 +1,6 @@
 // Gateway throughput and latency under autocannon on loopback, against a bare Fastify route measured in the same run;
-// uncached, modelship's embedding artifacts rank in the TypeScript scorer (the default) and in onnxruntime, same run.
+// uncached, modelship's embedding artifacts rank in the TypeScript scorer (the reference, and the gateway before
+// onnxruntime) and in onnxruntime (the default), in the same run.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';

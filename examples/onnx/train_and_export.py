@@ -82,21 +82,26 @@ def export(path, users, items, user_factors, item_factors, popularity, provenanc
     onnx.save(model, path)
 
 
+def git_commit():
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ratings", required=True, help="ratings CSV with userId,movieId,rating,timestamp")
     parser.add_argument("--out", required=True)
     parser.add_argument("--factors", type=int, default=32)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--code-version", help="the code that trained it (default: the git commit of the working directory)")
     args = parser.parse_args()
     rows, users, items = read_ratings(args.ratings)
     user_factors, item_factors, popularity = train(rows, users, items, args.factors, args.seed)
     with open(args.ratings, "rb") as f:
         data_version = hashlib.sha256(f.read()).hexdigest()
-    try:
-        code_version = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        code_version = "unknown"
+    code_version = args.code_version or git_commit()
     provenance = {"modelship.training_data_version": data_version, "modelship.code_version": code_version}
     export(args.out, users, items, user_factors, item_factors, popularity, provenance)
     print(f"wrote {args.out}: {len(users)} users, {len(items)} items, {args.factors} factors")

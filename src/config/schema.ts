@@ -71,7 +71,7 @@ export const envSchema = z.object({
   /** The private key the CLI signs with, whoever acts; by default the acting person's key under MODELSHIP_HOME. */
   MODELSHIP_KEY: z.string().min(1, 'must not be empty').optional(),
   /** Where modelship's own embedding artifacts rank in the gates and at the gateway; ONNX models always in onnxruntime. */
-  MODEL_RUNTIME: z.enum(['onnxruntime', 'typescript'], { message: 'must be onnxruntime or typescript' }).default('typescript'),
+  MODEL_RUNTIME: z.enum(['onnxruntime', 'typescript'], { message: 'must be onnxruntime or typescript' }).default('onnxruntime'),
   REPORTS_DIR: z.string().min(1, 'must not be empty').default('reports'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { message: 'must be debug, info, warn or error' }).default('info'),
 });

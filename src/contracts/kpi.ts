@@ -20,6 +20,11 @@ export interface KpiCounters {
   fallbacks: number;
   /** Counts per LATENCY_BOUNDS_MS bucket, plus one overflow bucket. */
   latency: number[];
+  /**
+   * The same histogram over the requests the version ranked itself, leaving out the gateway's cache hits: a cache is
+   * warm for the version that served before and cold for a newcomer, so only these compare two versions fairly.
+   */
+  uncachedLatency: number[];
   latencySumMs: number;
   feedback: number;
   successes: number;
@@ -41,7 +46,7 @@ export interface KpiCounters {
 export const SHARD_FIELDS = ['shardRequests', 'shardErrors', 'shardSuccesses', 'shardShadowRequests', 'shardShadowErrors', 'shardShadowOverlap'] as const;
 export type ShardField = (typeof SHARD_FIELDS)[number];
 /** Every array-valued counter. */
-export const ARRAY_FIELDS = ['latency', ...SHARD_FIELDS] as const;
+export const ARRAY_FIELDS = ['latency', 'uncachedLatency', ...SHARD_FIELDS] as const;
 
 export interface KpiBucketDoc extends KpiCounters {
   _id: string;
@@ -60,6 +65,7 @@ export function emptyCounters(): KpiCounters {
     errors: 0,
     fallbacks: 0,
     latency: new Array(LATENCY_BOUNDS_MS.length + 1).fill(0),
+    uncachedLatency: new Array(LATENCY_BOUNDS_MS.length + 1).fill(0),
     latencySumMs: 0,
     feedback: 0,
     successes: 0,
@@ -103,6 +109,7 @@ export function addCounters(into: KpiCounters, from: KpiCounters): KpiCounters {
   into.errors += from.errors;
   into.fallbacks += from.fallbacks;
   from.latency.forEach((n, i) => (into.latency[i] += n));
+  from.uncachedLatency.forEach((n, i) => (into.uncachedLatency[i] += n));
   into.latencySumMs += from.latencySumMs;
   into.feedback += from.feedback;
   into.successes += from.successes;

@@ -42,7 +42,7 @@ export function createKpiRecorder(db: Db, replicaId: string, now: () => number =
   const slot = (model: string, version: string) => entry(model, version).counters;
 
   return {
-    request(model: string, version: string, latencyMs: number, outcome: { error: boolean; fallback: boolean }, user: number): void {
+    request(model: string, version: string, latencyMs: number, outcome: { error: boolean; fallback: boolean; cached: boolean }, user: number): void {
       const e = entry(model, version);
       const c = e.counters;
       if (e.sampled < USER_SAMPLE_PER_BUCKET) {
@@ -58,6 +58,7 @@ export function createKpiRecorder(db: Db, replicaId: string, now: () => number =
       }
       if (outcome.fallback) c.fallbacks++;
       c.latency[latencyBucketIndex(latencyMs)]++;
+      if (!outcome.cached) c.uncachedLatency[latencyBucketIndex(latencyMs)]++;
       c.latencySumMs += latencyMs;
     },
     feedback(model: string, version: string, success: boolean, user: number): void {

@@ -83,7 +83,7 @@ export function createRecommender(deps: RecommendDeps) {
 
     // Every failure to answer, injected or thrown by the scorer, is an error of the version that was asked.
     const countError = () => {
-      kpis.request(model, loaded.version, performance.now() - started, { error: true, fallback: false }, query.user);
+      kpis.request(model, loaded.version, performance.now() - started, { error: true, fallback: false, cached: false }, query.user);
       metrics.requests.inc({ model, version: loaded.version, variant, outcome: 'error' });
     };
     const fault = loaded.nextFault();
@@ -104,7 +104,7 @@ export function createRecommender(deps: RecommendDeps) {
     if (assignment.shadow) runShadow(model, state.models.get(assignment.shadow.version)!, query.user, query.k, result.items);
 
     const ms = performance.now() - started;
-    kpis.request(model, loaded.version, ms, { error: false, fallback: result.fallback }, query.user);
+    kpis.request(model, loaded.version, ms, { error: false, fallback: result.fallback, cached: result.cached }, query.user);
     metrics.requests.inc({ model, version: loaded.version, variant, outcome: 'ok' });
     metrics.latency.observe({ model, version: loaded.version }, ms / 1000);
     return { model, user: query.user, version: loaded.version, variant, generation: state.route.generation, ...result };

@@ -1,4 +1,4 @@
-import { artifactSha256, createFaultInjector, loadModel, type FaultDecision, type ModelRuntime, type Ranker } from '../models';
+import { artifactSha256, createFaultInjector, DEFAULT_MODEL_RUNTIME, loadModel, type FaultDecision, type ModelRuntime, type Ranker } from '../models';
 import type { RouteDoc } from '../routing';
 
 export type FetchArtifact = (sha256: string) => Promise<Buffer>;
@@ -28,7 +28,7 @@ export interface ServedRoute {
 /** How long a model no route serves any more stays loaded, for the requests already under way with it. */
 const RELEASE_AFTER_MS = 30_000;
 
-export function createServedModels(fetchArtifact: FetchArtifact, runtime: ModelRuntime = 'typescript') {
+export function createServedModels(fetchArtifact: FetchArtifact, runtime: ModelRuntime = DEFAULT_MODEL_RUNTIME) {
   let served = new Map<string, ServedRoute>();
   const loadErrors = new Map<string, string>();
   /** Loaded (or loading) artifacts by sha256; after each sync only those still served are kept. */

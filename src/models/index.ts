@@ -14,11 +14,12 @@ export { loadArtifact } from './artifact/load';
 export { artifactSha256 } from './artifact/hash';
 
 export { createScorer, type Scorer, type TopKOptions, type TopKResult } from './scoring/scorer';
-export { typescriptRanker, type ModelRuntime, type Ranker, type RankSource } from './scoring/ranker';
+export { DEFAULT_MODEL_RUNTIME, typescriptRanker, type ModelRuntime, type Ranker, type RankSource } from './scoring/ranker';
 export { loadModel } from './load-model';
 export { measuredAlone } from './scoring/measured-alone';
 export { embeddingAsOnnx } from './onnx/embedding-graph';
 export { readOnnxModel, type OnnxModel } from './onnx/onnx-model';
+export { carriedProvenance, type CarriedProvenance } from './onnx/provenance';
 export { ONNX_INPUTS, ONNX_METADATA, ONNX_OUTPUTS } from './onnx/contract';
 export { createFaultInjector, type FaultDecision } from './scoring/faults';
 

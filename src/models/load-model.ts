@@ -4,15 +4,15 @@ import { ArtifactFormatError } from './artifact/errors';
 import { embeddingAsOnnx } from './onnx/embedding-graph';
 import { looksLikeOnnx, readOnnxModel } from './onnx/onnx-model';
 import { createOnnxScorer } from './scoring/onnx-scorer';
-import { typescriptRanker, type ModelRuntime, type Ranker } from './scoring/ranker';
+import { DEFAULT_MODEL_RUNTIME, typescriptRanker, type ModelRuntime, type Ranker } from './scoring/ranker';
 
 /**
  * Loads a model's bytes, whichever format they are in, as a Ranker, refusing what cannot serve with an
- * ArtifactFormatError naming why. A modelship artifact (`.msa`) ranks in the TypeScript scorer, or, for the embedding
- * kind, in onnxruntime when asked; an ONNX model always runs in onnxruntime, once checked against the contract
+ * ArtifactFormatError naming why. A modelship artifact (`.msa`) of the embedding kind ranks in `runtime`, a popularity
+ * one in TypeScript (it has no product to compute); an ONNX model always runs in onnxruntime, once checked against the contract
  * (docs/model-format.md) and run on a probe.
  */
-export async function loadModel(bytes: Buffer, runtime: ModelRuntime = 'typescript'): Promise<Ranker> {
+export async function loadModel(bytes: Buffer, runtime: ModelRuntime = DEFAULT_MODEL_RUNTIME): Promise<Ranker> {
   if (bytes.subarray(0, MAGIC.length).equals(MAGIC)) {
     const artifact = loadArtifact(bytes);
     if (artifact.kind !== 'embedding' || runtime === 'typescript') return typescriptRanker(artifact);

@@ -9,10 +9,12 @@ import {
   errorsOf,
   KPI_SHARDS,
   shadowOverlap,
+  allRequests,
   slowerThan,
   slowStepLogs,
   stableP99Edge,
   successes,
+  uncachedRequests,
   type ConcurrentStep,
   type Stratum,
 } from './kpi-samples';
@@ -75,11 +77,15 @@ interface Measure {
 function measure(kpi: JudgedKpi, input: JudgeInput): Measure {
   const { strata, steps, settings: s } = input;
   const traffic = strata.filter((x) => x.kind === 'traffic');
-  const served = (list: Stratum[], side: (x: Stratum) => KpiCounters | null) => list.reduce((n, x) => n + (side(x)?.requests ?? 0), 0);
+  const served = (list: Stratum[], side: (x: Stratum) => KpiCounters | null, count = (c: KpiCounters) => c.requests) =>
+    list.reduce((n, x) => n + (side(x) ? count(side(x)!) : 0), 0);
   const candidateRequests = served(traffic, (x) => x.candidate);
   const stableRequests = served(strata, (x) => x.stable);
   const candidateErrors = strata.map((x) => errorsOf(x.candidate, x.kind));
   const withStable = { candidateRequests, stableRequests };
+  // Versions are compared on the requests they ranked themselves, so that comparison's evidence is counted in those.
+  const uncached = (c: KpiCounters) => c.uncachedLatency.reduce((n, x) => n + x, 0);
+  const uncachedWithStable = { candidateRequests: served(traffic, (x) => x.candidate, uncached), stableRequests: served(strata, (x) => x.stable, uncached) };
   switch (kpi) {
     case 'success_vs_stable':
       return {
@@ -100,8 +106,8 @@ function measure(kpi: JudgedKpi, input: JudgeInput): Measure {
     case 'latency_vs_stable': {
       const edge = stableP99Edge(strata);
       return {
-        ...withStable,
-        estimate: edge === null ? null : stratifiedDifference(comparisons(traffic, (x) => slowerThan(x.candidate, edge), (c) => slowerThan(c, edge)), 0, false),
+        ...uncachedWithStable,
+        estimate: edge === null ? null : stratifiedDifference(comparisons(traffic, (x) => slowerThan(x.candidate, edge, uncachedRequests), (c) => slowerThan(c, edge, uncachedRequests)), 0, false),
         range: [-1, 1],
         noHarm: 0, margin: s.latencyMargin, harmIsHigher: true, tau: s.minEffect.latency,
         logE: edge === null ? null : logMeanOfSums(slowStepLogs(steps, edge), JUMP_RATIOS.length),
@@ -118,7 +124,7 @@ function measure(kpi: JudgedKpi, input: JudgeInput): Measure {
       };
     }
     case 'latency_ceiling': {
-      const slow = sumRates(traffic.map((x) => slowerThan(x.candidate, edgeAtOrAbove(s.maxP99Ms))), 0);
+      const slow = sumRates(traffic.map((x) => slowerThan(x.candidate, edgeAtOrAbove(s.maxP99Ms), allRequests)), 0);
       return {
         candidateRequests, stableRequests: null,
         estimate: pooledRate([slow], 0),

@@ -34,11 +34,17 @@ export const shadowOverlap = (c: KpiCounters): ShardedRate => ({
   shardExposures: c.shardShadowRequests.map((n, i) => n - c.shardShadowErrors[i]),
 });
 
-/** Requests slower than the latency bucket `edge`: recorded per request, not per shard. */
-export function slowerThan(c: KpiCounters, edge: number): ShardedRate {
+/** A latency histogram: every request's, or only the uncached ones' (KpiCounters). */
+export type LatencyOf = (c: KpiCounters) => number[];
+export const allRequests: LatencyOf = (c) => c.latency;
+export const uncachedRequests: LatencyOf = (c) => c.uncachedLatency;
+
+/** Requests in a histogram slower than its bucket `edge`, out of all it counts: recorded per request, not per shard. */
+export function slowerThan(c: KpiCounters, edge: number, of: LatencyOf): ShardedRate {
+  const hist = of(c);
   let events = 0;
-  for (let i = edge + 1; i < c.latency.length; i++) events += c.latency[i];
-  return { events, exposures: c.requests, shardEvents: NO_SHARDS, shardExposures: NO_SHARDS };
+  for (let i = edge + 1; i < hist.length; i++) events += hist[i];
+  return { events, exposures: hist.reduce((n, x) => n + x, 0), shardEvents: NO_SHARDS, shardExposures: NO_SHARDS };
 }
 
 /** The histogram bucket whose upper bound is the first at or above `ms`. */
@@ -47,10 +53,10 @@ export function edgeAtOrAbove(ms: number): number {
   return i === -1 ? LATENCY_BOUNDS_MS.length - 1 : i;
 }
 
-/** The bucket edge at or above stable's p99 over everything it served so far; null before it served. */
+/** The bucket edge at or above stable's p99 over all it ranked itself so far; null before it ranked any. */
 export function stableP99Edge(strata: Stratum[]): number | null {
   const hist = new Array<number>(LATENCY_BOUNDS_MS.length + 1).fill(0);
-  for (const s of strata) s.stable?.latency.forEach((n, i) => (hist[i] += n));
+  for (const s of strata) s.stable?.uncachedLatency.forEach((n, i) => (hist[i] += n));
   const p99 = latencyQuantile(hist, 0.99);
   return p99 === null ? null : edgeAtOrAbove(p99);
 }
@@ -77,8 +83,8 @@ const errorStep = (s: ConcurrentStep): CountStep => {
 };
 
 const slowStep = (s: ConcurrentStep, edge: number): CountStep => {
-  const c = slowerThan(s.candidate, edge);
-  const b = slowerThan(s.stable, edge);
+  const c = slowerThan(s.candidate, edge, uncachedRequests);
+  const b = slowerThan(s.stable, edge, uncachedRequests);
   return { candidateEvents: c.events, candidateExposures: c.exposures, controlEvents: b.events, controlExposures: b.exposures };
 };
 

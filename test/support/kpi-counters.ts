@@ -9,10 +9,12 @@ export interface EvenTraffic {
   slow?: number;
   /** Mirrored requests of a shadow stage instead of served ones. */
   shadow?: boolean;
+  /** Share of the requests answered from the gateway's cache, at once: left out of the uncached histogram. */
+  cached?: number;
 }
 
 /** KPI counters of `requests` spread evenly over the user shards, at the given rates: a synthetic arm for tests. */
-export function evenCounters(requests: number, { errors = 0, successes = 0, ms = 3, slow = 0, shadow = false }: EvenTraffic = {}): KpiCounters {
+export function evenCounters(requests: number, { errors = 0, successes = 0, ms = 3, slow = 0, shadow = false, cached = 0 }: EvenTraffic = {}): KpiCounters {
   const c = emptyCounters();
   const n = requests / KPI_SHARDS;
   for (let s = 0; s < KPI_SHARDS; s++) {
@@ -33,9 +35,11 @@ export function evenCounters(requests: number, { errors = 0, successes = 0, ms =
   c.feedback = c.successes;
   c.shadowRequests = sum(c.shardShadowRequests);
   c.shadowErrors = sum(c.shardShadowErrors);
-  if (c.requests > 0) {
-    c.latency[latencyBucketIndex(400)] = Math.round(c.requests * slow);
-    c.latency[latencyBucketIndex(ms)] = c.requests - Math.round(c.requests * slow);
-  }
+  const hits = Math.round(c.requests * cached);
+  const ranked = c.requests - hits;
+  c.uncachedLatency[latencyBucketIndex(400)] = Math.round(ranked * slow);
+  c.uncachedLatency[latencyBucketIndex(ms)] += ranked - Math.round(ranked * slow);
+  c.latency = c.uncachedLatency.slice();
+  c.latency[0] += hits;
   return c;
 }

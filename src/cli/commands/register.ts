@@ -1,9 +1,10 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { artifactSha256 } from '../../models';
+import { artifactSha256, carriedProvenance } from '../../models';
 import { createRegistry, ensureIndexes, registerArtifact, uploadDataset, type ModelVersion } from '../../registry';
 import { triggerOnRegistration } from '../../operations/trigger';
 import { signFor } from '../signing';
+import { adoptProvenance } from '../adopt-provenance';
 import { checkArtifact, checkDataset } from '../check-inputs';
 import { checkMetadata } from '../check-metadata';
 import type { CliContext } from '../context';
@@ -57,6 +58,7 @@ export function registerCommand(program: Command, ctx: CliContext): void {
       const metadata = buildMetadata(opts);
       // Everything is loaded and checked as the pipeline will before anything is stored.
       await checkArtifact(artifactFile, bytes);
+      adoptProvenance(metadata, carriedProvenance(bytes), flagFields(opts), opts.metadata);
       const trainBytes = opts.trainData ? readBytes(opts.trainData, 'training data') : undefined;
       const validationBytes = opts.validationData ? readBytes(opts.validationData, 'validation data') : undefined;
       if (trainBytes) await checkDataset('--train-data', opts.trainData!, trainBytes);

@@ -6,6 +6,12 @@ import { createScorer, type TopKOptions, type TopKResult } from './scorer';
 export type ModelRuntime = 'onnxruntime' | 'typescript';
 
 /**
+ * onnxruntime ranks a 9,724 x 64 catalogue about 5x faster than the TypeScript scorer; only below about 15,000
+ * multiply-adds per user (400 x 16, say) is TypeScript ahead, by microseconds. TypeScript stays the reference.
+ */
+export const DEFAULT_MODEL_RUNTIME: ModelRuntime = 'onnxruntime';
+
+/**
  * The one way modelship asks a model for recommendations, whatever the model's format and runtime: the offline gates,
  * the latency scenario, the shadow comparison and the gateway all rank through it.
  */

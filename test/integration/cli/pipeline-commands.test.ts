@@ -9,7 +9,7 @@ import { config } from '../../../src/config';
 import { statusQuery, type PipelineStatus } from '../../../src/contracts/messages';
 import type { Mongo } from '../../../src/db';
 import { createMailer, type Mailer } from '../../../src/notify';
-import { ensureIndexes } from '../../../src/registry';
+import { createRegistry, ensureIndexes } from '../../../src/registry';
 import { ensureRoutingIndexes } from '../../../src/routing';
 import { connectClient } from '../../../src/temporal';
 import { createWorker } from '../../../src/worker';
@@ -334,6 +334,32 @@ describe('modelship CLI: pipelines on the real stack', () => {
     // The gateway serves the promoted ONNX model: its answers name 2.0.0 and rank items of its catalogue.
     const served = (await (await fetch(`${gateway.url}/v1/recommendations?model=${model}&user=3&k=5`)).json()) as { version: string; items: number[] };
     expect(served.version).toBe('2.0.0');
+    expect(served.items).toHaveLength(5);
+  });
+
+  it('deploys a model trained and exported in Python, taking the provenance it carries, and refuses a registration that contradicts it', async () => {
+    // Made by examples/onnx/train_and_export.py from this file's training data (test/fixtures/onnx/README.md).
+    const fromPython = join(__dirname, '../../fixtures/onnx/svd-trained-in-python.onnx');
+    const contradicted = await cli('register', fromPython, '--model', model, '--version', '3.0.0', '--code-version', 'c9');
+    expect(contradicted.code).toBe(2);
+    expect(contradicted.stderr).toContain(`--code-version: is "c9", but the model's modelship.code_version says "examples/onnx@`);
+    expect((await cli('models', 'show', model)).stdout).not.toContain('3.0.0');
+
+    const reg = await cli('register', fromPython, '--model', model, '--version', '3.0.0', '--json');
+    expect(reg.stderr).toBe('');
+    expect(reg.code).toBe(0);
+    const { metadata } = (await createRegistry(mongo.db).getVersion(model, '3.0.0'))!;
+    // The sha256 of the data it was trained on is the training dataset's: the fixture is not stale.
+    expect(metadata.trainingDataVersion).toBe(datasets.train);
+    expect(metadata.codeVersion).toMatch(/^examples\/onnx@[0-9a-f]+$/);
+
+    writeFileSync(join(dir, 'spec-3.0.0.json'), JSON.stringify(spec('3.0.0', '2s')));
+    expect((await cli('deploy', join(dir, 'spec-3.0.0.json'))).code).toBe(0);
+    await waitFor('3.0.0', (s) => s.step === 'awaiting_approval', 'approval');
+    expect((await cli('approve', id('3.0.0'), '--comment', 'python model reviewed', '--as', 'bob')).code).toBe(0);
+    expect((await cli('watch', `${model}@3.0.0`)).stdout).toContain(`pipeline ${id('3.0.0')} ended: promoted`);
+    const served = (await (await fetch(`${gateway.url}/v1/recommendations?model=${model}&user=5&k=5`)).json()) as { version: string; items: number[] };
+    expect(served.version).toBe('3.0.0');
     expect(served.items).toHaveLength(5);
   });
 });

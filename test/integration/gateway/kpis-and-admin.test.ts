@@ -166,6 +166,8 @@ describe('gateway KPIs and operations, two replicas', () => {
         successes: byVersion[version].successes,
       });
       expect(byVersion[version].latency.reduce((a, b) => a + b, 0)).toBe(expected.requests);
+      // With the cache off, every request was ranked by its version.
+      expect(byVersion[version].uncachedLatency).toEqual(byVersion[version].latency);
     }
     gateways = [];
   });

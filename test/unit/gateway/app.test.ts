@@ -23,7 +23,7 @@ function appWith(topK: () => { items: number[]; scores: number[]; fallback: bool
   } as unknown as ServedModels;
   const recorded: string[] = [];
   const kpis = {
-    request: (_m: string, v: string, _ms: number, o: { error: boolean }) => recorded.push(`${v}:${o.error ? 'error' : 'ok'}`),
+    request: (_m: string, v: string, _ms: number, o: { error: boolean; cached: boolean }) => recorded.push(`${v}:${o.error ? 'error' : 'ok'}${o.cached ? ':cached' : ''}`),
     feedback: (_m: string, v: string, s: boolean) => recorded.push(`${v}:feedback:${s}`),
     shadow: () => undefined,
   } as unknown as KpiRecorder;
@@ -67,13 +67,14 @@ describe('gateway app', () => {
     expect(recorded).toEqual([]);
   });
 
-  it('answers the same request from the cache the second time', async () => {
+  it('answers the same request from the cache the second time, and tells the KPIs it was a cache hit', async () => {
     let calls = 0;
-    const { app } = appWith(() => (calls++, { items: [1], scores: [1], fallback: false }));
+    const { app, recorded } = appWith(() => (calls++, { items: [1], scores: [1], fallback: false }));
     await app.inject({ url: '/v1/recommendations?user=7&k=1' });
     const second = await app.inject({ url: '/v1/recommendations?user=7&k=1' });
     expect(second.json().cached).toBe(true);
     expect(calls).toBe(1);
+    expect(recorded).toEqual(['1.0.0:ok', '1.0.0:ok:cached']);
   });
 
   it('hides the internals of a 5xx, and counts a scorer that throws as an error of its version', async () => {

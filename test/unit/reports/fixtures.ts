@@ -73,6 +73,7 @@ function stepCounters(stepIndex: number, requests: number, opts: { slowMs: numbe
   c.errors = opts.errorEvery > 0 && stepIndex % opts.errorEvery === 0 ? 1 : 0;
   c.latency[latencyBucketIndex(4)] = Math.max(0, c.requests - Math.ceil(c.requests / 20));
   c.latency[latencyBucketIndex(opts.slowMs)] += Math.ceil(c.requests / 20);
+  c.uncachedLatency = c.latency.slice();
   c.latencySumMs = c.requests * 5;
   c.feedback = Math.round(c.requests * 0.3);
   c.successes = Math.round(c.requests * (0.24 + 0.02 * Math.cos(stepIndex / 5)));

@@ -69,6 +69,15 @@ describe('the statistical judge', () => {
     expect(verdicts(alone).latency_ceiling).toBe('regressed');
   });
 
+  it('compares latencies on the requests each version ranked, so a stable version with a warm cache does not make a newcomer look slow', () => {
+    const coldCandidate = run(arm(64_000, { slow: 0.005 }), arm(64_000, { slow: 0.005, cached: 0.9 }));
+    const latency = coldCandidate.kpis.find((k) => k.kpi === 'latency_vs_stable')!;
+    expect(latency.verdict).not.toBe('regressed');
+    expect(latency.estimate).toBeCloseTo(0, 6);
+    expect(latency.stable!.requests).toBe(6_400);
+    expect(verdicts(run(arm(64_000, { slow: 0.05 }), arm(64_000, { slow: 0.005, cached: 0.9 }))).latency_vs_stable).toBe('regressed');
+  });
+
   it('spends an equal share of the budget on every KPI it judges', () => {
     const j = run(arm(3_200), arm(3_200));
     expect(j.kpis.map((k) => k.alpha)).toEqual(new Array(5).fill(0.01 / 5));
