@@ -16,7 +16,7 @@ export { artifactSha256 } from './artifact/hash';
 export { createScorer, type Scorer, type TopKOptions, type TopKResult } from './scoring/scorer';
 export { DEFAULT_MODEL_RUNTIME, typescriptRanker, type ModelRuntime, type Ranker, type RankSource } from './scoring/ranker';
 export { loadModel } from './load-model';
-export { measuredAlone } from './scoring/measured-alone';
+export { cpuWork, measuredAlone } from './scoring/measured-alone';
 export { embeddingAsOnnx } from './onnx/embedding-graph';
 export { readOnnxModel, type OnnxModel } from './onnx/onnx-model';
 export { carriedProvenance, type CarriedProvenance } from './onnx/provenance';

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { NotifyInput } from '../../../src/contracts/pipeline-activities';
 import { fakeActivities, newWorld, productionCheck, type World } from '../fake-monitor';
 
@@ -14,8 +14,11 @@ export function readWorld(file: string): World & { hungOnMail: boolean } {
   return { ...raw, done: new Set(raw.done) };
 }
 
+/** Written aside and renamed into place: the test reads the file while the worker process writes it. */
 function save(file: string, world: World & { hungOnMail?: boolean }): void {
-  writeFileSync(file, JSON.stringify({ ...world, done: [...world.done] }));
+  const aside = `${file}.${process.pid}.tmp`;
+  writeFileSync(aside, JSON.stringify({ ...world, done: [...world.done] }));
+  renameSync(aside, file);
 }
 
 /**
