@@ -1,5 +1,5 @@
 import { loadArtifact } from './artifact/load';
-import { MAGIC } from './artifact/format';
+import { hasArtifactMagic } from './artifact/format';
 import { ArtifactFormatError } from './artifact/errors';
 import { embeddingAsOnnx } from './onnx/embedding-graph';
 import { looksLikeOnnx, readOnnxModel } from './onnx/onnx-model';
@@ -13,7 +13,7 @@ import { DEFAULT_MODEL_RUNTIME, typescriptRanker, type ModelRuntime, type Ranker
  * (docs/model-format.md) and run on a probe.
  */
 export async function loadModel(bytes: Buffer, runtime: ModelRuntime = DEFAULT_MODEL_RUNTIME): Promise<Ranker> {
-  if (bytes.subarray(0, MAGIC.length).equals(MAGIC)) {
+  if (hasArtifactMagic(bytes)) {
     const artifact = loadArtifact(bytes);
     if (artifact.kind !== 'embedding' || runtime === 'typescript') return typescriptRanker(artifact);
     const ranker = await createOnnxScorer(embeddingAsOnnx(artifact));

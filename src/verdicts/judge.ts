@@ -8,6 +8,7 @@ import {
   errorStepLogs,
   errorsOf,
   KPI_SHARDS,
+  requestsIn,
   shadowOverlap,
   allRequests,
   slowerThan,
@@ -78,13 +79,16 @@ function measure(kpi: JudgedKpi, input: JudgeInput): Measure {
   const { strata, steps, settings: s } = input;
   const traffic = strata.filter((x) => x.kind === 'traffic');
   const served = (list: Stratum[], side: (x: Stratum) => KpiCounters | null, count = (c: KpiCounters) => c.requests) =>
-    list.reduce((n, x) => n + (side(x) ? count(side(x)!) : 0), 0);
+    list.reduce((n, x) => {
+      const c = side(x);
+      return n + (c ? count(c) : 0);
+    }, 0);
   const candidateRequests = served(traffic, (x) => x.candidate);
   const stableRequests = served(strata, (x) => x.stable);
   const candidateErrors = strata.map((x) => errorsOf(x.candidate, x.kind));
   const withStable = { candidateRequests, stableRequests };
   // Versions are compared on the requests they ranked themselves, so that comparison's evidence is counted in those.
-  const uncached = (c: KpiCounters) => c.uncachedLatency.reduce((n, x) => n + x, 0);
+  const uncached = (c: KpiCounters) => requestsIn(c, uncachedRequests);
   const uncachedWithStable = { candidateRequests: served(traffic, (x) => x.candidate, uncached), stableRequests: served(strata, (x) => x.stable, uncached) };
   switch (kpi) {
     case 'success_vs_stable':

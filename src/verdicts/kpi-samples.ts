@@ -39,12 +39,15 @@ export type LatencyOf = (c: KpiCounters) => number[];
 export const allRequests: LatencyOf = (c) => c.latency;
 export const uncachedRequests: LatencyOf = (c) => c.uncachedLatency;
 
+/** How many requests a histogram counts. */
+export const requestsIn = (c: KpiCounters, of: LatencyOf): number => of(c).reduce((n, x) => n + x, 0);
+
 /** Requests in a histogram slower than its bucket `edge`, out of all it counts: recorded per request, not per shard. */
 export function slowerThan(c: KpiCounters, edge: number, of: LatencyOf): ShardedRate {
   const hist = of(c);
   let events = 0;
   for (let i = edge + 1; i < hist.length; i++) events += hist[i];
-  return { events, exposures: hist.reduce((n, x) => n + x, 0), shardEvents: NO_SHARDS, shardExposures: NO_SHARDS };
+  return { events, exposures: requestsIn(c, of), shardEvents: NO_SHARDS, shardExposures: NO_SHARDS };
 }
 
 /** The histogram bucket whose upper bound is the first at or above `ms`. */

@@ -10,6 +10,7 @@ import type { StoredAuditEvent } from '../schemas';
 import { openCheckpoint, parseCheckpointText, type TreeHead } from './checkpoint-text';
 import { storedCheckpoints, type CheckpointDoc } from './checkpoint-store';
 import type { NoteVerifier } from './note-keys';
+import { splitNote } from './signed-note';
 import { readTiles } from './tile-store';
 
 export interface SignedHead extends TreeHead {
@@ -25,13 +26,8 @@ export interface InclusionProof {
 
 /** The head of a stored checkpoint; with a verifier, only once its signature holds. */
 function headOf(doc: CheckpointDoc, verifier?: NoteVerifier): SignedHead {
-  const head = verifier ? openCheckpoint(doc.note, verifier) : parseCheckpointText(openNoteText(doc.note));
+  const head = verifier ? openCheckpoint(doc.note, verifier) : parseCheckpointText(splitNote(doc.note).text);
   return { ...head, note: doc.note };
-}
-
-/** The text of a note without checking its signature (for a caller that checks the proof against it, and says so). */
-function openNoteText(note: string): string {
-  return note.slice(0, note.lastIndexOf('\n\n') + 1);
 }
 
 /** The newest stored checkpoint that covers `size` events, or why there is none. */

@@ -27,12 +27,16 @@ export function signNote(text: string, signer: NoteSigner): string {
  * The text of a note that the verifier signed. Signatures by other keys are ignored, as the spec requires; a
  * signature by this key that does not verify refuses the note, and so does a note this key did not sign.
  */
-export function openNote(note: string, verifier: NoteVerifier): string {
-  checkText(note);
+/** A note's text and its signature lines, split at the last blank line; nothing is verified. */
+export function splitNote(note: string): { text: string; signatureLines: string[] } {
   const split = note.lastIndexOf('\n\n');
   if (split < 0) throw new NoteError('the note has no blank line before its signatures');
-  const text = note.slice(0, split + 1);
-  const lines = note.slice(split + 2, -1).split('\n');
+  return { text: note.slice(0, split + 1), signatureLines: note.slice(split + 2, -1).split('\n') };
+}
+
+export function openNote(note: string, verifier: NoteVerifier): string {
+  checkText(note);
+  const { text, signatureLines: lines } = splitNote(note);
   if (lines.length > MAX_SIGNATURES) throw new NoteError(`the note has more than ${MAX_SIGNATURES} signatures`);
   let signed = false;
   for (const line of lines) {

@@ -8,6 +8,9 @@ export const FORMAT_VERSION = 1;
 /** PNG-style magic: the high byte and the CR LF pair expose 7-bit and newline-translating transports. */
 export const MAGIC = Buffer.from([0x89, 0x4d, 0x53, 0x48, 0x49, 0x50, 0x0d, 0x0a]);
 
+/** Whether bytes start as a modelship artifact does (anything else may be an ONNX model). */
+export const hasArtifactMagic = (bytes: Buffer): boolean => bytes.subarray(0, MAGIC.length).equals(MAGIC);
+
 export const HEADER_BYTES = 40;
 
 /** Blocks are 8-byte aligned so that float64 and float32 views can sit directly on the payload. */

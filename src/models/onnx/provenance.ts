@@ -1,4 +1,4 @@
-import { MAGIC } from '../artifact/format';
+import { hasArtifactMagic } from '../artifact/format';
 import { ONNX_METADATA } from './contract';
 import { looksLikeOnnx, readOnnxModel } from './onnx-model';
 
@@ -13,7 +13,7 @@ export interface CarriedProvenance {
  * whose provenance is given at registration only.
  */
 export function carriedProvenance(bytes: Buffer): CarriedProvenance {
-  if (bytes.subarray(0, MAGIC.length).equals(MAGIC) || !looksLikeOnnx(bytes)) return {};
+  if (hasArtifactMagic(bytes) || !looksLikeOnnx(bytes)) return {};
   const { metadata } = readOnnxModel(bytes);
   const carried: CarriedProvenance = {};
   if (metadata[ONNX_METADATA.trainingDataVersion]) carried.trainingDataVersion = metadata[ONNX_METADATA.trainingDataVersion];
