@@ -28,7 +28,9 @@ if [ ! -x "$TOOLS/bin/temporal" ]; then
     >"$TOOLS/temporal-build.log" 2>&1 || { tail -20 "$TOOLS/temporal-build.log" >&2; fail "build temporal" "go install github.com/temporalio/cli/cmd/temporal@$TEMPORAL_VERSION"; }
 fi
 
-if [ ! -x "$TOOLS/bin/ferretdb" ]; then
+# FerretDB is built with the patches in scripts/patches (each says why); a change to them rebuilds it.
+FERRETDB_PATCHES=$(cat "$ROOT"/scripts/patches/ferretdb-*.patch | sha256sum | cut -c1-16)
+if [ ! -x "$TOOLS/bin/ferretdb" ] || [ "$(cat "$TOOLS/ferretdb.patches" 2>/dev/null)" != "$FERRETDB_PATCHES" ]; then
   need_go "build ferretdb"
   say "building FerretDB $FERRETDB_VERSION (first time: a few minutes)"
   # The module zip lacks the generated version file FerretDB panics without, and `go install` trips over the
@@ -41,8 +43,12 @@ if [ ! -x "$TOOLS/bin/ferretdb" ]; then
   rm -rf "$TOOLS/src/ferretdb"
   cp -r "$src" "$TOOLS/src/ferretdb" && chmod -R u+w "$TOOLS/src/ferretdb"
   echo "$FERRETDB_VERSION" >"$TOOLS/src/ferretdb/build/version/version.txt"
+  for p in "$ROOT"/scripts/patches/ferretdb-*.patch; do
+    patch -s -p1 -d "$TOOLS/src/ferretdb" <"$p" >>"$log" 2>&1 || { tail -20 "$log" >&2; fail "patch ferretdb" "$(basename "$p")"; }
+  done
   (cd "$TOOLS/src/ferretdb" && go build -o "$TOOLS/bin/ferretdb" ./cmd/ferretdb) >>"$log" 2>&1 \
     || { tail -20 "$log" >&2; fail "build ferretdb" "go build ./cmd/ferretdb"; }
+  echo "$FERRETDB_PATCHES" >"$TOOLS/ferretdb.patches"
 fi
 
 # Checkpoints and proofs are also checked by the Go transparency-log libraries others verify with (tools/tlog-check).

@@ -3,6 +3,7 @@ import { MongoBulkWriteError, type Collection, type Db, type WriteConcernSetting
 import { AuditContentionError, AuditEventConflictError } from './errors';
 import { DEFAULT_LOCAL_HMAC_KEY, eventHash, eventMac, globalHash } from './hash';
 import { HeadCache, type Head } from './heads';
+import { recordPlaces, SubjectIndex } from './positions';
 import { auditCollection } from './indexes';
 import { endsPipeline, type Checkpointer } from './checkpoints/checkpointer';
 import { describeIssues } from '../validation/issues';
@@ -59,6 +60,7 @@ export class AuditLog {
   private readonly db: Db;
   private readonly events: Collection<StoredAuditEvent>;
   private readonly heads: HeadCache;
+  private readonly subjects: SubjectIndex;
   private readonly key: string | Buffer;
   private readonly clock: () => Date;
   private readonly maxAttempts: number;
@@ -73,7 +75,8 @@ export class AuditLog {
   constructor(db: Db, options: AuditLogOptions = {}) {
     this.db = db;
     this.events = auditCollection(db);
-    this.heads = new HeadCache(this.events);
+    this.heads = new HeadCache(db, this.events);
+    this.subjects = new SubjectIndex(db);
     this.key = options.hmacKey ?? DEFAULT_LOCAL_HMAC_KEY;
     if (Buffer.byteLength(this.key) < MIN_KEY_BYTES) {
       throw new InputError('createAuditLog', [{ field: 'hmacKey', rule: `must be at least ${MIN_KEY_BYTES} bytes` }]);
@@ -151,8 +154,11 @@ export class AuditLog {
       if (at === undefined) throw error;
       inserted = at;
     }
-    for (let i = 0; i < inserted; i++) this.heads.advance(docs[i]!);
-    await this.checkpointAfter(docs.slice(0, inserted));
+    const stored = docs.slice(0, inserted);
+    stored.forEach((doc) => this.heads.advance(doc));
+    await recordPlaces(this.db, stored);
+    await this.subjects.record(stored);
+    await this.checkpointAfter(stored);
     for (let i = 0; i < inserted; i++) batch[i]!.resolve(docs[i]!);
     if (inserted === docs.length) return [];
 
@@ -160,6 +166,8 @@ export class AuditLog {
     const failed = batch[inserted]!;
     const existing = await this.events.findOne({ _id: failed.event.eventId });
     if (existing) {
+      await recordPlaces(this.db, [existing]);
+      await this.subjects.ensure(existing);
       this.settleReplay(failed, existing);
       return batch.slice(inserted + 1);
     }

@@ -1,5 +1,6 @@
-import type { Collection } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 import { GENESIS_HASH } from './hash';
+import { chainKey, globalKey, headHint, positions, readForward, recordPlaces } from './positions';
 import type { StoredAuditEvent } from './schemas';
 
 export interface Head {
@@ -9,23 +10,32 @@ export interface Head {
 
 export const GENESIS: Head = { seq: 0, hash: GENESIS_HASH };
 const MAX_CACHED_CHAINS = 10_000;
+/** Conflicts in a row at one head, with no newer place recorded, before the places are repaired from the events. */
+const STUCK_AFTER = 3;
 
 /**
  * Chain heads as this process last saw them, so an append costs one insert and no read.
  *
  * Nothing here is trusted for correctness: a head may be stale (another process appended since) or merely assumed
  * (a pipeline this process has not seen is taken to be new, its head the genesis). Either way the insert of its
- * successor then hits a unique index, the caller invalidates the heads, and they are read from the database. That
- * read is cheap on MongoDB (an index walk) but a full scan on FerretDB 1.x, which pushes only `_id` equality down to
- * SQLite; hence the effort to avoid it.
+ * successor then hits a unique index, the caller invalidates the heads, and they are found again by reading the
+ * events' places forward from where this process last saw them (positions.ts): `_id` reads, as many as events were
+ * appended elsewhere since. A place is recorded just after its event; a writer that died between the two leaves a
+ * gap that stops the heads from moving, and after a few conflicts in a row the missing places are read from the
+ * events themselves (a scan, on FerretDB, for that rare repair only).
  */
 export class HeadCache {
   private global: Head | undefined;
+  private lastGlobal: Head = GENESIS;
   private readonly chains = new Map<string, Head>();
   /** Pipelines whose cached or assumed head proved wrong: the next lookup reads the database. */
   private readonly stale = new Set<string>();
+  private stuck = 0;
 
-  constructor(private readonly events: Collection<StoredAuditEvent>) {}
+  constructor(
+    private readonly db: Db,
+    private readonly events: Collection<StoredAuditEvent>,
+  ) {}
 
   async globalHead(): Promise<Head> {
     this.global ??= await this.loadGlobal();
@@ -33,14 +43,16 @@ export class HeadCache {
   }
 
   async chainHead(pipelineId: string): Promise<Head> {
-    if (!this.stale.delete(pipelineId)) return this.chains.get(pipelineId) ?? GENESIS;
-    const head = await this.loadChain(pipelineId);
+    const known = this.chains.get(pipelineId) ?? GENESIS;
+    if (!this.stale.delete(pipelineId)) return known;
+    const head = await this.loadChain(pipelineId, known);
     this.chains.set(pipelineId, head);
     return head;
   }
 
   advance(event: StoredAuditEvent): void {
-    this.global = { seq: event.globalSeq, hash: event.globalHash };
+    this.global = this.lastGlobal = { seq: event.globalSeq, hash: event.globalHash };
+    this.stuck = 0;
     this.chains.delete(event.pipelineId); // re-insert so Map order is least recently used first
     this.chains.set(event.pipelineId, { seq: event.seq, hash: event.hash });
     if (this.chains.size > MAX_CACHED_CHAINS) this.chains.delete(this.chains.keys().next().value!);
@@ -48,17 +60,33 @@ export class HeadCache {
 
   invalidate(pipelineId: string): void {
     this.global = undefined;
-    this.chains.delete(pipelineId);
     this.stale.add(pipelineId);
+    this.stuck++;
   }
 
-  private async loadChain(pipelineId: string): Promise<Head> {
-    const last = await this.events.find({ pipelineId }, { projection: { seq: 1, hash: 1 } }).sort({ seq: -1 }).limit(1).next();
-    return last ? { seq: last.seq, hash: last.hash } : GENESIS;
+  private async loadChain(pipelineId: string, known: Head): Promise<Head> {
+    if (this.stuck >= STUCK_AFTER) await this.repair({ pipelineId, seq: { $gt: known.seq } });
+    const ahead = await readForward(this.db, (n) => chainKey(pipelineId, n), known.seq);
+    const last = ahead.at(-1);
+    return last ? { seq: last.seq!, hash: last.hash! } : known;
   }
 
   private async loadGlobal(): Promise<Head> {
-    const last = await this.events.find({}, { projection: { globalSeq: 1, globalHash: 1 } }).sort({ globalSeq: -1 }).limit(1).next();
-    return last ? { seq: last.globalSeq, hash: last.globalHash } : GENESIS;
+    if (this.stuck >= STUCK_AFTER) await this.repair({ globalSeq: { $gt: this.lastGlobal.seq } });
+    let from = this.lastGlobal;
+    const hint = await headHint(this.db);
+    if (hint > from.seq) {
+      const at = await positions(this.db).findOne({ _id: globalKey(hint) });
+      if (at) from = { seq: hint, hash: at.hash! };
+    }
+    const ahead = await readForward(this.db, globalKey, from.seq);
+    const last = ahead.at(-1);
+    this.lastGlobal = last ? { seq: last.seq!, hash: last.hash! } : from;
+    return this.lastGlobal;
+  }
+
+  /** Records the places of events stored without them (their writer stopped in between). */
+  private async repair(filter: object): Promise<void> {
+    await recordPlaces(this.db, await this.events.find(filter).sort({ globalSeq: 1 }).limit(1000).toArray());
   }
 }

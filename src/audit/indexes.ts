@@ -1,5 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { ensureIndexSet } from '../db/ensure-indexes';
+import { backfillPositions } from './positions';
 import type { StoredAuditEvent } from './schemas';
 
 export const AUDIT_EVENTS = 'audit_events';
@@ -17,4 +18,5 @@ export async function ensureAuditIndexes(db: Db): Promise<void> {
     { key: { pipelineId: 1, seq: 1 }, name: 'chain_seq', unique: true },
     { key: { globalSeq: 1 }, name: 'global_seq', unique: true },
   ]);
+  await backfillPositions(db, auditCollection(db).find({}).sort({ globalSeq: 1 }));
 }

@@ -1,8 +1,8 @@
-/** KPI buckets are the contract between the gateway (writer) and monitoring (reader). */
-export const KPI_BUCKETS = 'kpi_buckets';
+/**
+ * KPI buckets are the contract between the gateway (writer) and monitoring (reader): one document per replica, version
+ * and slot of each level, in the model's own collections (src/kpis/levels.ts).
+ */
 export const KPI_BUCKET_MS = 1000;
-/** Each replica keeps the ids of up to this many requesting users per (model, version, second): the served population. */
-export const USER_SAMPLE_PER_BUCKET = 50;
 
 /**
  * Users are spread over this many shards by a hash of their id, independent of the routing hash. Every user falls in
@@ -49,13 +49,15 @@ export type ShardField = (typeof SHARD_FIELDS)[number];
 export const ARRAY_FIELDS = ['latency', 'uncachedLatency', ...SHARD_FIELDS] as const;
 
 export interface KpiBucketDoc extends KpiCounters {
+  /** `<version>|<replica>|<slot start ms>`: readers fetch it by `_id` alone. */
   _id: string;
-  model: string;
   version: string;
-  /** Each replica writes its own buckets; a version's KPIs for a second are the sum over replicas. */
+  /** Each replica writes its own buckets; a version's KPIs for a slot are the sum over replicas. */
   replica: string;
+  /** The level's name, e.g. `1s` or `1h`. */
+  level: string;
   start: Date;
-  /** The first requesting users of the second, at most USER_SAMPLE_PER_BUCKET. */
+  /** The first requesting users of the slot, at most the level's `userSample`. */
   users?: number[];
 }
 

@@ -31,3 +31,14 @@ export function countersOf(doc: StoredBucket): KpiCounters {
   }
   return c;
 }
+
+/** Counters as a stored bucket holds them, zeros left out: what `countersOf` reads back. */
+export function storedOf(c: KpiCounters): Partial<StoredBucket> {
+  const out: Record<string, number | Record<string, number>> = {};
+  for (const [key, value] of Object.entries(incrementsOf(c))) {
+    const [name, index] = key.split('.');
+    if (index === undefined) out[name!] = value;
+    else ((out[name!] ??= {}) as Record<string, number>)[index] = value;
+  }
+  return out as Partial<StoredBucket>;
+}

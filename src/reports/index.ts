@@ -14,7 +14,7 @@ export { readKpiSeries } from './read-series';
 export { renderPerformanceReport, type RenderedReport } from './render';
 export { buildRollbackDocument, type JudgedKpis, type RollbackDocument, type RollbackTrigger } from './rollback';
 export { renderRollbackMarkdown } from './rollback-markdown';
-export { seriesQueryFor, sumIntoSteps, type KpiSeries, type SeriesQuery, type SeriesStep } from './series';
+export { seriesQueryFor, type KpiSeries, type SeriesQuery, type SeriesStep } from './series';
 export type { StageWindow } from './stages';
 export { BUNDLE_FILE } from './bundle-file';
 export { bundlePath, pipelineDir, REPORTS, ROLLBACK_DOCUMENTS, storedFiles, writeReport, writeRollbackDocument, type ReportStore } from './store';

@@ -1,11 +1,28 @@
 import type { Db } from 'mongodb';
 import { createKpiBucketStore } from '../kpis/bucket-store';
-import { sumIntoSteps, type KpiSeries, type SeriesQuery } from './series';
+import { stepCount, type KpiSeries, type SeriesQuery } from './series';
 
 /**
- * Reads the KPI buckets of the versions in [from, to) and sums them (over replicas and seconds) into steps. The sum
- * happens here rather than in an aggregation pipeline because FerretDB 1.x supports few aggregation stages.
+ * Sums the KPIs of the versions in [from, to) over replicas into steps: each step is a range of the KPI store, read as
+ * a bounded number of slot documents (src/kpis/levels.ts).
  */
 export async function readKpiSeries(db: Db, query: SeriesQuery): Promise<KpiSeries> {
-  return sumIntoSteps(query, await createKpiBucketStore(db).read(query.model, query.versions, query.from, query.to));
+  if (!(query.stepMs > 0)) throw new RangeError(`stepMs must be positive, got ${query.stepMs}`);
+  const store = createKpiBucketStore(db);
+  const from = query.from.getTime();
+  const to = query.to.getTime();
+  const starts = Array.from({ length: stepCount(query) }, (_, i) => from + i * query.stepMs);
+  const ranges = starts.map((s) => ({ fromMs: s, toMs: Math.min(s + query.stepMs, to) }));
+  return {
+    model: query.model,
+    from: query.from.toISOString(),
+    to: query.to.toISOString(),
+    stepMs: query.stepMs,
+    versions: await Promise.all(
+      query.versions.map(async (version) => {
+        const sums = await store.sums(query.model, version, ranges);
+        return { version, steps: sums.map((s, i) => ({ start: new Date(starts[i]!).toISOString(), counters: s.counters })) };
+      }),
+    ),
+  };
 }

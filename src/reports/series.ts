@@ -1,4 +1,4 @@
-import { addCounters, emptyCounters, KPI_BUCKET_MS, type KpiCounters } from '../contracts/kpi';
+import { KPI_BUCKET_MS, type KpiCounters } from '../contracts/kpi';
 import type { PipelineOutcomeDoc } from '../contracts/pipeline-activities';
 
 export interface SeriesQuery {
@@ -25,37 +25,8 @@ export interface KpiSeries {
   versions: { version: string; steps: SeriesStep[] }[];
 }
 
-export interface BucketCounters {
-  version: string;
-  start: Date;
-  counters: KpiCounters;
-}
-
 export function stepCount(query: Pick<SeriesQuery, 'from' | 'to' | 'stepMs'>): number {
   return Math.max(0, Math.ceil((query.to.getTime() - query.from.getTime()) / query.stepMs));
-}
-
-/** Adds each bucket into the step it starts in; buckets of other versions or outside [from, to) are ignored. */
-export function sumIntoSteps(query: SeriesQuery, buckets: Iterable<BucketCounters>): KpiSeries {
-  if (!(query.stepMs > 0)) throw new RangeError(`stepMs must be positive, got ${query.stepMs}`);
-  const from = query.from.getTime();
-  const steps = stepCount(query);
-  const grid = new Map(query.versions.map((v) => [v, Array.from({ length: steps }, emptyCounters)]));
-  for (const bucket of buckets) {
-    const index = Math.floor((bucket.start.getTime() - from) / query.stepMs);
-    const row = grid.get(bucket.version);
-    if (row && index >= 0 && index < steps && bucket.start < query.to) addCounters(row[index], bucket.counters);
-  }
-  return {
-    model: query.model,
-    from: query.from.toISOString(),
-    to: query.to.toISOString(),
-    stepMs: query.stepMs,
-    versions: query.versions.map((version) => ({
-      version,
-      steps: grid.get(version)!.map((counters, i) => ({ start: new Date(from + i * query.stepMs).toISOString(), counters })),
-    })),
-  };
 }
 
 const NICE_STEPS_MS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600].map((s) => s * 1000);

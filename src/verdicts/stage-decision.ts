@@ -3,7 +3,11 @@ import type { JudgeSpec, KpiThresholds, Stage } from '../contracts/pipeline-spec
 import type { JudgedKpi, Judgement, KpiVerdict } from '../contracts/verdicts';
 import type { JudgeSettings } from './judge';
 
-/** A stage may end before its window on proof only after this many checks of its own that held candidate data. */
+/**
+ * A stage may end before its window on proof only after this many checks of its own that held candidate data. At the
+ * window's end one such check is enough: it judged all of the window's traffic, however few checks a slow store or a
+ * busy worker left time for.
+ */
 export const MIN_CHECKS_BEFORE_EARLY_END = 2;
 
 /** What a shadow stage can measure: no user sees the candidate's answers, so there are no successes or latencies. */
@@ -37,7 +41,7 @@ export function stageVerdict(judgement: Judgement, stage: Stage): KpiVerdict {
 export function stageAction(judgement: Judgement, p: StageProgress): StageAction {
   if (judgement.verdict === 'regressed') return 'rollback';
   const proven = stageVerdict(judgement, p.stage) === 'non_inferior';
-  if (proven && p.checksWithData >= MIN_CHECKS_BEFORE_EARLY_END) return 'advance';
+  if (proven && (p.checksWithData >= MIN_CHECKS_BEFORE_EARLY_END || (p.windowEnded && p.checksWithData > 0))) return 'advance';
   if (!p.windowEnded) return 'continue';
   if (!p.final && p.checksWithData > 0) return 'advance';
   return 'undecided';

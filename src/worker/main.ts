@@ -1,8 +1,8 @@
 import { config } from '../config';
 import { connectMongo, logReachability, reconnectWhenMonitorStalls } from '../db';
 import { createMailer } from '../notify';
+import { scheduleKpiRetention } from '../kpis/retention-loop';
 import { ensureIndexes } from '../registry';
-import { ensureKpiIndexes } from '../kpis/indexes';
 import { ensureRoutingIndexes } from '../routing';
 import { connectClient } from '../temporal';
 import { createWorker } from './create-worker';
@@ -15,7 +15,6 @@ async function main(): Promise<void> {
   reconnectWhenMonitorStalls(mongo.client, (ms) => console.warn(`database monitor silent for ${ms} ms: reconnecting`));
   await ensureIndexes(mongo.db);
   await ensureRoutingIndexes(mongo.db);
-  await ensureKpiIndexes(mongo.db);
   const mailer = createMailer(env);
   const client = await connectClient(env);
   const auditLog = createWorkerAuditLog(mongo.db, env, env.REPORTS_DIR);
@@ -29,6 +28,7 @@ async function main(): Promise<void> {
     modelRuntime: env.MODEL_RUNTIME,
     temporal: { client, taskQueue: env.TEMPORAL_TASK_QUEUE },
   });
+  const stopRetention = scheduleKpiRetention(mongo.db, auditLog, (line) => console.log(line));
   console.log(`modelship worker polling task queue '${env.TEMPORAL_TASK_QUEUE}' on ${env.TEMPORAL_ADDRESS}`);
   const stop = () => worker.shutdown();
   process.once('SIGTERM', stop);
@@ -36,6 +36,7 @@ async function main(): Promise<void> {
   try {
     await worker.run();
   } finally {
+    stopRetention();
     await auditLog.settled();
     mailer.close();
     await client.connection.close();

@@ -5,10 +5,11 @@ import { pipelineWorkflowId } from '../../contracts/pipeline-spec';
 import { BundleError } from '../errors';
 import { eventLeaf, GENESIS_HASH, hashedContent } from '../hash';
 import { auditCollection } from '../indexes';
+import { chainKey, eventsAbout, readForward } from '../positions';
 import { canonicalJson, jsonObjectSchema, type JsonObject, type JsonValue } from '../json';
 import { leafHash } from '../merkle/tree-hash';
 import { inclusionHolds } from '../merkle/verify-proofs';
-import { AUDIT_FORMAT, AUDIT_OUTCOMES } from '../schemas';
+import { AUDIT_FORMAT, AUDIT_OUTCOMES, type StoredAuditEvent } from '../schemas';
 import { openCheckpoint } from './checkpoint-text';
 import type { NoteVerifier } from './note-keys';
 import { checkpointCovering, proveLeaves } from './proofs';
@@ -55,6 +56,14 @@ function bundleText(value: JsonValue): string {
   return `${JSON.stringify(sorted(value), null, 2)}\n`;
 }
 
+/** Its pipeline's chain and every event about the model version, found by their places (`_id` reads), in log order. */
+async function eventsOf(db: Db, pipelineId: string, model: string, version: string): Promise<StoredAuditEvent[]> {
+  const chain = await readForward(db, (n) => chainKey(pipelineId, n), 0);
+  const ids = new Set([...chain.map((p) => p.eventId), ...(await eventsAbout(db, model, version))]);
+  const found = await Promise.all([...ids].map((id) => auditCollection(db).findOne({ _id: id })));
+  return found.filter((e): e is StoredAuditEvent => e !== null).sort((a, b) => a.globalSeq - b.globalSeq);
+}
+
 /**
  * One deployment's evidence, to be checked with no database: every event of its pipeline and every other event about
  * its model version, each with its inclusion proof, and the checkpoint they are proven against: the newest. Events
@@ -62,10 +71,7 @@ function bundleText(value: JsonValue): string {
  */
 export async function makeBundle(db: Db, model: string, version: string): Promise<{ text: string; events: number; size: number; uncovered: number }> {
   const pipelineId = pipelineWorkflowId(model, version);
-  const events = await auditCollection(db)
-    .find({ $or: [{ pipelineId }, { 'subject.model': model, 'subject.version': version }] })
-    .sort({ globalSeq: 1 })
-    .toArray();
+  const events = await eventsOf(db, pipelineId, model, version);
   if (events.length === 0) throw new BundleError(`the log holds no event of ${model}@${version}`);
   const head = await checkpointCovering(db, events[0]!.globalSeq);
   const uncovered = events.filter((e) => e.globalSeq > head.size).length;

@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 
 import { join } from 'node:path';
 import type { Db } from 'mongodb';
 import { isDuplicateKeyError } from '../../db/duplicate-key';
+import { AUDIT_POSITIONS } from '../positions';
 
 export const AUDIT_CHECKPOINTS = 'audit_checkpoints';
 
@@ -28,6 +29,23 @@ function checkpoints(db: Db) {
   return db.collection<CheckpointDoc>(AUDIT_CHECKPOINTS);
 }
 
+/**
+ * Checkpoints by size under a string `_id` as well (`k<size>` in audit_positions), with a hint of the newest size: a
+ * number `_id` is not one FerretDB looks up by index, and readers must not scan every checkpoint ever signed.
+ */
+const byKey = (db: Db) => db.collection<{ _id: string; size?: number; note?: string; issuedAt?: Date; reason?: CheckpointReason }>(AUDIT_POSITIONS);
+const sizeKey = (size: number) => `k${size}`;
+const NEWEST = 'checkpoint';
+
+async function index(db: Db, doc: CheckpointDoc): Promise<void> {
+  await byKey(db)
+    .insertOne({ _id: sizeKey(doc._id), size: doc._id, note: doc.note, issuedAt: doc.issuedAt, reason: doc.reason })
+    .catch((error: unknown) => {
+      if (!isDuplicateKeyError(error)) throw error;
+    });
+  await byKey(db).updateOne({ _id: NEWEST }, { $max: { size: doc._id } }, { upsert: true });
+}
+
 /** Stores a checkpoint; the same note again is a no-op, another note for the same size is a fork and throws. */
 export async function saveCheckpoint(db: Db, doc: CheckpointDoc): Promise<void> {
   try {
@@ -37,10 +55,24 @@ export async function saveCheckpoint(db: Db, doc: CheckpointDoc): Promise<void> 
     const stored = await checkpoints(db).findOne({ _id: doc._id });
     if (stored?.note !== doc.note) throw new CheckpointConflictError(`a different checkpoint of size ${doc._id} is already stored: the log forked`);
   }
+  await index(db, doc);
 }
 
+/** The stored checkpoint of a size: an `_id` read, or a scan for one stored before checkpoints were indexed. */
+export async function checkpointOfSizeDoc(db: Db, size: number): Promise<CheckpointDoc | null> {
+  const found = await byKey(db).findOne({ _id: sizeKey(size) });
+  if (found?.note) return { _id: size, note: found.note, issuedAt: found.issuedAt!, reason: found.reason! };
+  return checkpoints(db).findOne({ _id: size });
+}
+
+/** The newest stored checkpoint: two `_id` reads; a scan only when the hint is missing or behind (a log from before). */
 export async function latestCheckpoint(db: Db): Promise<CheckpointDoc | null> {
-  return checkpoints(db).find({}).sort({ _id: -1 }).limit(1).next();
+  const newest = (await byKey(db).findOne({ _id: NEWEST }))?.size;
+  const doc = newest === undefined ? null : await checkpointOfSizeDoc(db, newest);
+  if (doc) return doc;
+  const scanned = await checkpoints(db).find({}).sort({ _id: -1 }).limit(1).next();
+  if (scanned) await index(db, scanned);
+  return scanned;
 }
 
 export async function storedCheckpoints(db: Db): Promise<CheckpointDoc[]> {

@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import { eventHash, eventLeaf } from '../hash';
 import { auditCollection } from '../indexes';
+import { globalKey, positions, readForward } from '../positions';
 import { leafHash } from '../merkle/tree-hash';
 import { TILE_HEIGHT, TILE_WIDTH, TileRows, tileId, type Tile } from '../merkle/tiles';
 import type { StoredAuditEvent } from '../schemas';
@@ -93,11 +94,9 @@ export class Checkpointer {
   private async extendAndSign(reason: CheckpointReason): Promise<IssuedCheckpoint> {
     const rows = (this.rows ??= await this.resume());
     const before = rows.size;
-    const fed = this.fed.filter((e) => e.globalSeq > rows.size).sort((a, b) => a.globalSeq - b.globalSeq);
+    const fed = this.fed.filter((e) => e.globalSeq > rows.size);
     this.fed = [];
-    const next = fed[0]?.globalSeq;
-    if (next === undefined || next > rows.size + 1) await this.extend(await this.readEvents(rows.size, next));
-    await this.extend(fed.filter((e) => e.globalSeq > rows.size));
+    await this.extend(await this.readEvents(rows.size, fed));
     const root = rows.root();
     if (rows.size === before && before > 0) {
       const latest = await latestCheckpoint(this.db);
@@ -126,8 +125,8 @@ export class Checkpointer {
     if (!rows.root().equals(head.root)) {
       throw new CheckpointRefusedError(`the log no longer gives the root of checkpoint ${head.size}: it was changed since (run \`modelship audit verify\`)`);
     }
-    const last = await auditCollection(this.db).findOne({ globalSeq: head.size }, { projection: { globalHash: 1 } });
-    this.head = last?.globalHash;
+    const place = await positions(this.db).findOne({ _id: globalKey(head.size) });
+    this.head = place?.hash ?? (await auditCollection(this.db).findOne({ globalSeq: head.size }, { projection: { globalHash: 1 } }))?.globalHash;
     return rows;
   }
 
@@ -149,14 +148,27 @@ export class Checkpointer {
   /** The tree of the first `size` events, from the events themselves; its full tiles are stored with the next checkpoint. */
   private async rebuild(size: number): Promise<TileRows> {
     this.rows = new TileRows();
-    await this.extend(await this.readEvents(0, size + 1));
+    await this.extend(await auditCollection(this.db).find({ globalSeq: { $lte: size } }).sort({ globalSeq: 1 }).toArray());
     if (this.rows.size !== size) throw new CheckpointRefusedError(`checkpoint ${size} signs ${size} events, the log holds ${this.rows.size}: events were removed`);
     return this.rows;
   }
 
-  /** Events after `after`, up to (not including) `until`, in order. */
-  private async readEvents(after: number, until: number | undefined): Promise<StoredAuditEvent[]> {
-    const range = until === undefined ? { $gt: after } : { $gt: after, $lt: until };
+  /**
+   * Every event after `after`, in order, up to the last one this process fed (or to the head of the log when it fed
+   * none): the fed ones as they are, the others (appended by other processes) found by their places, one `_id` read
+   * each; or by a scan when a place is missing (its writer stopped before recording it).
+   */
+  private async readEvents(after: number, fed: StoredAuditEvent[]): Promise<StoredAuditEvent[]> {
+    const known = new Map(fed.map((e) => [e.globalSeq, e]));
+    const last = Math.max(after, ...known.keys());
+    const count = fed.length === 0 ? Infinity : last - after;
+    if (known.size === count) return [...known.values()].sort((a, b) => a.globalSeq - b.globalSeq);
+    const places = await readForward(this.db, globalKey, after, count);
+    if (count === Infinity || places.length === count) {
+      const events = await Promise.all(places.map((p) => known.get(p.seq!) ?? auditCollection(this.db).findOne({ _id: p.eventId })));
+      if (events.every((e) => e !== null)) return events;
+    }
+    const range = fed.length === 0 ? { $gt: after } : { $gt: after, $lte: last };
     return auditCollection(this.db).find({ globalSeq: range }).sort({ globalSeq: 1 }).toArray();
   }
 

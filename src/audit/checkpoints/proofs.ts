@@ -8,7 +8,7 @@ import { leafHash } from '../merkle/tree-hash';
 import { consistencyHolds, inclusionHolds } from '../merkle/verify-proofs';
 import type { StoredAuditEvent } from '../schemas';
 import { openCheckpoint, parseCheckpointText, type TreeHead } from './checkpoint-text';
-import { storedCheckpoints, type CheckpointDoc } from './checkpoint-store';
+import { checkpointOfSizeDoc, latestCheckpoint, type CheckpointDoc } from './checkpoint-store';
 import type { NoteVerifier } from './note-keys';
 import { splitNote } from './signed-note';
 import { readTiles } from './tile-store';
@@ -32,8 +32,7 @@ function headOf(doc: CheckpointDoc, verifier?: NoteVerifier): SignedHead {
 
 /** The newest stored checkpoint that covers `size` events, or why there is none. */
 export async function checkpointCovering(db: Db, size: number, verifier?: NoteVerifier): Promise<SignedHead> {
-  const all = await storedCheckpoints(db);
-  const newest = all[all.length - 1];
+  const newest = await latestCheckpoint(db);
   if (!newest || newest._id < size) {
     throw new AuditProofError(`no checkpoint covers ${size} events yet (the newest signs ${newest?._id ?? 0}): run \`modelship audit checkpoint\` where the signing key is`);
   }
@@ -41,7 +40,7 @@ export async function checkpointCovering(db: Db, size: number, verifier?: NoteVe
 }
 
 export async function checkpointOfSize(db: Db, size: number, verifier?: NoteVerifier): Promise<SignedHead> {
-  const doc = (await storedCheckpoints(db)).find((c) => c._id === size);
+  const doc = await checkpointOfSizeDoc(db, size);
   if (!doc) throw new AuditProofError(`no checkpoint of size ${size} is stored: proofs are given against checkpointed sizes`);
   return headOf(doc, verifier);
 }
@@ -89,7 +88,7 @@ export async function proveConsistency(db: Db, old: number, size: number | undef
   const head = size === undefined ? await checkpointCovering(db, old, verifier) : await checkpointOfSize(db, size, verifier);
   if (old > head.size) throw new AuditProofError(`old size ${old} is larger than the new size ${head.size}`);
   const proof = await subtreeHashes(db, consistencyRanges(old, head.size), head.size);
-  const oldHead = (await storedCheckpoints(db)).find((c) => c._id === old);
+  const oldHead = await checkpointOfSizeDoc(db, old);
   if (oldHead) {
     const signed = headOf(oldHead, verifier);
     if (!consistencyHolds(old, head.size, proof, signed.root, head.root)) {

@@ -1,4 +1,3 @@
-import { ensureKpiIndexes } from '../../../src/kpis/indexes';
 import { ensureIndexes } from '../../../src/registry';
 import { ensureRoutingIndexes } from '../../../src/routing';
 import { openTestDb } from '../../support/mongo';
@@ -10,13 +9,11 @@ describe('index creation at start-up', () => {
       for (let start = 0; start < 3; start++) {
         await ensureIndexes(mongo.db);
         await ensureRoutingIndexes(mongo.db);
-        await ensureKpiIndexes(mongo.db);
       }
       const names = async (c: string) => (await mongo.db.collection(c).listIndexes().toArray()).map((i) => i.name).sort();
       expect(await names('artifacts.files')).toEqual(['_id_', 'content_address', 'filename_1_uploadDate_1']);
       expect(await names('audit_events')).toEqual(['_id_', 'chain_seq', 'global_seq']);
       expect(await names('route_history')).toEqual(['_id_', 'change_key', 'model_at', 'model_generation']);
-      expect(await names('kpi_buckets')).toEqual(['_id_', 'model_version_start']);
     } finally {
       await mongo.close();
     }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { config } from '../../../src/config';
-import { addCounters, emptyCounters, KPI_BUCKETS } from '../../../src/contracts/kpi';
-import { countersOf, type StoredBucket } from '../../../src/kpis/bucket-codec';
+import { addCounters, emptyCounters } from '../../../src/contracts/kpi';
+import { countersOf } from '../../../src/kpis/bucket-codec';
+import { secondDocs } from '../../support/kpi-docs';
 import { createBlobStore, ensureIndexes } from '../../../src/registry';
 import { createRouteStore, ensureRoutingIndexes } from '../../../src/routing';
 import { startGateway, type GatewayProcess } from '../../support/gateway-process';
@@ -154,7 +155,7 @@ describe('gateway KPIs and operations, two replicas', () => {
     expect(sent['2.1.0'].errors).toBeGreaterThan(0);
 
     await Promise.all(gateways.map((g) => g.stop()));
-    const stored = await mongo.db.collection<StoredBucket>(KPI_BUCKETS).find({ model }).toArray();
+    const stored = await secondDocs(mongo.db, model);
     const byVersion: Record<string, ReturnType<typeof emptyCounters>> = {};
     for (const doc of stored) addCounters((byVersion[doc.version] ??= emptyCounters()), countersOf(doc));
     for (const [version, expected] of Object.entries(sent)) {

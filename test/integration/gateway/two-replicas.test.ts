@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { config } from '../../../src/config';
-import { KPI_BUCKETS } from '../../../src/contracts/kpi';
 import { GATEWAY_REPLICAS, type ReplicaHeartbeat } from '../../../src/gateway/replica-store';
-import { countersOf, type StoredBucket } from '../../../src/kpis/bucket-codec';
+import { countersOf } from '../../../src/kpis/bucket-codec';
+import { secondDocs } from '../../support/kpi-docs';
 import { createBlobStore, ensureIndexes } from '../../../src/registry';
 import { createRouteStore, ensureRoutingIndexes, type RouteSpec } from '../../../src/routing';
 import { startGateway, type GatewayProcess } from '../../support/gateway-process';
@@ -166,7 +166,7 @@ describe('two gateway replicas over HTTP on one routing document', () => {
       expect(Object.keys(a.body).sort()).toEqual(['cached', 'fallback', 'generation', 'items', 'model', 'user', 'variant', 'version']);
     }
     const shadowed = await until('shadow KPIs flushed', async () => {
-      const docs = await mongo.db.collection<StoredBucket>(KPI_BUCKETS).find({ model, version: '1.1.0' }).toArray();
+      const docs = await secondDocs(mongo.db, model, '1.1.0');
       const total = docs.map(countersOf).reduce((n, c) => n + c.shadowRequests, 0);
       return total >= 200 && total;
     }, 3000);

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { auditPaths, readVerifier, verifyAudit, verifyBundle } from '../../../src/audit';
 import { approveSignal } from '../../../src/contracts/messages';
 import { monitorStatusQuery, monitorWorkflowId } from '../../../src/contracts/monitoring';
-import { addCounters, emptyCounters, KPI_BUCKETS, latencyQuantile, type KpiCounters } from '../../../src/contracts/kpi';
-import { countersOf, type StoredBucket } from '../../../src/kpis/bucket-codec';
+import { addCounters, emptyCounters, latencyQuantile, type KpiCounters } from '../../../src/contracts/kpi';
+import { countersOf } from '../../../src/kpis/bucket-codec';
+import { secondDocs } from '../../support/kpi-docs';
 import { BUNDLE_FILE, type PerformanceReport } from '../../../src/reports';
 import { createRouteStore } from '../../../src/routing';
 import { launchChromium } from '../../support/browser';
@@ -20,10 +21,7 @@ jest.setTimeout(240_000);
 /** The KPI buckets of one version, summed over replicas into the steps of [from, to). */
 async function bucketSteps(stack: Stack, version: string, from: Date, to: Date, stepMs: number): Promise<KpiCounters[]> {
   const steps = Array.from({ length: Math.ceil((to.getTime() - from.getTime()) / stepMs) }, emptyCounters);
-  const docs = await stack.mongo.db
-    .collection<StoredBucket>(KPI_BUCKETS)
-    .find({ model: stack.model, version, start: { $gte: from, $lt: to } })
-    .toArray();
+  const docs = (await secondDocs(stack.mongo.db, stack.model, version)).filter((d) => d.start >= from && d.start < to);
   for (const doc of docs) addCounters(steps[Math.floor((doc.start.getTime() - from.getTime()) / stepMs)], countersOf(doc));
   return steps;
 }

@@ -1,12 +1,13 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addCounters, emptyCounters, KPI_BUCKETS, latencyBucketIndex, type KpiCounters } from '../../../src/contracts/kpi';
+import { addCounters, emptyCounters, latencyBucketIndex, type KpiCounters } from '../../../src/contracts/kpi';
 import type { KpiCheck } from '../../../src/contracts/messages';
 import type { PipelineOutcomeDoc } from '../../../src/contracts/pipeline-activities';
 import { kpiThresholdsSchema, type Stage } from '../../../src/contracts/pipeline-spec';
 import type { Mongo } from '../../../src/db';
-import { incrementsOf } from '../../../src/kpis/bucket-codec';
+import { recordSeconds } from '../../../src/kpis/record-seconds';
+import type { SecondCounts } from '../../../src/kpis/slot-writes';
 import { evaluateKpiCheck } from '../../../src/policy/kpi-rules';
 import { readKpiSeries, REPORTS, ROLLBACK_DOCUMENTS, seriesQueryFor, writeReport, writeRollbackDocument, type PerformanceReport, type RollbackDocument } from '../../../src/reports';
 import { openTestDb } from '../../support/mongo';
@@ -37,24 +38,22 @@ function recorded(version: string, replica: number, second: number): KpiCounters
   return c;
 }
 
-function bucketDocs() {
-  const docs = [];
-  for (const version of [CANDIDATE, STABLE]) {
-    for (const [r, replica] of REPLICAS.entries()) {
+/** What both replicas recorded, written as they write it; plus noise the reader must leave out: another model, and a
+ *  second after the series ends. */
+async function recordAll(db: Mongo['db']): Promise<void> {
+  for (const [r, replica] of REPLICAS.entries()) {
+    const seconds: SecondCounts[] = [];
+    for (const version of [CANDIDATE, STABLE]) {
       for (let s = 0; s < SECONDS; s++) {
         const c = recorded(version, r, s);
-        if (c.requests === 0) continue;
-        const start = new Date(FROM + s * 1000);
-        const latency = Object.fromEntries(Object.entries(incrementsOf(c)).filter(([k]) => k.startsWith('latency.')).map(([k, n]) => [k.slice(8), n]));
-        const counters = Object.fromEntries(Object.entries(incrementsOf(c)).filter(([k]) => !k.startsWith('latency.')));
-        docs.push({ _id: `${MODEL}|${version}|${start.getTime()}|${replica}`, model: MODEL, version, replica, start, ...counters, latency });
+        if (c.requests > 0) seconds.push({ model: MODEL, version, start: FROM + s * 1000, counters: c, users: [] });
       }
     }
+    const noise = { ...emptyCounters(), requests: 999 };
+    seconds.push({ model: 'other', version: CANDIDATE, start: FROM, counters: noise, users: [] });
+    seconds.push({ model: MODEL, version: CANDIDATE, start: FROM + SECONDS * 1000, counters: { ...noise }, users: [] });
+    await recordSeconds(db, replica, seconds);
   }
-  // Noise the reader must leave out: another model, and a bucket after the series ends.
-  docs.push({ _id: 'other', model: 'other', version: CANDIDATE, replica: 'gw-a', start: new Date(FROM), requests: 999, latency: {} });
-  docs.push({ _id: 'late', model: MODEL, version: CANDIDATE, replica: 'gw-a', start: new Date(FROM + SECONDS * 1000), requests: 999, latency: {} });
-  return docs;
 }
 
 function expectedSum(version: string, fromSecond: number, toSecond: number): KpiCounters {
@@ -98,7 +97,7 @@ describe('report store on FerretDB', () => {
   beforeAll(async () => {
     mongo = await openTestDb('reports');
     dir = await mkdtemp(join(tmpdir(), 'modelship-reports-'));
-    await mongo.db.collection(KPI_BUCKETS).insertMany(bucketDocs() as never[]);
+    await recordAll(mongo.db);
   });
   afterAll(async () => {
     await mongo?.close();

@@ -94,6 +94,11 @@ describe('stage decisions', () => {
     expect(stageAction(proven, { ...progress, checksWithData: 1 })).toBe('continue');
   });
 
+  it('promotes at the window end on one check with proof: a window is judged on the checks that saw its traffic', () => {
+    expect(stageAction(proven, { ...progress, checksWithData: 1, windowEnded: true, final: true })).toBe('advance');
+    expect(stageAction(proven, { ...progress, checksWithData: 0, windowEnded: true, final: true })).toBe('undecided');
+  });
+
   it('widens on data without harm, but never promotes without proof', () => {
     expect(stageAction(undecided, { ...progress, windowEnded: true })).toBe('advance');
     expect(stageAction(undecided, { ...progress, windowEnded: true, final: true })).toBe('undecided');

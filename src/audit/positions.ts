@@ -1,0 +1,135 @@
+import { MongoBulkWriteError, type Db } from 'mongodb';
+import { isDuplicateKeyError } from '../db/duplicate-key';
+import type { StoredAuditEvent } from './schemas';
+
+export const AUDIT_POSITIONS = 'audit_positions';
+
+/**
+ * Where events sit, addressed by `_id` so that finding them never scans the log (docs/storage.md):
+ * - `g<globalSeq>`: the event at that place of the global chain;
+ * - `c|<pipelineId>|<seq>`: the event at that place of its pipeline's chain;
+ * - `v|<model>@<version>|<k>`: the kth event appended about that model version, in any chain;
+ * - `head`: a global sequence number at or below the head, raised after appends (a hint where to start looking).
+ * They are derived from the events and written after them; the events and their unique indexes stay the truth.
+ */
+export interface PositionDoc {
+  _id: string;
+  eventId: string;
+  /** The event's hash in the chain the position belongs to (global or pipeline); absent for subjects. */
+  hash?: string;
+  seq?: number;
+}
+
+export const globalKey = (seq: number) => `g${seq}`;
+export const chainKey = (pipelineId: string, seq: number) => `c|${pipelineId}|${seq}`;
+export const subjectKey = (model: string, version: string, k: number) => `v|${model}@${version}|${k}`;
+const HEAD = 'head';
+
+export function positions(db: Db) {
+  return db.collection<PositionDoc>(AUDIT_POSITIONS);
+}
+
+/** Inserts position documents, leaving any already stored alone; returns the ids that were taken already. */
+async function insertNew(db: Db, docs: PositionDoc[]): Promise<Set<string>> {
+  const taken = new Set<string>();
+  if (docs.length === 0) return taken;
+  try {
+    await positions(db).insertMany(docs, { ordered: false });
+  } catch (error) {
+    const writeErrors = error instanceof MongoBulkWriteError ? [error.writeErrors].flat() : [error];
+    if (!writeErrors.every((e) => isDuplicateKeyError(e))) throw error;
+    for (const e of writeErrors) {
+      const index = (e as { index?: number }).index;
+      if (index !== undefined) taken.add(docs[index]!._id);
+    }
+  }
+  return taken;
+}
+
+/** The global and pipeline places of stored events. A place already recorded holds the same event: places are unique. */
+export async function recordPlaces(db: Db, events: StoredAuditEvent[]): Promise<void> {
+  await insertNew(
+    db,
+    events.flatMap((e) => [
+      { _id: globalKey(e.globalSeq), eventId: e._id, hash: e.globalHash, seq: e.globalSeq },
+      { _id: chainKey(e.pipelineId, e.seq), eventId: e._id, hash: e.hash, seq: e.seq },
+    ]),
+  );
+  const last = events.at(-1);
+  if (last) await positions(db).updateOne({ _id: HEAD }, { $max: { seq: last.globalSeq }, $setOnInsert: { eventId: '' } }, { upsert: true });
+}
+
+/** A global sequence number at or below the head of the log, from which to look for it. */
+export async function headHint(db: Db): Promise<number> {
+  return (await positions(db).findOne({ _id: HEAD }))?.seq ?? 0;
+}
+
+/** The positions after `from` in one chain, in order, up to the first missing (or `max` of them): one `_id` read each. */
+export async function readForward(db: Db, key: (n: number) => string, from: number, max = Infinity): Promise<PositionDoc[]> {
+  const out: PositionDoc[] = [];
+  for (let n = from + 1; out.length < max; n++) {
+    const doc = await positions(db).findOne({ _id: key(n) });
+    if (!doc) return out;
+    out.push(doc);
+  }
+  return out;
+}
+
+/**
+ * Records events about model versions in the per-version lists, each at the first free place from where this process
+ * last saw the list end. A retried event may be listed twice; readers drop repeats.
+ */
+export class SubjectIndex {
+  private readonly next = new Map<string, number>();
+
+  constructor(private readonly db: Db) {}
+
+  /** Lists an event found already stored (a retried append) unless it is listed: its writer may have stopped first. */
+  async ensure(event: StoredAuditEvent): Promise<void> {
+    const { model, version } = event.subject;
+    if (version && !(await eventsAbout(this.db, model, version)).includes(event._id)) await this.record([event]);
+  }
+
+  async record(events: StoredAuditEvent[]): Promise<void> {
+    for (const e of events) {
+      const { model, version } = e.subject;
+      if (!version) continue;
+      const list = `${model}@${version}`;
+      for (let k = this.next.get(list) ?? 0; ; k++) {
+        const taken = await insertNew(this.db, [{ _id: subjectKey(model, version, k), eventId: e._id }]);
+        if (taken.size > 0) continue;
+        this.next.set(list, k + 1);
+        break;
+      }
+    }
+  }
+}
+
+/** The ids of every event about a model version, in the order they were listed, each once. */
+export async function eventsAbout(db: Db, model: string, version: string): Promise<string[]> {
+  const listed = await readForward(db, (k) => subjectKey(model, version, k - 1), 0);
+  return [...new Set(listed.map((p) => p.eventId))];
+}
+
+/**
+ * Records the places of a log written before places were kept: once, when the log has events and no head hint. A
+ * scan, at start-up only.
+ */
+export async function backfillPositions(db: Db, events: AsyncIterable<StoredAuditEvent>): Promise<number> {
+  if ((await headHint(db)) > 0) return 0;
+  const subjects = new SubjectIndex(db);
+  let batch: StoredAuditEvent[] = [];
+  let count = 0;
+  const flush = async () => {
+    await recordPlaces(db, batch);
+    await subjects.record(batch);
+    count += batch.length;
+    batch = [];
+  };
+  for await (const e of events) {
+    batch.push(e);
+    if (batch.length === 500) await flush();
+  }
+  await flush();
+  return count;
+}
