@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoBulkWriteError, type Collection, type Db, type WriteConcernSettings } from 'mongodb';
 import { AuditContentionError, AuditEventConflictError } from './errors';
-import { DEFAULT_LOCAL_HMAC_KEY, eventHash, eventMac, globalHash } from './hash';
-import { HeadCache, type Head } from './heads';
+import { DEFAULT_LOCAL_HMAC_KEY } from './hash';
+import { HeadCache } from './heads';
 import { recordPlaces, SubjectIndex } from './positions';
+import { sealEvent } from './seal';
 import { auditCollection } from './indexes';
 import { endsPipeline, type Checkpointer } from './checkpoints/checkpointer';
 import { describeIssues } from '../validation/issues';
@@ -11,7 +12,7 @@ import { InputError } from '../validation/input-error';
 import { canonicalJson, type JsonValue } from './json';
 import { isDuplicateKeyError } from '../db/duplicate-key';
 import { auditWriteConcern, detectServerKind } from './mongo';
-import { AUDIT_FORMAT, auditEventInputSchema, type AuditEventInput, type ParsedAuditEvent, type StoredAuditEvent } from './schemas';
+import { auditEventInputSchema, type AuditEventInput, type ParsedAuditEvent, type StoredAuditEvent } from './schemas';
 import { verifyAudit, type VerifyOptions, type VerifyReport } from './verify';
 
 export interface AuditLogOptions {
@@ -137,7 +138,7 @@ export class AuditLog {
     const chains = new Map(pipelines.map((id, i) => [id, chainHeads[i]!]));
     const docs: StoredAuditEvent[] = [];
     for (const { event } of batch) {
-      const doc = this.seal(event, chains.get(event.pipelineId)!, global);
+      const doc = sealEvent(event, chains.get(event.pipelineId)!, global, this.key);
       chains.set(event.pipelineId, { seq: doc.seq, hash: doc.hash });
       global = { seq: doc.globalSeq, hash: doc.globalHash };
       docs.push(doc);
@@ -208,22 +209,6 @@ export class AuditLog {
         throw error;
       });
     return this.writeConcern;
-  }
-
-  private seal(event: Event, chain: Head, global: Head): StoredAuditEvent {
-    const content = { ...event, seq: chain.seq + 1, prevHash: chain.hash };
-    const hash = eventHash(content);
-    const gHash = globalHash(global.seq + 1, global.hash, hash);
-    return {
-      _id: event.eventId,
-      v: AUDIT_FORMAT,
-      ...content,
-      hash,
-      globalSeq: global.seq + 1,
-      globalPrevHash: global.hash,
-      globalHash: gHash,
-      mac: eventMac(this.key, gHash),
-    };
   }
 
   private settleReplay(pending: Pending, existing: StoredAuditEvent): void {

@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { GENESIS_HASH } from './hash';
-import { chainKey, globalKey, headHint, positions, readForward, recordPlaces } from './positions';
+import { chainKey, globalKey, lastPosition, recordPlaces } from './positions';
 import type { StoredAuditEvent } from './schemas';
 
 export interface Head {
@@ -10,7 +10,7 @@ export interface Head {
 
 export const GENESIS: Head = { seq: 0, hash: GENESIS_HASH };
 const MAX_CACHED_CHAINS = 10_000;
-/** Conflicts in a row at one head, with no newer place recorded, before the places are repaired from the events. */
+/** Conflicts in a row with no newer place found, before the places are repaired from the events. */
 const STUCK_AFTER = 3;
 
 /**
@@ -18,9 +18,9 @@ const STUCK_AFTER = 3;
  *
  * Nothing here is trusted for correctness: a head may be stale (another process appended since) or merely assumed
  * (a pipeline this process has not seen is taken to be new, its head the genesis). Either way the insert of its
- * successor then hits a unique index, the caller invalidates the heads, and they are found again by reading the
- * events' places forward from where this process last saw them (positions.ts): `_id` reads, as many as events were
- * appended elsewhere since. A place is recorded just after its event; a writer that died between the two leaves a
+ * successor then hits a unique index, the caller invalidates the heads, and they are found again from the events'
+ * places (positions.ts), galloping forward from where this process last saw them: `_id` reads, logarithmically many
+ * in the events appended elsewhere since. A place is recorded just after its event; a writer that died between the two leaves a
  * gap that stops the heads from moving, and after a few conflicts in a row the missing places are read from the
  * events themselves (a scan, on FerretDB, for that rare repair only).
  */
@@ -31,6 +31,7 @@ export class HeadCache {
   /** Pipelines whose cached or assumed head proved wrong: the next lookup reads the database. */
   private readonly stale = new Set<string>();
   private stuck = 0;
+  private readonly chainStuck = new Map<string, number>();
 
   constructor(
     private readonly db: Db,
@@ -61,27 +62,26 @@ export class HeadCache {
   invalidate(pipelineId: string): void {
     this.global = undefined;
     this.stale.add(pipelineId);
-    this.stuck++;
   }
 
   private async loadChain(pipelineId: string, known: Head): Promise<Head> {
-    if (this.stuck >= STUCK_AFTER) await this.repair({ pipelineId, seq: { $gt: known.seq } });
-    const ahead = await readForward(this.db, (n) => chainKey(pipelineId, n), known.seq);
-    const last = ahead.at(-1);
+    if ((this.chainStuck.get(pipelineId) ?? 0) >= STUCK_AFTER) {
+      await this.repair({ pipelineId, seq: { $gt: known.seq } });
+      this.chainStuck.delete(pipelineId);
+    }
+    const last = (await lastPosition(this.db, (n) => chainKey(pipelineId, n), known.seq)).doc;
+    if (last) this.chainStuck.delete(pipelineId);
+    else this.chainStuck.set(pipelineId, (this.chainStuck.get(pipelineId) ?? 0) + 1);
     return last ? { seq: last.seq!, hash: last.hash! } : known;
   }
 
   private async loadGlobal(): Promise<Head> {
     if (this.stuck >= STUCK_AFTER) await this.repair({ globalSeq: { $gt: this.lastGlobal.seq } });
-    let from = this.lastGlobal;
-    const hint = await headHint(this.db);
-    if (hint > from.seq) {
-      const at = await positions(this.db).findOne({ _id: globalKey(hint) });
-      if (at) from = { seq: hint, hash: at.hash! };
-    }
-    const ahead = await readForward(this.db, globalKey, from.seq);
-    const last = ahead.at(-1);
-    this.lastGlobal = last ? { seq: last.seq!, hash: last.hash! } : from;
+    const last = (await lastPosition(this.db, globalKey, this.lastGlobal.seq)).doc;
+    // A conflict with no newer place anywhere: a writer stopped between an event and its place, or is just between
+    // them. Only a few such in a row mean the former.
+    this.stuck = last ? 0 : this.stuck + 1;
+    if (last) this.lastGlobal = { seq: last.seq!, hash: last.hash! };
     return this.lastGlobal;
   }
 

@@ -9,7 +9,6 @@ export const AUDIT_POSITIONS = 'audit_positions';
  * - `g<globalSeq>`: the event at that place of the global chain;
  * - `c|<pipelineId>|<seq>`: the event at that place of its pipeline's chain;
  * - `v|<model>@<version>|<k>`: the kth event appended about that model version, in any chain;
- * - `head`: a global sequence number at or below the head, raised after appends (a hint where to start looking).
  * They are derived from the events and written after them; the events and their unique indexes stay the truth.
  */
 export interface PositionDoc {
@@ -23,7 +22,6 @@ export interface PositionDoc {
 export const globalKey = (seq: number) => `g${seq}`;
 export const chainKey = (pipelineId: string, seq: number) => `c|${pipelineId}|${seq}`;
 export const subjectKey = (model: string, version: string, k: number) => `v|${model}@${version}|${k}`;
-const HEAD = 'head';
 
 export function positions(db: Db) {
   return db.collection<PositionDoc>(AUDIT_POSITIONS);
@@ -55,13 +53,32 @@ export async function recordPlaces(db: Db, events: StoredAuditEvent[]): Promise<
       { _id: chainKey(e.pipelineId, e.seq), eventId: e._id, hash: e.hash, seq: e.seq },
     ]),
   );
-  const last = events.at(-1);
-  if (last) await positions(db).updateOne({ _id: HEAD }, { $max: { seq: last.globalSeq }, $setOnInsert: { eventId: '' } }, { upsert: true });
 }
 
-/** A global sequence number at or below the head of the log, from which to look for it. */
-export async function headHint(db: Db): Promise<number> {
-  return (await positions(db).findOne({ _id: HEAD }))?.seq ?? 0;
+/**
+ * The last position of a gap-free list at or after `from` (whose own position is known to exist, or 0): gallops
+ * forward by doubling steps to the first miss, then halves the gap. Log-many `_id` reads in how far the list grew.
+ */
+export async function lastPosition(db: Db, key: (n: number) => string, from: number): Promise<{ n: number; doc: PositionDoc | null }> {
+  let lo = from;
+  let loDoc: PositionDoc | null = null;
+  let hi = from + 1;
+  for (let step = 1; ; step *= 2) {
+    const doc = await positions(db).findOne({ _id: key(lo + step) });
+    if (!doc) {
+      hi = lo + step;
+      break;
+    }
+    lo += step;
+    loDoc = doc;
+  }
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    const doc = await positions(db).findOne({ _id: key(mid) });
+    if (doc) [lo, loDoc] = [mid, doc];
+    else hi = mid;
+  }
+  return { n: lo, doc: loDoc };
 }
 
 /** The positions after `from` in one chain, in order, up to the first missing (or `max` of them): one `_id` read each. */
@@ -95,10 +112,13 @@ export class SubjectIndex {
       const { model, version } = e.subject;
       if (!version) continue;
       const list = `${model}@${version}`;
-      for (let k = this.next.get(list) ?? 0; ; k++) {
-        const taken = await insertNew(this.db, [{ _id: subjectKey(model, version, k), eventId: e._id }]);
+      const key = (n: number) => subjectKey(model, version, n - 1);
+      for (let known = this.next.get(list) ?? 0; ; ) {
+        const end = (await lastPosition(this.db, key, known)).n;
+        const taken = await insertNew(this.db, [{ _id: key(end + 1), eventId: e._id }]);
+        known = end + (taken.size > 0 ? 1 : 0);
         if (taken.size > 0) continue;
-        this.next.set(list, k + 1);
+        this.next.set(list, end + 1);
         break;
       }
     }
@@ -112,11 +132,11 @@ export async function eventsAbout(db: Db, model: string, version: string): Promi
 }
 
 /**
- * Records the places of a log written before places were kept: once, when the log has events and no head hint. A
- * scan, at start-up only.
+ * Records the places of a log written before places were kept: once, when the log has events and its first has no
+ * place. A scan, at start-up only.
  */
 export async function backfillPositions(db: Db, events: AsyncIterable<StoredAuditEvent>): Promise<number> {
-  if ((await headHint(db)) > 0) return 0;
+  if (await positions(db).findOne({ _id: globalKey(1) })) return 0;
   const subjects = new SubjectIndex(db);
   let batch: StoredAuditEvent[] = [];
   let count = 0;

@@ -17,7 +17,9 @@ import { requireSemver } from './validate';
  * We chose this over "update an alias document, then insert a history row" because a single write has no crash
  * window: there is no state where the pointer moved but the history does not say who moved it, or the reverse, and
  * nothing to repair. It also needs no conditional update, which FerretDB 1.x does not apply atomically with its
- * filter. The current value is the row with the highest revision, one indexed query.
+ * filter. The current value is the row with the highest revision. Revisions are gap-free, so it is found by `_id`
+ * reads forward from a hint of the last revision seen (`alias_heads`, raised after each read or move): never a query
+ * on `model`, which FerretDB would answer by reading the rows of every model.
  */
 
 export interface AliasState {
@@ -32,8 +34,30 @@ export interface AliasState {
 
 const aliasRefSchema = z.object({ model: modelNameSchema, alias: aliasSchema });
 
+/** Moves a retried move may be behind: it looks for its key among this many newest rows before it scans. */
+const RECENT_ROWS = 20;
+
 async function latestRow(cols: RegistryCollections, model: string, alias: AliasName): Promise<AliasHistoryDoc | null> {
-  return cols.aliasHistory.find({ model, alias }).sort({ revision: -1 }).limit(1).next();
+  const headId = `${model}:${alias}`;
+  const hint = (await cols.aliasHeads.findOne({ _id: headId }))?.revision ?? 0;
+  let latest = hint > 0 ? await cols.aliasHistory.findOne({ _id: aliasRowId(model, alias, hint) }) : null;
+  for (let revision = hint + 1; ; revision++) {
+    const row = await cols.aliasHistory.findOne({ _id: aliasRowId(model, alias, revision) });
+    if (!row) break;
+    latest = row;
+  }
+  if (latest && latest.revision > hint) await cols.aliasHeads.updateOne({ _id: headId }, { $max: { revision: latest.revision } }, { upsert: true });
+  return latest;
+}
+
+/** The row a move with this key wrote: among the newest rows, where a retry finds it, else by a scan. */
+async function rowWithKey(cols: RegistryCollections, model: string, alias: AliasName, key: string): Promise<AliasHistoryDoc | null> {
+  const latest = await latestRow(cols, model, alias);
+  for (let revision = latest?.revision ?? 0; revision > 0 && revision > (latest?.revision ?? 0) - RECENT_ROWS; revision--) {
+    const row = revision === latest!.revision ? latest : await cols.aliasHistory.findOne({ _id: aliasRowId(model, alias, revision) });
+    if (row?.key === key) return row;
+  }
+  return (latest?.revision ?? 0) > RECENT_ROWS ? cols.aliasHistory.findOne({ model, alias, key }) : null;
 }
 
 /** Moves an alias from `expected` to `to` (null clears it). See the design note above. */
@@ -49,7 +73,7 @@ export async function moveAlias(cols: RegistryCollections, clock: Clock, raw: Mo
   // A retried move finds the row its first attempt wrote.
   const replayed = async (): Promise<AliasHistoryDoc | null> => {
     if (input.key === undefined) return null;
-    const row = await cols.aliasHistory.findOne({ model: input.model, alias: input.alias, key: input.key });
+    const row = await rowWithKey(cols, input.model, input.alias, input.key);
     if (row && (row.to !== input.to || row.from !== input.expected)) {
       throw new IdempotencyKeyConflictError(input.key, `moving ${input.model}:${input.alias} from ${row.from} to ${row.to}`);
     }
@@ -83,6 +107,7 @@ export async function moveAlias(cols: RegistryCollections, clock: Clock, raw: Mo
   };
   try {
     await cols.aliasHistory.insertOne(row);
+    await cols.aliasHeads.updateOne({ _id: `${input.model}:${input.alias}` }, { $max: { revision } }, { upsert: true });
     return row;
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;
@@ -110,7 +135,13 @@ export async function aliasAt(cols: RegistryCollections, model: string, alias: A
   return row?.to ?? null;
 }
 
+/** Every move of an alias, oldest first: one `_id` read per move. */
 export async function aliasHistory(cols: RegistryCollections, model: string, alias: AliasName): Promise<AliasHistoryDoc[]> {
   parseInput('aliasHistory', aliasRefSchema, { model, alias });
-  return cols.aliasHistory.find({ model, alias }).sort({ revision: 1 }).toArray();
+  const rows: AliasHistoryDoc[] = [];
+  for (let revision = 1; ; revision++) {
+    const row = await cols.aliasHistory.findOne({ _id: aliasRowId(model, alias, revision) });
+    if (!row) return rows;
+    rows.push(row);
+  }
 }

@@ -5,12 +5,15 @@ export const MODELS = 'models';
 export const VERSIONS = 'model_versions';
 export const VERSION_TRANSITIONS = 'version_transitions';
 export const ALIAS_HISTORY = 'alias_history';
+/** Per alias, a revision at or below its newest: where reading its rows forward starts. */
+export const ALIAS_HEADS = 'alias_heads';
 
 export interface RegistryCollections {
   models: Collection<ModelDoc>;
   versions: Collection<VersionDoc>;
   transitions: Collection<TransitionDoc>;
   aliasHistory: Collection<AliasHistoryDoc>;
+  aliasHeads: Collection<{ _id: string; revision: number }>;
 }
 
 export function registryCollections(db: Db): RegistryCollections {
@@ -19,6 +22,7 @@ export function registryCollections(db: Db): RegistryCollections {
     versions: db.collection<VersionDoc>(VERSIONS),
     transitions: db.collection<TransitionDoc>(VERSION_TRANSITIONS),
     aliasHistory: db.collection<AliasHistoryDoc>(ALIAS_HISTORY),
+    aliasHeads: db.collection<{ _id: string; revision: number }>(ALIAS_HEADS),
   };
 }
 

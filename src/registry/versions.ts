@@ -1,6 +1,6 @@
 import { isDuplicateKeyError } from '../db/duplicate-key';
 import type { BlobStore } from './blob-store';
-import { versionId, type RegistryCollections } from './collections';
+import { transitionRowId, versionId, type RegistryCollections } from './collections';
 import { BlobNotFoundError, ChecksumMismatchError, DuplicateVersionError, IdempotencyKeyConflictError } from './errors';
 import type { Status } from './lifecycle';
 import { requireModel, type Clock } from './models';
@@ -73,11 +73,18 @@ export async function registerVersion(
   return existing;
 }
 
+/** A version's transitions, oldest first. Revisions are gap-free: one `_id` read each, and the one that misses. */
+async function transitionsOf(cols: RegistryCollections, model: string, version: string): Promise<TransitionDoc[]> {
+  const rows: TransitionDoc[] = [];
+  for (let revision = 1; ; revision++) {
+    const row = await cols.transitions.findOne({ _id: transitionRowId(model, version, revision) });
+    if (!row) return rows;
+    rows.push(row);
+  }
+}
+
 export async function getVersion(cols: RegistryCollections, model: string, version: string): Promise<ModelVersion | null> {
-  const [doc, rows] = await Promise.all([
-    cols.versions.findOne({ _id: versionId(model, version) }),
-    cols.transitions.find({ model, version }).sort({ revision: 1 }).toArray(),
-  ]);
+  const [doc, rows] = await Promise.all([cols.versions.findOne({ _id: versionId(model, version) }), transitionsOf(cols, model, version)]);
   return doc ? withStatus(doc, rows) : null;
 }
 
