@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAuditLog, createSigningAuditLog, ensureAuditIndexes, verifyAudit, verifyBundle, readVerifier, auditPaths, type AuditLog } from '../../../src/audit';
@@ -74,7 +74,7 @@ describe('audit reads cost the same on a long log as on a short one', () => {
     expect(scans(proving)).toEqual([]);
     const { result: bundle, commands: bundling } = await w.log.during(() => makeBundle(w.mongo.db, 'recs', '1.7.0'));
     expect(scans(bundling)).toEqual([]);
-    const vkey = readVerifier(require('node:fs').readFileSync(auditPaths({ ...config(), AUDIT_DIR: w.home }, w.mongo.db.databaseName).verifierKeyFile, 'utf8').trim());
+    const vkey = readVerifier(readFileSync(auditPaths({ ...config(), AUDIT_DIR: w.home }, w.mongo.db.databaseName).verifierKeyFile, 'utf8').trim());
     expect(verifyBundle(bundle.text, vkey)).toMatchObject({ model: 'recs', version: '1.7.0', events: 11, pipeline: { events: 11, lastType: 'pipeline.promoted' } });
   });
 
