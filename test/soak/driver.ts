@@ -8,6 +8,7 @@ import { monitorStatusQuery, monitorWorkflowId } from '../../src/contracts/monit
 import { DEFAULT_STAGES } from '../../src/contracts/pipeline-spec';
 import { createPipelineFixture, replayFixtureTraffic, type PipelineFixture } from '../support/pipeline-fixture';
 import { openPrivateStack, sleep, type PrivateStack } from '../integration/durability/private-stack';
+import { checkDurations, quarters } from './check-durations';
 import { saveEvidence } from './evidence';
 import { FAULTS, strike } from './faults';
 import { checkRegistry, checkServing, checkSystem, type Check, type ModelExpectation } from './invariants';
@@ -35,6 +36,8 @@ export interface Violation {
 
 export interface SoakResult {
   pipelines: number;
+  /** Each pipeline's KPI check durations (ms), in the order the pipelines ended. */
+  checkDurations: number[][];
   faults: number;
   checks: number;
   violations: Violation[];
@@ -103,7 +106,7 @@ function specFor(fixture: PipelineFixture, v: PlannedVersion): Record<string, un
  */
 export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const { seed, log } = options;
-  const result: SoakResult = { pipelines: 0, faults: 0, checks: 0, violations: [], outcomes: {}, monitorRollbacks: 0, drills: 0 };
+  const result: SoakResult = { pipelines: 0, checkDurations: [], faults: 0, checks: 0, violations: [], outcomes: {}, monitorRollbacks: 0, drills: 0 };
   const record = (step: string, checks: Check[]) => {
     result.checks += checks.length;
     for (const c of checks.filter((x) => !x.ok)) {
@@ -148,6 +151,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     await chaos;
 
     record('final', await retrying('system invariants', () => checkSystem(stack.mongo.db, stack.client, () => stack.mails(), models)));
+    const { first, last } = quarters(result.checkDurations);
+    record('final', [
+      {
+        name: 'KPI checks of the last quarter of pipelines take at most twice as long as those of the first (median)',
+        ok: last.checks === 0 || first.checks === 0 || last.medianMs <= 2 * Math.max(first.medianMs, 50),
+        detail: `first quarter median ${first.medianMs} ms, last ${last.medianMs} ms`,
+      },
+    ]);
     if (result.violations.length > 0 && options.evidenceDir) log(`evidence: ${await saveEvidence(stack, models, options.evidenceDir)}`);
     return result;
   } finally {
@@ -178,6 +189,7 @@ async function runLane(
     const end = await drive(handle, v).catch((err: unknown) => ({ outcome: `stuck: ${err instanceof Error ? err.message : String(err)}`, failure: null }));
     const outcome = end.outcome;
     result.pipelines++;
+    result.checkDurations.push(await retrying('history', () => checkDurations(handle)).catch(() => []));
     result.outcomes[model][outcome] = (result.outcomes[model][outcome] ?? 0) + 1;
     const expected = expectedOutcome(v);
     // A latent failure that already shows during the rollout is rightly caught there.

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { quarters } from './check-durations';
 import { runSoak } from './driver';
 
 const root = join(__dirname, '../..');
@@ -33,9 +34,11 @@ async function main(): Promise<void> {
     console.log(`| ${model} | ${o.promoted ?? 0} | ${o.rolled_back ?? 0} | ${o.rejected ?? 0} | ${o.expired ?? 0} | ${other} |`);
   }
   console.log(`drills ${r.drills}, rollbacks by the monitor ${r.monitorRollbacks}, ${Math.round((Date.now() - started) / 1000)} s`);
+  const { first, last } = quarters(r.checkDurations);
+  console.log(`KPI check durations: first quarter (${first.pipelines} pipelines, ${first.checks} checks) median ${first.medianMs} ms, max ${first.maxMs} ms; last quarter (${last.pipelines} pipelines, ${last.checks} checks) median ${last.medianMs} ms, max ${last.maxMs} ms`);
   for (const v of r.violations) console.log(`violation: seed ${v.seed}, step ${v.step}: ${v.invariant}: ${v.detail}`);
   console.log(`soak: ${r.pipelines} pipelines, ${r.faults} faults, ${r.checks} invariant checks, ${r.violations.length} violations`);
-  console.log(JSON.stringify({ soak: 'lifecycle', seed: opts.seed, pipelines: r.pipelines, faults: r.faults, invariant_checks: r.checks, violations: r.violations.length, duration_s: Math.round((Date.now() - started) / 1000) }));
+  console.log(JSON.stringify({ soak: 'lifecycle', seed: opts.seed, pipelines: r.pipelines, faults: r.faults, invariant_checks: r.checks, violations: r.violations.length, check_p50_ms_first_quarter: first.medianMs, check_max_ms_first_quarter: first.maxMs, check_p50_ms_last_quarter: last.medianMs, check_max_ms_last_quarter: last.maxMs, duration_s: Math.round((Date.now() - started) / 1000) }));
   process.exitCode = r.violations.length === 0 ? 0 : 1;
 }
 
