@@ -22,6 +22,7 @@ import { connectMongo } from '../src/db';
 import { recordSeconds } from '../src/kpis/record-seconds';
 import { createRegistry, ensureIndexes } from '../src/registry';
 import { storedFiles } from '../src/reports';
+import { approvalAnswer } from './lib/bench-aged/approval';
 import { loadAuditLog } from './lib/bench-aged/load-audit';
 import { loadKpiYear, REPLICAS } from './lib/bench-aged/load-kpis';
 import { loadRegistry } from './lib/bench-aged/load-registry';
@@ -56,7 +57,7 @@ async function p50(run: () => Promise<unknown>): Promise<number> {
 }
 
 /** What one stack is asked on its hot paths, over the same live traffic on either stack. */
-function hotPaths(db: Db, nowMs: number, version: string): Paths {
+async function hotPaths(db: Db, nowMs: number, version: string): Promise<Paths> {
   const registry = createRegistry(db);
   const kpis = createKpiActivities(db);
   const thresholds = kpiThresholdsSchema.parse(undefined);
@@ -81,6 +82,7 @@ function hotPaths(db: Db, nowMs: number, version: string): Paths {
       const window = await readWindow(db, MODEL, '1.0.0', nowMs - 300_000, nowMs);
       return judgeProduction(db, { model: MODEL, version: '1.0.0', fromMs: nowMs - 300_000, toMs: nowMs, policy }, window);
     },
+    approval_answer: await approvalAnswer(db, MODEL, version),
     champion_read: () => registry.getAlias(MODEL, 'champion'),
     version_read: () => registry.getVersion(MODEL, version),
     report_read: () => storedFiles(db, 'report', `deploy-${MODEL}-${version}`),
@@ -155,7 +157,7 @@ async function main(): Promise<void> {
     const results: Record<string, { empty: number; aged: number }> = {};
     for (const [name, db] of [['empty', empty], ['aged', aged]] as const) {
       const version = await prepare(db, name === 'aged', nowMs);
-      for (const [path, run] of Object.entries(hotPaths(db, nowMs, version))) (results[path] ??= { empty: 0, aged: 0 })[name] = await p50(run);
+      for (const [path, run] of Object.entries(await hotPaths(db, nowMs, version))) (results[path] ??= { empty: 0, aged: 0 })[name] = await p50(run);
     }
     const rates: Record<string, number> = {};
     for (const [name, db] of [['empty', emptyName], ['aged', AGED_DB]] as const) {

@@ -17,7 +17,8 @@ const CANDIDATE = '2.1.0';
 const STABLE = '2.0.0';
 const REPLICAS = ['gw-a', 'gw-b'];
 const PIPELINE_ID = `deploy-${MODEL}-${CANDIDATE}`;
-const FROM = Date.parse('2025-06-01T08:00:00.000Z');
+// Recent enough that every level of the KPI store still keeps it (docs/storage.md).
+const FROM = Math.floor((Date.now() - 30 * 60_000) / 60_000) * 60_000;
 const SECONDS = 120;
 const STAGES: Stage[] = [
   { name: 'canary', kind: 'traffic', percent: 10 },
