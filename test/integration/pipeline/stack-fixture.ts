@@ -23,6 +23,9 @@ import { createPipelineFixture, replayFixtureTraffic, type PipelineFixture } fro
 export const GATEWAY_POLL_MS = 100;
 export const GATEWAY_KPI_FLUSH_MS = 250;
 
+/** How long a pipeline may take to reach approval before a test calls it stuck. */
+const APPROVAL_WAIT_MS = 300_000;
+
 export interface SpecOverrides {
   approval?: Record<string, unknown>;
   rollout?: Record<string, unknown>;
@@ -104,15 +107,22 @@ export async function openStack(prefix: string, { ratePerSec = 100, users = 300,
     notify: { recipients: [ops] },
   });
 
+  /**
+   * Starts a pipeline and waits until it asks for approval. The gates train nothing but rank every held-out user, which
+   * a machine busy with other work makes slow: the wait is a bound on being stuck, not on speed.
+   */
   async function startUntilApproval(version: string, overrides?: SpecOverrides): Promise<WorkflowHandle> {
     const { handle } = await startPipeline(client, spec(version, overrides), env.TEMPORAL_TASK_QUEUE);
-    for (let i = 0; i < 600; i++) {
+    const deadline = Date.now() + APPROVAL_WAIT_MS;
+    let step = '';
+    while (Date.now() < deadline) {
       const status = await handle.query(statusQuery);
       if (status.step === 'awaiting_approval') return handle;
       if (status.step === 'done') throw new Error(`pipeline ended early: ${status.failure}`);
+      step = status.step;
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`pipeline ${handle.workflowId} never asked for approval`);
+    throw new Error(`pipeline ${handle.workflowId} never asked for approval: still at ${step} after ${APPROVAL_WAIT_MS / 1000} s`);
   }
 
   async function mailsFor(version: string): Promise<InboxMail[]> {
