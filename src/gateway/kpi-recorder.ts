@@ -85,8 +85,9 @@ export function createKpiRecorder(db: Db, replicaId: string, now: () => number =
       }
     },
 
-    flush(): Promise<number> {
-      const run = (flushing ?? Promise.resolve(0)).catch(() => 0).then(flushOnce);
+    /** Writes what is due; `all` writes every held slot too, as a replica that stops must. */
+    flush(all = false): Promise<number> {
+      const run = (flushing ?? Promise.resolve(0)).catch(() => 0).then(() => flushOnce(all));
       flushing = run;
       return run;
     },
@@ -103,7 +104,7 @@ export function createKpiRecorder(db: Db, replicaId: string, now: () => number =
     }
   }
 
-  async function flushOnce(): Promise<number> {
+  async function flushOnce(all: boolean): Promise<number> {
     const batch = [...pending.entries()];
     pending = new Map();
     const nowMs = now();
@@ -113,7 +114,7 @@ export function createKpiRecorder(db: Db, replicaId: string, now: () => number =
       else sampledBefore.set(key, p.sampled);
     }
     slots.hold(batch.map(([, p]) => p), nowMs);
-    const due = slots.due(nowMs);
+    const due = slots.due(nowMs, all);
     const models = new Map<string, number>();
     for (const { model, write } of due) if (write.level === FINEST) models.set(model, Math.min(models.get(model) ?? nowMs, write.startMs));
     for (const [model, earliestMs] of models) await announce(model, earliestMs, nowMs);

@@ -98,7 +98,7 @@ export function createReplica(options: ReplicaOptions): Replica {
       running = false;
       for (const t of timers.values()) clearTimeout(t);
       await refreshing?.catch(() => undefined);
-      await kpis.flush().catch((err) => app.log.warn({ err }, 'final KPI flush failed'));
+      await kpis.flush(true).catch((err) => app.log.warn({ err }, 'final KPI flush failed'));
       await heartbeat.remove().catch(() => undefined);
     },
   };
