@@ -3,7 +3,7 @@
 const transform = { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 // Node's environment, with the process's own typed arrays: onnxruntime-node's native code makes tensors with them.
 const common = { testEnvironment: '<rootDir>/test/support/native-tensor-environment.js', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
-const temporal = { setupFiles: ['<rootDir>/test/support/quiet-runtime.ts'] };
+const temporal = { setupFiles: ['<rootDir>/test/support/quiet-runtime.ts'], setupFilesAfterEnv: ['<rootDir>/test/support/stuck-bound.ts'] };
 
 module.exports = {
   projects: [

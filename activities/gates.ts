@@ -1,10 +1,10 @@
-import { heartbeat } from '@temporalio/activity';
 import type { GateEvidence } from '../src/contracts/evidence';
 import type { PipelineActivities } from '../src/contracts/pipeline-activities';
 import { checkQuality, runScenarios, validateModel } from '../src/evaluation';
 import { cpuWork } from '../src/models';
 import { asPermanent } from './failures';
 import type { InputCache } from './inputs';
+import { keepAlive } from './keep-alive';
 
 /** The offline gates: pure evaluation over inputs fetched (and checksummed) from the registry. */
 export function createGateActivities(inputs: InputCache): Pick<PipelineActivities, 'runGate'> {
@@ -12,7 +12,7 @@ export function createGateActivities(inputs: InputCache): Pick<PipelineActivitie
     async runGate(input) {
       try {
         // The scenario gate holds the wall-clock latency measurement; the other two, loading included, run outside it.
-        return input.gate === 'scenarios' ? await runOne(inputs, input) : await cpuWork(() => runOne(inputs, input));
+        return await keepAlive(`${input.gate} gate`, () => (input.gate === 'scenarios' ? runOne(inputs, input) : cpuWork(() => runOne(inputs, input))));
       } catch (err) {
         asPermanent(err);
       }
@@ -26,7 +26,6 @@ async function runOne(inputs: InputCache, { gate, spec, ingest }: Parameters<Pip
   const [train, validation, recent] = await Promise.all(
     [ingest.datasets.train.sha256, ingest.datasets.validation.sha256, ingest.datasets.recent.sha256].map((sha) => inputs.dataset(sha)),
   );
-  heartbeat(`inputs loaded for ${gate}`);
   if (gate === 'validation') return validateModel({ candidate, champion, train, validation, gate: spec.gates.validation });
   if (gate === 'scenarios') return runScenarios({ candidate, champion, train, validation, gate: spec.gates.scenarios, k: spec.gates.validation.k });
   return checkQuality({ candidate, train, recent, gate: spec.gates.quality });

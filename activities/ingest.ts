@@ -1,4 +1,4 @@
-import { ApplicationFailure, heartbeat } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
 import { FailureType } from '../src/contracts/failures';
 import type { DatasetSummary, IngestSummary, PipelineActivities } from '../src/contracts/pipeline-activities';
 import { pipelineSpecSchema } from '../src/contracts/pipeline-spec';
@@ -6,6 +6,7 @@ import type { Interactions } from '../src/models';
 import type { Registry } from '../src/registry';
 import { asPermanent } from './failures';
 import type { InputCache } from './inputs';
+import { keepAlive } from './keep-alive';
 import { describeIssues, formatIssues } from '../src/validation/issues';
 
 function summarize(sha256: string, data: Interactions): DatasetSummary {
@@ -28,37 +29,39 @@ export function createIngestActivities(registry: Registry, inputs: InputCache, a
     },
 
     /** Checks the registered artifact (checksum, loadable, shape) and the datasets the spec names, once each. */
-    async ingest({ ref, spec }): Promise<IngestSummary> {
-      try {
-        const version = await registry.getVersion(ref.model, ref.version);
-        if (!version) throw ApplicationFailure.nonRetryable(`model ${ref.model} has no registered version ${ref.version}`, FailureType.UnknownModel);
-        const model = await inputs.model(version.artifact.sha256);
-        heartbeat('model loaded');
-        const champion = (await registry.getAlias(ref.model, 'champion')).version;
-        const championVersion = champion ? await registry.getVersion(ref.model, champion) : null;
-        const recentSha = spec.datasets.recent ?? spec.datasets.validation;
-        const [train, validation, recent] = await Promise.all([spec.datasets.train, spec.datasets.validation, recentSha].map((sha) => inputs.dataset(sha)));
-        heartbeat('datasets loaded');
-        for (const [name, data] of Object.entries({ train, validation, recent })) {
-          if (data.users.length === 0) throw ApplicationFailure.nonRetryable(`datasets.${name}: has no rows`, FailureType.BadDataset);
-        }
-        return {
-          artifactSha256: version.artifact.sha256,
-          kind: model.kind,
-          dims: model.dims,
-          users: model.userIds.length,
-          items: model.itemIds.length,
-          champion: championVersion ? { version: championVersion.version, sha256: championVersion.artifact.sha256 } : null,
-          datasets: {
-            train: summarize(spec.datasets.train, train),
-            validation: summarize(spec.datasets.validation, validation),
-            recent: summarize(recentSha, recent),
-          },
-        };
-      } catch (err) {
-        if (err instanceof ApplicationFailure) throw err;
-        asPermanent(err);
-      }
+    async ingest(input): Promise<IngestSummary> {
+      return keepAlive('ingest', () => ingestOne(registry, inputs, input));
     },
   };
+}
+
+async function ingestOne(registry: Registry, inputs: InputCache, { ref, spec }: Parameters<PipelineActivities['ingest']>[0]): Promise<IngestSummary> {
+  try {
+    const version = await registry.getVersion(ref.model, ref.version);
+    if (!version) throw ApplicationFailure.nonRetryable(`model ${ref.model} has no registered version ${ref.version}`, FailureType.UnknownModel);
+    const model = await inputs.model(version.artifact.sha256);
+    const champion = (await registry.getAlias(ref.model, 'champion')).version;
+    const championVersion = champion ? await registry.getVersion(ref.model, champion) : null;
+    const recentSha = spec.datasets.recent ?? spec.datasets.validation;
+    const [train, validation, recent] = await Promise.all([spec.datasets.train, spec.datasets.validation, recentSha].map((sha) => inputs.dataset(sha)));
+    for (const [name, data] of Object.entries({ train, validation, recent })) {
+      if (data.users.length === 0) throw ApplicationFailure.nonRetryable(`datasets.${name}: has no rows`, FailureType.BadDataset);
+    }
+    return {
+      artifactSha256: version.artifact.sha256,
+      kind: model.kind,
+      dims: model.dims,
+      users: model.userIds.length,
+      items: model.itemIds.length,
+      champion: championVersion ? { version: championVersion.version, sha256: championVersion.artifact.sha256 } : null,
+      datasets: {
+        train: summarize(spec.datasets.train, train),
+        validation: summarize(spec.datasets.validation, validation),
+        recent: summarize(recentSha, recent),
+      },
+    };
+  } catch (err) {
+    if (err instanceof ApplicationFailure) throw err;
+    asPermanent(err);
+  }
 }

@@ -1,0 +1,3 @@
+// Suites on real servers bound only how long a test may be stuck: jest's 5 s default timed them, and a busy machine
+// failed them. A suite that needs longer says so itself.
+jest.setTimeout(120_000);
