@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import { GENESIS_HASH } from './hash';
-import { chainKey, globalKey, lastPosition, recordPlaces } from './positions';
+import { lastNumbered } from '../db/numbered-list';
+import { chainKey, globalKey, positions, recordPlaces } from './positions';
 import type { StoredAuditEvent } from './schemas';
 
 export interface Head {
@@ -69,7 +70,7 @@ export class HeadCache {
       await this.repair({ pipelineId, seq: { $gt: known.seq } });
       this.chainStuck.delete(pipelineId);
     }
-    const last = (await lastPosition(this.db, (n) => chainKey(pipelineId, n), known.seq)).doc;
+    const last = (await lastNumbered(positions(this.db), (n) => chainKey(pipelineId, n), known.seq)).doc;
     if (last) this.chainStuck.delete(pipelineId);
     else this.chainStuck.set(pipelineId, (this.chainStuck.get(pipelineId) ?? 0) + 1);
     return last ? { seq: last.seq!, hash: last.hash! } : known;
@@ -77,7 +78,7 @@ export class HeadCache {
 
   private async loadGlobal(): Promise<Head> {
     if (this.stuck >= STUCK_AFTER) await this.repair({ globalSeq: { $gt: this.lastGlobal.seq } });
-    const last = (await lastPosition(this.db, globalKey, this.lastGlobal.seq)).doc;
+    const last = (await lastNumbered(positions(this.db), globalKey, this.lastGlobal.seq)).doc;
     // A conflict with no newer place anywhere: a writer stopped between an event and its place, or is just between
     // them. Only a few such in a row mean the former.
     this.stuck = last ? 0 : this.stuck + 1;

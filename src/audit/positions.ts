@@ -1,5 +1,6 @@
 import { MongoBulkWriteError, type Db } from 'mongodb';
 import { isDuplicateKeyError } from '../db/duplicate-key';
+import { lastNumbered, readNumbered } from '../db/numbered-list';
 import type { StoredAuditEvent } from './schemas';
 
 export const AUDIT_POSITIONS = 'audit_positions';
@@ -56,43 +57,6 @@ export async function recordPlaces(db: Db, events: StoredAuditEvent[]): Promise<
 }
 
 /**
- * The last position of a gap-free list at or after `from` (whose own position is known to exist, or 0): gallops
- * forward by doubling steps to the first miss, then halves the gap. Log-many `_id` reads in how far the list grew.
- */
-export async function lastPosition(db: Db, key: (n: number) => string, from: number): Promise<{ n: number; doc: PositionDoc | null }> {
-  let lo = from;
-  let loDoc: PositionDoc | null = null;
-  let hi = from + 1;
-  for (let step = 1; ; step *= 2) {
-    const doc = await positions(db).findOne({ _id: key(lo + step) });
-    if (!doc) {
-      hi = lo + step;
-      break;
-    }
-    lo += step;
-    loDoc = doc;
-  }
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    const doc = await positions(db).findOne({ _id: key(mid) });
-    if (doc) [lo, loDoc] = [mid, doc];
-    else hi = mid;
-  }
-  return { n: lo, doc: loDoc };
-}
-
-/** The positions after `from` in one chain, in order, up to the first missing (or `max` of them): one `_id` read each. */
-export async function readForward(db: Db, key: (n: number) => string, from: number, max = Infinity): Promise<PositionDoc[]> {
-  const out: PositionDoc[] = [];
-  for (let n = from + 1; out.length < max; n++) {
-    const doc = await positions(db).findOne({ _id: key(n) });
-    if (!doc) return out;
-    out.push(doc);
-  }
-  return out;
-}
-
-/**
  * Records events about model versions in the per-version lists, each at the first free place from where this process
  * last saw the list end. A retried event may be listed twice; readers drop repeats.
  */
@@ -114,7 +78,7 @@ export class SubjectIndex {
       const list = `${model}@${version}`;
       const key = (n: number) => subjectKey(model, version, n - 1);
       for (let known = this.next.get(list) ?? 0; ; ) {
-        const end = (await lastPosition(this.db, key, known)).n;
+        const end = (await lastNumbered(positions(this.db), key, known)).n;
         const taken = await insertNew(this.db, [{ _id: key(end + 1), eventId: e._id }]);
         known = end + (taken.size > 0 ? 1 : 0);
         if (taken.size > 0) continue;
@@ -127,7 +91,7 @@ export class SubjectIndex {
 
 /** The ids of every event about a model version, in the order they were listed, each once. */
 export async function eventsAbout(db: Db, model: string, version: string): Promise<string[]> {
-  const listed = await readForward(db, (k) => subjectKey(model, version, k - 1), 0);
+  const listed = await readNumbered(positions(db), (k) => subjectKey(model, version, k - 1), 0);
   return [...new Set(listed.map((p) => p.eventId))];
 }
 

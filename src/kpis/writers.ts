@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
 import { isDuplicateKeyError } from '../db/duplicate-key';
+import { readNumbered } from '../db/numbered-list';
 
 export const KPI_WRITERS = 'kpi_writers';
 
@@ -30,14 +31,7 @@ export function createKpiWriters(db: Db) {
   const writers = db.collection<KpiWriterDoc>(KPI_WRITERS);
 
   /** Every writer of the model, in registration order: one `_id` read each, and one that misses. */
-  async function list(model: string): Promise<KpiWriterDoc[]> {
-    const out: KpiWriterDoc[] = [];
-    for (let n = 0; ; n++) {
-      const doc = await writers.findOne({ _id: writerId(model, n) });
-      if (!doc) return out;
-      out.push(doc);
-    }
-  }
+  const list = (model: string): Promise<KpiWriterDoc[]> => readNumbered(writers, (n) => writerId(model, n - 1), 0);
 
   return {
     list,

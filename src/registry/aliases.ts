@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isDuplicateKeyError } from '../db/duplicate-key';
+import { lastNumbered, readNumbered } from '../db/numbered-list';
 import { aliasRowId, versionId, type RegistryCollections } from './collections';
 import { IdempotencyKeyConflictError, StaleAliasError, UnknownVersionError } from './errors';
 import { requireModel, type Clock } from './models';
@@ -40,12 +41,8 @@ const RECENT_ROWS = 20;
 async function latestRow(cols: RegistryCollections, model: string, alias: AliasName): Promise<AliasHistoryDoc | null> {
   const headId = `${model}:${alias}`;
   const hint = (await cols.aliasHeads.findOne({ _id: headId }))?.revision ?? 0;
-  let latest = hint > 0 ? await cols.aliasHistory.findOne({ _id: aliasRowId(model, alias, hint) }) : null;
-  for (let revision = hint + 1; ; revision++) {
-    const row = await cols.aliasHistory.findOne({ _id: aliasRowId(model, alias, revision) });
-    if (!row) break;
-    latest = row;
-  }
+  const ahead = (await lastNumbered(cols.aliasHistory, (revision) => aliasRowId(model, alias, revision), hint)).doc;
+  const latest = ahead ?? (hint > 0 ? await cols.aliasHistory.findOne({ _id: aliasRowId(model, alias, hint) }) : null);
   if (latest && latest.revision > hint) await cols.aliasHeads.updateOne({ _id: headId }, { $max: { revision: latest.revision } }, { upsert: true });
   return latest;
 }
@@ -138,10 +135,5 @@ export async function aliasAt(cols: RegistryCollections, model: string, alias: A
 /** Every move of an alias, oldest first: one `_id` read per move. */
 export async function aliasHistory(cols: RegistryCollections, model: string, alias: AliasName): Promise<AliasHistoryDoc[]> {
   parseInput('aliasHistory', aliasRefSchema, { model, alias });
-  const rows: AliasHistoryDoc[] = [];
-  for (let revision = 1; ; revision++) {
-    const row = await cols.aliasHistory.findOne({ _id: aliasRowId(model, alias, revision) });
-    if (!row) return rows;
-    rows.push(row);
-  }
+  return readNumbered(cols.aliasHistory, (revision) => aliasRowId(model, alias, revision), 0);
 }

@@ -1,4 +1,5 @@
 import { isDuplicateKeyError } from '../db/duplicate-key';
+import { readNumbered } from '../db/numbered-list';
 import type { BlobStore } from './blob-store';
 import { transitionRowId, versionId, type RegistryCollections } from './collections';
 import { BlobNotFoundError, ChecksumMismatchError, DuplicateVersionError, IdempotencyKeyConflictError } from './errors';
@@ -74,13 +75,8 @@ export async function registerVersion(
 }
 
 /** A version's transitions, oldest first. Revisions are gap-free: one `_id` read each, and the one that misses. */
-async function transitionsOf(cols: RegistryCollections, model: string, version: string): Promise<TransitionDoc[]> {
-  const rows: TransitionDoc[] = [];
-  for (let revision = 1; ; revision++) {
-    const row = await cols.transitions.findOne({ _id: transitionRowId(model, version, revision) });
-    if (!row) return rows;
-    rows.push(row);
-  }
+function transitionsOf(cols: RegistryCollections, model: string, version: string): Promise<TransitionDoc[]> {
+  return readNumbered(cols.transitions, (revision) => transitionRowId(model, version, revision), 0);
 }
 
 export async function getVersion(cols: RegistryCollections, model: string, version: string): Promise<ModelVersion | null> {

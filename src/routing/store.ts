@@ -1,5 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { isDuplicateKeyError } from '../db/duplicate-key';
+import { lastNumbered } from '../db/numbered-list';
 import { ensureIndexSet } from '../db/ensure-indexes';
 import { parseInput } from '../validation/input-error';
 import { EMPTY_ROUTE, routeSpecSchema, type RouteDoc, type RouteHistoryDoc, type RouteSpec } from '../contracts/routes';
@@ -83,12 +84,8 @@ export function createRouteStore(db: Db) {
    */
   async function newest(model: string): Promise<{ doc: RouteDoc | null; ahead: RouteHistoryDoc | null }> {
     const doc = await current(model);
-    let ahead: RouteHistoryDoc | null = null;
-    for (let generation = (doc?.generation ?? 0) + 1; ; generation++) {
-      const row = await history.findOne({ _id: historyId(model, generation) });
-      if (!row) return { doc, ahead };
-      ahead = row;
-    }
+    const { doc: ahead } = await lastNumbered(history, (generation) => historyId(model, generation), doc?.generation ?? 0);
+    return { doc, ahead };
   }
 
   /** A change already in the history under this key; only a retry or a lost race pays for this scan. */

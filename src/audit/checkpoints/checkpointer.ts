@@ -1,7 +1,8 @@
 import type { Db } from 'mongodb';
 import { eventHash, eventLeaf } from '../hash';
 import { auditCollection } from '../indexes';
-import { globalKey, positions, readForward } from '../positions';
+import { readNumbered } from '../../db/numbered-list';
+import { globalKey, positions } from '../positions';
 import { leafHash } from '../merkle/tree-hash';
 import { TILE_HEIGHT, TILE_WIDTH, TileRows, tileId, type Tile } from '../merkle/tiles';
 import type { StoredAuditEvent } from '../schemas';
@@ -163,7 +164,7 @@ export class Checkpointer {
     const last = Math.max(after, ...known.keys());
     const count = fed.length === 0 ? Infinity : last - after;
     if (known.size === count) return [...known.values()].sort((a, b) => a.globalSeq - b.globalSeq);
-    const places = await readForward(this.db, globalKey, after, count);
+    const places = await readNumbered(positions(this.db), globalKey, after, count);
     if (count === Infinity || places.length === count) {
       const events = await Promise.all(places.map((p) => known.get(p.seq!) ?? auditCollection(this.db).findOne({ _id: p.eventId })));
       if (events.every((e) => e !== null)) return events;
