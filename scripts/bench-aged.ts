@@ -82,7 +82,7 @@ async function hotPaths(db: Db, nowMs: number, version: string): Promise<Paths> 
       const window = await readWindow(db, MODEL, '1.0.0', nowMs - 300_000, nowMs);
       return judgeProduction(db, { model: MODEL, version: '1.0.0', fromMs: nowMs - 300_000, toMs: nowMs, policy }, window);
     },
-    approval_answer: await approvalAnswer(db, MODEL, version),
+    approval_answer: await approvalAnswer(db, benchFolder(db), MODEL, version),
     champion_read: () => registry.getAlias(MODEL, 'champion'),
     version_read: () => registry.getVersion(MODEL, version),
     report_read: () => storedFiles(db, 'report', `deploy-${MODEL}-${version}`),
@@ -118,11 +118,14 @@ async function appendRate(dbName: string, writers: number): Promise<number> {
   return counts.reduce((a, b) => a + b, 0) / APPEND_SECONDS;
 }
 
+/** Files of one bench database (checkpoint copies, the bench admin's key), kept with it. */
+const benchFolder = (db: Db) => join(ROOT, '.data/bench-aged', db.databaseName);
+
 async function prepare(db: Db, aged: boolean, nowMs: number): Promise<string> {
   await ensureIndexes(db);
   await ensureAuditIndexes(db);
   const keys = generateNoteKeys('bench.modelship.local/aged');
-  const folder = join(ROOT, '.data/bench-aged', db.databaseName);
+  const folder = benchFolder(db);
   const loaded = aged && (await db.collection(LOADED).findOne({}));
   if (!loaded) rmSync(folder, { recursive: true, force: true });
   mkdirSync(folder, { recursive: true });

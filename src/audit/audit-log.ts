@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoBulkWriteError, type Collection, type Db, type WriteConcernSettings } from 'mongodb';
 import { AuditContentionError, AuditEventConflictError } from './errors';
 import { DEFAULT_LOCAL_HMAC_KEY } from './hash';
 import { HeadCache } from './heads';
+import { LaneReader, LaneWriter, type InboxEvent, type LaneEntry } from './lanes';
+import { LEASE_MS, SealerLease } from './sealer-lease';
 import { recordPlaces, SubjectIndex } from './positions';
 import { sealEvent } from './seal';
 import { auditCollection } from './indexes';
@@ -12,7 +15,7 @@ import { InputError } from '../validation/input-error';
 import { canonicalJson, type JsonValue } from './json';
 import { isDuplicateKeyError } from '../db/duplicate-key';
 import { auditWriteConcern, detectServerKind } from './mongo';
-import { auditEventInputSchema, type AuditEventInput, type ParsedAuditEvent, type StoredAuditEvent } from './schemas';
+import { auditEventInputSchema, type AuditEventInput, type StoredAuditEvent } from './schemas';
 import { verifyAudit, type VerifyOptions, type VerifyReport } from './verify';
 
 export interface AuditLogOptions {
@@ -36,13 +39,18 @@ export interface AuditLogOptions {
   warn?: (line: string) => void;
 }
 
-type Event = ParsedAuditEvent & { at: Date };
-
 interface Pending {
-  event: Event;
+  event: InboxEvent;
   conflicts: number;
   resolve(event: StoredAuditEvent): void;
   reject(error: unknown): void;
+}
+
+/** What one insert seals: this process's own appends, and, while it is the sealer, other writers' inbox entries. */
+interface Item {
+  event: InboxEvent;
+  pending?: Pending;
+  entry?: LaneEntry;
 }
 
 /** Fields that identify what happened; a retry must repeat them exactly. `at` and evidence may differ (first write wins). */
@@ -51,11 +59,25 @@ const IDENTITY_FIELDS = ['type', 'actor', 'subject', 'pipelineId', 'outcome', 's
 const MIN_KEY_BYTES = 16;
 /** FerretDB's default insert batch size. */
 const MAX_BATCH = 100;
+/** How old this process's knowledge of the sealer may be when it decides how to append. */
+const SEALER_CHECK_MS = 250;
+/** A sealer with nothing to seal for this long gives its term up. */
+const IDLE_RELEASE_MS = 5000;
+/** The longest a sealer with nothing to do, or a writer waiting for its events, sleeps between reads. */
+const MAX_PAUSE_MS = 16;
+/** A writer whose events have waited this long in a lane puts them again in a new one (lanes.ts). */
+const REPUT_MS = 10_000;
 
 /**
  * The append-only audit log. One instance per process: its appends are committed in order by a single loop, so they
  * never race each other for chain heads, and appends that queue up while a write is in flight go out together in one
  * ordered insertMany (group commit). Other processes are kept honest by the unique indexes (see HeadCache).
+ *
+ * Several processes appending at once would lose most inserts to each other and read the heads again each time. The
+ * first to lose takes the sealer's term (sealer-lease.ts): while it holds it, the others put their events in their
+ * own lanes of an inbox (lanes.ts) and wait, and the sealer seals its own appends and every lane's entries together,
+ * in one insert. A sealer that finds nothing to seal for a while gives the term up, and one that dies loses it after
+ * a few seconds; a waiting writer then takes it. docs/storage.md gives the figures.
  */
 export class AuditLog {
   private readonly db: Db;
@@ -72,6 +94,15 @@ export class AuditLog {
   private writeConcern: Promise<WriteConcernSettings | undefined> | undefined;
   private readonly pending: Pending[] = [];
   private committing = false;
+  private readonly lease: SealerLease;
+  private readonly laneWriter: LaneWriter;
+  private readonly laneReader: LaneReader;
+  private sealing = false;
+  private closing = false;
+  private sealerStopped: Promise<void> = Promise.resolve();
+  /** How long this process's events have lately waited in its lane, in ms (a moving average). */
+  private sealWaitMs = 5;
+  private wakeSealer: (() => void) | undefined;
 
   constructor(db: Db, options: AuditLogOptions = {}) {
     this.db = db;
@@ -87,6 +118,10 @@ export class AuditLog {
     this.checkpointer = options.checkpointer;
     this.warn = options.warn ?? ((line) => console.warn(line));
     this.afterPipelineEnd = options.afterPipelineEnd;
+    const holder = randomUUID();
+    this.lease = new SealerLease(db, holder);
+    this.laneWriter = new LaneWriter(db, holder);
+    this.laneReader = new LaneReader(db);
   }
 
   /**
@@ -98,7 +133,8 @@ export class AuditLog {
     if (!parsed.success) return Promise.reject(new InputError('appendAudit', describeIssues(parsed.error)));
     return new Promise((resolve, reject) => {
       this.pending.push({ event: { ...parsed.data, at: parsed.data.at ?? this.clock() }, conflicts: 0, resolve, reject });
-      if (!this.committing) void this.commitLoop();
+      if (this.sealing) this.wakeSealer?.();
+      else if (!this.committing) void this.commitLoop();
     });
   }
 
@@ -107,18 +143,37 @@ export class AuditLog {
     return this.afterEnds;
   }
 
+  /**
+   * For an orderly shutdown, before the database connection closes: gives the sealer's term up if this process holds
+   * it (other writers then append by themselves at once, not after the term lapses) and settles. The log still
+   * appends afterwards, and may seal again when writers contend.
+   */
+  async close(): Promise<void> {
+    this.closing = true;
+    this.wakeSealer?.();
+    await this.sealerStopped;
+    this.closing = false;
+    await this.settled();
+  }
+
   /** Verifies the log (or one pipeline's chain) with this instance's key. */
   verify(options: Omit<VerifyOptions, 'hmacKey'> = {}): Promise<VerifyReport> {
     return verifyAudit(this.db, { ...options, hmacKey: this.key });
   }
 
+  /** Appends by this process alone, or through the inbox while another process seals. */
   private async commitLoop(): Promise<void> {
     this.committing = true;
-    while (this.pending.length > 0) {
+    while (this.pending.length > 0 && !this.sealing) {
       const batch = this.pending.splice(0, MAX_BATCH);
       try {
-        const retry = await this.commit(batch);
-        this.pending.unshift(...retry);
+        if (await this.lease.otherSeals(SEALER_CHECK_MS)) {
+          await this.viaInbox(batch);
+          continue;
+        }
+        const { retry, contended } = await this.commit(batch.map((pending) => ({ event: pending.event, pending })));
+        this.pending.unshift(...retry.map((item) => item.pending!));
+        if (contended && (await this.lease.tryTake().catch(() => false))) this.startSealing();
       } catch (error) {
         for (const p of batch) p.reject(error);
       }
@@ -126,8 +181,97 @@ export class AuditLog {
     this.committing = false;
   }
 
-  /** Writes a batch in order; returns the appends that must go again because a head proved stale. */
-  private async commit(batch: Pending[]): Promise<Pending[]> {
+  private startSealing(): void {
+    this.laneReader.resume(this.lease.term!);
+    this.sealing = true;
+    this.sealerStopped = this.sealLoop();
+  }
+
+  /** While this process holds the sealer's term: seals its own appends and the lanes' entries, until idle or the term is lost. */
+  private async sealLoop(): Promise<void> {
+    let idleSince = Date.now();
+    let pause = 1;
+    try {
+      while (await this.lease.keep(this.laneReader.cursors())) {
+        const own = this.pending.splice(0, MAX_BATCH);
+        try {
+          const entries = await this.laneReader.poll(MAX_BATCH - own.length);
+          if (own.length + entries.length === 0) {
+            if (this.closing || Date.now() - idleSince >= IDLE_RELEASE_MS) {
+              await this.lease.release(this.laneReader.cursors());
+              break;
+            }
+            await this.pauseSealer(pause);
+            pause = Math.min(2 * pause, MAX_PAUSE_MS);
+            continue;
+          }
+          [idleSince, pause] = [Date.now(), 1];
+          const { retry } = await this.commit([...own.map((pending) => ({ event: pending.event, pending })), ...entries.map((entry) => ({ event: entry.event, entry }))]);
+          // Lane entries not sealed are read again from their lane's cursor.
+          this.pending.unshift(...retry.flatMap((item) => (item.pending ? [item.pending] : [])));
+        } catch (error) {
+          for (const p of own) p.reject(error);
+          await sleep(MAX_PAUSE_MS);
+        }
+      }
+    } catch (error) {
+      this.lease.forget();
+      this.warn(`audit sealer stopped (its term lapses in ${LEASE_MS / 1000} s, then another writer seals): ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      this.sealing = false;
+      if (this.pending.length > 0 && !this.committing) void this.commitLoop();
+    }
+  }
+
+  private pauseSealer(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      // A sealer waiting for work does not keep its process alive: a process that ends lets its term lapse.
+      const timer = setTimeout(resolve, ms).unref();
+      this.wakeSealer = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  /**
+   * Puts the batch in this process's lane and waits until the sealer has stored it. A writer that finds the sealer
+   * gone takes the term and seals the lanes, its own among them.
+   */
+  private async viaInbox(batch: Pending[]): Promise<void> {
+    await this.laneWriter.put(batch.map((p) => p.event));
+    let waiting = batch;
+    let putAt = Date.now();
+    const stored: StoredAuditEvent[] = [];
+    for (let looks = 0; waiting.length > 0; looks++) {
+      // The first look comes about when the last batches were sealed, so that most waits take one read.
+      await sleep(looks === 0 ? Math.max(1, 0.8 * this.sealWaitMs) : Math.min(2 * 1.5 ** (looks - 1), MAX_PAUSE_MS));
+      // Lanes are sealed in order, so once the last is stored so are the others, unless it was stored long before.
+      const last = await this.events.findOne({ _id: waiting[waiting.length - 1]!.event.eventId });
+      if (!last) {
+        if (!this.sealing && !(await this.lease.otherSeals(SEALER_CHECK_MS)) && (await this.lease.tryTake())) this.startSealing();
+        if (Date.now() - putAt > REPUT_MS) {
+          await this.laneWriter.put(waiting.map((p) => p.event), true);
+          putAt = Date.now();
+        }
+        continue;
+      }
+      this.sealWaitMs = 0.8 * this.sealWaitMs + 0.2 * (Date.now() - putAt);
+      const found = [...(await Promise.all(waiting.slice(0, -1).map((p) => this.events.findOne({ _id: p.event.eventId })))), last];
+      waiting.forEach((p, i) => {
+        const existing = found[i];
+        if (existing && this.settleReplay(p, existing)) stored.push(existing);
+      });
+      waiting = waiting.filter((_, i) => !found[i]);
+    }
+    await this.checkpointAfter(stored, stored);
+  }
+
+  /**
+   * Writes items in order; returns those that must go again because a head proved stale, and whether one did (another
+   * process appended first).
+   */
+  private async commit(batch: Item[]): Promise<{ retry: Item[]; contended: boolean }> {
     const writeConcern = await this.auditWriteConcern();
     const pipelines = [...new Set(batch.map((p) => p.event.pipelineId))];
     const [globalHead, chainHeads] = await Promise.all([
@@ -159,9 +303,10 @@ export class AuditLog {
     stored.forEach((doc) => this.heads.advance(doc));
     await recordPlaces(this.db, stored);
     await this.subjects.record(stored);
-    await this.checkpointAfter(stored);
-    for (let i = 0; i < inserted; i++) batch[i]!.resolve(docs[i]!);
-    if (inserted === docs.length) return [];
+    const own = stored.filter((_, i) => batch[i]!.pending);
+    await this.checkpointAfter(stored, own);
+    batch.slice(0, inserted).forEach((item, i) => settle(item, docs[i]!, this.laneReader));
+    if (inserted === docs.length) return { retry: [], contended: false };
 
     // FerretDB does not say which unique index fired: first ask whether this event is already stored.
     const failed = batch[inserted]!;
@@ -169,22 +314,30 @@ export class AuditLog {
     if (existing) {
       await recordPlaces(this.db, [existing]);
       await this.subjects.ensure(existing);
-      this.settleReplay(failed, existing);
-      return batch.slice(inserted + 1);
+      if (failed.pending) this.settleReplay(failed.pending, existing);
+      if (failed.entry) this.laneReader.sealed(failed.entry);
+      return { retry: batch.slice(inserted + 1), contended: false };
     }
     this.heads.invalidate(failed.event.pipelineId);
-    if (++failed.conflicts >= this.maxAttempts) {
-      failed.reject(new AuditContentionError(failed.event.eventId, failed.conflicts));
-      return batch.slice(inserted + 1);
+    const conflicts = failed.pending ? ++failed.pending.conflicts : 0;
+    // A first conflict is a head this process had not seen or had cached; a second, on heads just read, is another
+    // process appending at the same time.
+    const contended = conflicts >= 2;
+    if (failed.pending && conflicts >= this.maxAttempts) {
+      failed.pending.reject(new AuditContentionError(failed.event.eventId, conflicts));
+      return { retry: batch.slice(inserted + 1), contended };
     }
-    await sleep(Math.random() * Math.min(50, 5 * failed.conflicts));
-    return batch.slice(inserted);
+    return { retry: batch.slice(inserted), contended };
   }
 
-  private async checkpointAfter(stored: StoredAuditEvent[]): Promise<void> {
+  /**
+   * Feeds what was stored to the checkpointer, and checkpoints when due or when one of this process's own appends ends
+   * a pipeline (other writers' ends are theirs to cover, before their appends return).
+   */
+  private async checkpointAfter(stored: StoredAuditEvent[], own: StoredAuditEvent[]): Promise<void> {
     if (!this.checkpointer || stored.length === 0) return;
     this.checkpointer.feed(stored);
-    const reason = stored.some(endsPipeline) ? 'pipeline-end' : this.checkpointer.due() ? 'every-n-events' : undefined;
+    const reason = own.some(endsPipeline) ? 'pipeline-end' : this.checkpointer.due() ? 'every-n-events' : undefined;
     if (!reason) return;
     const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
     try {
@@ -195,7 +348,7 @@ export class AuditLog {
     }
     const after = this.afterPipelineEnd;
     if (!after) return;
-    for (const end of stored.filter(endsPipeline)) {
+    for (const end of own.filter(endsPipeline)) {
       this.afterEnds = this.afterEnds.then(() => after(end)).catch((error: unknown) => this.warn(`evidence bundle of ${end.pipelineId} not written: ${message(error)}`));
     }
   }
@@ -211,12 +364,19 @@ export class AuditLog {
     return this.writeConcern;
   }
 
-  private settleReplay(pending: Pending, existing: StoredAuditEvent): void {
+  /** Settles an append whose eventId is stored: with the stored event if it is the same, else with a conflict. */
+  private settleReplay(pending: Pending, existing: StoredAuditEvent): boolean {
     const same = (f: (typeof IDENTITY_FIELDS)[number]) => canonicalJson(existing[f] as JsonValue) === canonicalJson(pending.event[f] as JsonValue);
     const differing = IDENTITY_FIELDS.filter((f) => !same(f));
     if (differing.length > 0) pending.reject(new AuditEventConflictError(pending.event.eventId, differing));
     else pending.resolve(existing);
+    return differing.length === 0;
   }
+}
+
+function settle(item: Item, stored: StoredAuditEvent, lanes: LaneReader): void {
+  item.pending?.resolve(stored);
+  if (item.entry) lanes.sealed(item.entry);
 }
 
 /** Where an ordered insert stopped on a duplicate key, or undefined if it failed for another reason. */

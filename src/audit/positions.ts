@@ -72,20 +72,40 @@ export class SubjectIndex {
   }
 
   async record(events: StoredAuditEvent[]): Promise<void> {
+    const lists = new Map<string, { model: string; version: string; ids: string[] }>();
     for (const e of events) {
       const { model, version } = e.subject;
       if (!version) continue;
-      const list = `${model}@${version}`;
-      const key = (n: number) => subjectKey(model, version, n - 1);
-      for (let known = this.next.get(list) ?? 0; ; ) {
-        const end = (await lastNumbered(positions(this.db), key, known)).n;
-        const taken = await insertNew(this.db, [{ _id: key(end + 1), eventId: e._id }]);
-        known = end + (taken.size > 0 ? 1 : 0);
-        if (taken.size > 0) continue;
-        this.next.set(list, end + 1);
-        break;
-      }
+      const list = lists.get(`${model}@${version}`) ?? { model, version, ids: [] };
+      list.ids.push(e._id);
+      lists.set(`${model}@${version}`, list);
     }
+    await Promise.all([...lists].map(([name, list]) => this.place(name, list)));
+  }
+
+  /** Lists a batch's events about one version at the end of its list: one read and one ordered insert, unless raced. */
+  private async place(name: string, { model, version, ids }: { model: string; version: string; ids: string[] }): Promise<void> {
+    const key = (n: number) => subjectKey(model, version, n - 1);
+    let known = this.next.get(name) ?? 0;
+    for (let waiting = ids; waiting.length > 0; ) {
+      const end = (await lastNumbered(positions(this.db), key, known)).n;
+      const placed = await insertInOrder(this.db, waiting.map((eventId, i) => ({ _id: key(end + 1 + i), eventId })));
+      known = end + placed;
+      waiting = waiting.slice(placed);
+    }
+    this.next.set(name, known);
+  }
+}
+
+/** Inserts in order up to the first place another writer took; returns how many were inserted. */
+async function insertInOrder(db: Db, docs: PositionDoc[]): Promise<number> {
+  try {
+    await positions(db).insertMany(docs, { ordered: true });
+    return docs.length;
+  } catch (error) {
+    const first = error instanceof MongoBulkWriteError ? [error.writeErrors].flat()[0] : error;
+    if (!first || !isDuplicateKeyError(first)) throw error;
+    return (first as { index?: number }).index ?? 0;
   }
 }
 

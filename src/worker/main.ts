@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     await worker.run();
   } finally {
     stopRetention();
-    await auditLog.settled();
+    await auditLog.close();
     mailer.close();
     await client.connection.close();
     await mongo.close();

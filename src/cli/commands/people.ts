@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { createAuditLog } from '../../audit';
 import { ROLES, type Role } from '../../contracts/identity';
 import { addPerson, grantRoles, grantsOf, PeopleError, type Admin } from '../../identity/admin';
 import { KeyFormatError, parsePublicKey } from '../../identity/keys';
@@ -46,7 +45,6 @@ export function peopleCommand(program: Command, ctx: CliContext): void {
       throw err;
     }
   };
-  const auditLog = async () => createAuditLog(await ctx.db(), ctx.env().AUDIT_HMAC_KEY ? { hmacKey: ctx.env().AUDIT_HMAC_KEY } : {});
 
   people
     .command('add')
@@ -58,7 +56,7 @@ export function peopleCommand(program: Command, ctx: CliContext): void {
     .option('--as <admin>', 'the admin making the change, signing with their key (default MODELSHIP_USER)')
     .action(async (name: string, opts: { publicKey: string; role: string[]; model: string[]; as?: string }) => {
       const grants = grantsOfOrUsage(roles(opts.role), opts.model);
-      const doc = await run(async () => addPerson(await ctx.db(), await auditLog(), { name, publicKey: publicKeyArg(opts.publicKey), grants, admin: admin(opts.as) }));
+      const doc = await run(async () => addPerson(await ctx.db(), await ctx.auditLog(), { name, publicKey: publicKeyArg(opts.publicKey), grants, admin: admin(opts.as) }));
       print(`added ${name} (${doc.keys[0].fingerprint}): ${describe(doc)}`);
     });
 
@@ -71,7 +69,7 @@ export function peopleCommand(program: Command, ctx: CliContext): void {
     .option('--as <admin>', 'the admin making the change (default MODELSHIP_USER)')
     .action(async (name: string, opts: { role: string[]; model: string[]; as?: string }) => {
       const grants = grantsOfOrUsage(roles(opts.role), opts.model);
-      const doc = await run(async () => grantRoles(await ctx.db(), await auditLog(), { name, grants, admin: admin(opts.as) }));
+      const doc = await run(async () => grantRoles(await ctx.db(), await ctx.auditLog(), { name, grants, admin: admin(opts.as) }));
       print(`${name} now holds: ${describe(doc)}`);
     });
 

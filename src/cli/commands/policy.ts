@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { createAuditLog } from '../../audit';
 import { readSpecFile } from '../../client/read-spec';
 import type { ModelPolicyInput } from '../../contracts/model-policy';
 import { getModelPolicy, setModelPolicy } from '../../operations/policies';
@@ -19,7 +18,7 @@ export function policyCommand(program: Command, ctx: CliContext): void {
       const db = await ctx.db();
       const env = ctx.env();
       const actor = `user:${ctx.identity(opts.as)}`;
-      const saved = await setModelPolicy(db, createAuditLog(db, env.AUDIT_HMAC_KEY ? { hmacKey: env.AUDIT_HMAC_KEY } : {}), model, readSpecFile(opts.file) as ModelPolicyInput, actor);
+      const saved = await setModelPolicy(db, await ctx.auditLog(), model, readSpecFile(opts.file) as ModelPolicyInput, actor);
       print(`policy of ${model} saved (revision ${saved.revision}): rollback ${saved.monitoring.rollback}, checks every ${saved.monitoring.checkInterval}`);
       if (saved.drill) {
         await scheduleDrill(await ctx.temporal(), env.TEMPORAL_TASK_QUEUE, model, saved.drill.every);

@@ -1,14 +1,14 @@
 /**
  * A worker's audit appends, as a process to kill: appends events of a few pipelines at a worker's pace (a pause of
- * PAUSE_MS between appends; two processes appending flat out starve each other on FerretDB, see docs/audit.md), ending a
- * pipeline every tenth event, with checkpoints every AUDIT_CHECKPOINT_EVERY events. It prints each event id once its
- * append has returned, so whoever kills it knows what was acknowledged.
+ * AUDIT_LOOP_PAUSE_MS between appends, 40 by default; 0 makes writers contend), ending a pipeline every tenth event,
+ * with checkpoints every AUDIT_CHECKPOINT_EVERY events. It prints each event id once its append has returned, so
+ * whoever kills it knows what was acknowledged.
  */
 import { createSigningAuditLog } from '../../../src/audit';
 import { config } from '../../../src/config';
 import { connectMongo } from '../../../src/db';
 
-const PAUSE_MS = 40;
+const PAUSE_MS = Number(process.env.AUDIT_LOOP_PAUSE_MS ?? 40);
 
 async function main(): Promise<void> {
   const env = config();

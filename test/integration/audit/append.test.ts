@@ -55,6 +55,7 @@ describe('appendAudit', () => {
     expect(new Set(results.map((r) => r.hash)).size).toBe(1);
     expect(await events().countDocuments({ pipelineId: 'wf-c' })).toBe(2);
     expect((await log.verify({ pipelineId: 'wf-c' })).ok).toBe(true);
+    await Promise.all(writers.map((w) => w.close()));
   });
 
   it('keeps the first write when a retry carries other evidence or time', async () => {

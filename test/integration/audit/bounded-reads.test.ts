@@ -41,6 +41,7 @@ describe('audit reads cost the same on a long log as on a short one', () => {
   const worlds: World[] = [];
   afterAll(async () => {
     for (const w of worlds) {
+      await w.signer.close();
       await w.mongo.close();
       rmSync(w.home, { recursive: true, force: true });
     }
@@ -61,8 +62,12 @@ describe('audit reads cost the same on a long log as on a short one', () => {
         }
       });
       expect(scans(commands)).toEqual([]);
-      counts[name] = reads(commands).length;
+      // One of the two seals, the other waits for its events by their `_id`s: how often it looks, and how often the
+      // sealer looks at the lanes, depends on time alone. Where the log is read, it is read as often on either log.
+      counts[name] = reads(commands).filter((c) => c.collection === AUDIT_POSITIONS).length;
       expect(await verifyAudit(w.mongo.db)).toMatchObject({ ok: true, checked: pipelines * 10 + 11 });
+      // Neither seals on: the tests below append alone.
+      await Promise.all([other.close(), w.signer.close()]);
     }
     expect(counts.long).toBe(counts.short);
   });
@@ -87,5 +92,6 @@ describe('audit reads cost the same on a long log as on a short one', () => {
     expect(next).toMatchObject({ globalSeq: last.globalSeq + 1, seq: 2, globalPrevHash: last.globalHash, prevHash: last.hash });
     expect(await w.mongo.db.collection(AUDIT_POSITIONS).findOne({ _id: globalKey(last.globalSeq) as never })).toMatchObject({ eventId: last.eventId });
     expect(await verifyAudit(w.mongo.db)).toMatchObject({ ok: true });
+    await fresh.close();
   });
 });

@@ -1,12 +1,13 @@
 import type { Db } from 'mongodb';
-import { createAuditLog, verifyAudit, type AuditLog, type StoredAuditEvent } from '../../../src/audit';
+import { verifyAudit, type AuditLog, type StoredAuditEvent } from '../../../src/audit';
 import { auditEvent, openAudit } from './fixtures';
 
 let db: Db;
 let close: () => Promise<void>;
+let newLog: () => AuditLog;
 
 beforeEach(async () => {
-  ({ db, close } = await openAudit('auditcon'));
+  ({ db, close, newLog } = await openAudit('auditcon'));
 });
 afterEach(() => close());
 
@@ -46,12 +47,12 @@ async function expectIntactChains(appended: StoredAuditEvent[]): Promise<void> {
 
 describe('concurrent appends', () => {
   it('keep every chain intact with 8 independent writers (as 8 worker processes would be)', async () => {
-    const logs = Array.from({ length: WRITERS }, () => createAuditLog(db));
+    const logs = Array.from({ length: WRITERS }, newLog);
     await expectIntactChains(await runWriters(logs));
   });
 
   it('keep every chain intact with 8 concurrent callers sharing one writer', async () => {
-    const shared = createAuditLog(db);
+    const shared = newLog();
     await expectIntactChains(await runWriters(Array.from({ length: WRITERS }, () => shared)));
   });
 });

@@ -2,10 +2,24 @@ import type { Db } from 'mongodb';
 import { createAuditLog, ensureAuditIndexes, type AuditEventInput, type AuditLog, type AuditLogOptions } from '../../../src/audit';
 import { openTestDb } from '../../support/mongo';
 
-export async function openAudit(prefix: string, options: AuditLogOptions = {}): Promise<{ db: Db; log: AuditLog; close: () => Promise<void> }> {
+/**
+ * A test database with the audit indexes, its log, and `newLog` for more writers. `close` closes every log first, so a
+ * sealer among them gives its term up before the database goes.
+ */
+export async function openAudit(prefix: string, options: AuditLogOptions = {}): Promise<{ db: Db; log: AuditLog; newLog: () => AuditLog; close: () => Promise<void> }> {
   const mongo = await openTestDb(prefix);
   await ensureAuditIndexes(mongo.db);
-  return { db: mongo.db, log: createAuditLog(mongo.db, options), close: mongo.close };
+  const made: AuditLog[] = [];
+  const newLog = () => {
+    const log = createAuditLog(mongo.db, options);
+    made.push(log);
+    return log;
+  };
+  const close = async () => {
+    await Promise.all(made.map((log) => log.close()));
+    await mongo.close();
+  };
+  return { db: mongo.db, log: newLog(), newLog, close };
 }
 
 export function auditEvent(pipelineId: string, step: string, extra: Partial<AuditEventInput> = {}): AuditEventInput {

@@ -45,7 +45,8 @@ describe('continuous monitoring on the real stack', () => {
         rollback: 'automatic',
         recipients: [ops],
         checksPerRun: 4,
-        thresholds: { maxErrorRate: 0.05, minRequests: 5, maxP99Ms: 250, minSuccessRatio: 0 },
+        // Errors are under test: the latency ceiling is set where only a stuck gateway reaches it, not a busy machine.
+        thresholds: { maxErrorRate: 0.05, minRequests: 5, maxP99Ms: 5000, minSuccessRatio: 0 },
       },
     }, 'user:ops');
 
@@ -94,7 +95,7 @@ describe('continuous monitoring on the real stack', () => {
     // replicas that had already switched (on a busy machine, the seconds of the switch itself can be slow).
     const later = await waitForStatus((s) => s.checks >= 1 && !!s.lastCheck && Date.parse(s.lastCheck.from) >= Date.parse(s.rollbacks[0]?.at ?? ''));
     expect(later).toMatchObject({ champion: good, lastKnownGood: null, rollbacks: [expect.objectContaining({ from: '2.0.0', to: '1.0.0' })] });
-    expect(later.lastCheck?.verdict).toBe('ok');
+    expect({ verdict: later.lastCheck?.verdict, check: later.lastCheck }).toMatchObject({ verdict: 'ok' });
     expect(later.lastCheck?.drift.verdict).toBe('pass');
   });
 });

@@ -1,0 +1,154 @@
+import type { Collection, Db } from 'mongodb';
+import { isDuplicateKeyError } from '../db/duplicate-key';
+import { lastNumbered, readNumbered } from '../db/numbered-list';
+import type { ParsedAuditEvent } from './schemas';
+
+export const AUDIT_LANES = 'audit_lanes';
+export const AUDIT_INBOX = 'audit_inbox';
+
+/** An event as its writer accepted it, before it has a place in the log. */
+export type InboxEvent = ParsedAuditEvent & { at: Date };
+
+/** A writer that has not put anything for this long takes a new lane before it puts again. */
+const WRITER_IDLE_MS = 20_000;
+/**
+ * The sealer stops reading a lane in which nothing new appeared for this long. The 10 s above the writers' idle time
+ * is the margin for a put still under way when its lane is dropped; a writer whose entry waits longer than that puts
+ * it again in a new lane (see AuditLog), and the copy already sealed is skipped by its `_id`.
+ */
+const LANE_DROP_MS = 30_000;
+
+/** How far the sealer has read: lanes registered so far, and the last entry sealed in each lane it still reads. */
+export interface LaneCursors {
+  lanesKnown: number;
+  lanes: { lane: number; sealed: number }[];
+}
+
+interface LaneDoc {
+  _id: string;
+  holder: string;
+  registeredMs: number;
+}
+
+export interface InboxDoc {
+  _id: string;
+  lane: number;
+  n: number;
+  event: InboxEvent;
+}
+
+const laneId = (lane: number) => `l${lane}`;
+const entryId = (lane: number, n: number) => `${lane}|${n}`;
+
+const lanes = (db: Db) => db.collection<LaneDoc>(AUDIT_LANES);
+const inbox = (db: Db) => db.collection<InboxDoc>(AUDIT_INBOX);
+
+/**
+ * A writer's own lane of the inbox: while another process seals, a writer puts its events here and waits for them to
+ * appear in the log. A lane has one writer, so a put is one insert that never conflicts; lanes are numbered without
+ * gaps, so the sealer finds new ones by `_id`.
+ */
+export class LaneWriter {
+  private readonly lanes: Collection<LaneDoc>;
+  private readonly inbox: Collection<InboxDoc>;
+  private lane = 0;
+  private next = 0;
+  private lastPutMs = -Infinity;
+  private lanesSeen = 0;
+
+  constructor(
+    db: Db,
+    private readonly holder: string,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.lanes = lanes(db);
+    this.inbox = inbox(db);
+  }
+
+  /** Puts the events, in order, at the end of this writer's lane; `fresh` takes a new lane first. */
+  async put(events: InboxEvent[], fresh = false): Promise<void> {
+    if (fresh || this.lane === 0 || this.now() - this.lastPutMs > WRITER_IDLE_MS) await this.register();
+    const lane = this.lane;
+    const docs = events.map((event, i) => ({ _id: entryId(lane, this.next + 1 + i), lane, n: this.next + 1 + i, event }));
+    this.lastPutMs = this.now();
+    try {
+      await this.inbox.insertMany(docs, { ordered: true });
+    } catch (error) {
+      // Part of the put may have landed: a new lane keeps the numbers of this one from being reused.
+      this.lane = 0;
+      throw error;
+    }
+    this.next += docs.length;
+  }
+
+  private async register(): Promise<void> {
+    for (;;) {
+      const end = (await lastNumbered(this.lanes, laneId, this.lanesSeen)).n;
+      try {
+        await this.lanes.insertOne({ _id: laneId(end + 1), holder: this.holder, registeredMs: this.now() });
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+        this.lanesSeen = end + 1;
+        continue;
+      }
+      [this.lane, this.next, this.lanesSeen] = [end + 1, 0, end + 1];
+      return;
+    }
+  }
+}
+
+export interface LaneEntry {
+  lane: number;
+  n: number;
+  event: InboxEvent;
+}
+
+/** The sealer's reading of the lanes: every lane it reads from where it last sealed, new lanes as they appear. */
+export class LaneReader {
+  private readonly lanes: Collection<LaneDoc>;
+  private readonly inbox: Collection<InboxDoc>;
+  private lanesKnown = 0;
+  private readonly reading = new Map<number, { sealed: number; seenMs: number }>();
+
+  constructor(
+    db: Db,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.lanes = lanes(db);
+    this.inbox = inbox(db);
+  }
+
+  /** Continues from where a term left the lanes. */
+  resume(cursors: LaneCursors): void {
+    this.reading.clear();
+    this.lanesKnown = cursors.lanesKnown;
+    for (const { lane, sealed } of cursors.lanes) this.reading.set(lane, { sealed, seenMs: this.now() });
+  }
+
+  cursors(): LaneCursors {
+    return { lanesKnown: this.lanesKnown, lanes: [...this.reading].map(([lane, { sealed }]) => ({ lane, sealed })) };
+  }
+
+  /** Entries not yet sealed, each lane's in order, at most about `max` in all: one `_id` read each, one per lane more. */
+  async poll(max: number): Promise<LaneEntry[]> {
+    const added = await readNumbered(this.lanes, laneId, this.lanesKnown);
+    for (let i = 0; i < added.length; i++) this.reading.set(this.lanesKnown + i + 1, { sealed: 0, seenMs: this.now() });
+    this.lanesKnown += added.length;
+
+    const reading = [...this.reading];
+    const share = Math.max(1, Math.ceil(max / Math.max(1, reading.length)));
+    const found = await Promise.all(reading.map(([lane, { sealed }]) => readNumbered(this.inbox, (n) => entryId(lane, n), sealed, share)));
+    const now = this.now();
+    reading.forEach(([lane, cursor], i) => {
+      if (found[i]!.length > 0) cursor.seenMs = now;
+      else if (now - cursor.seenMs > LANE_DROP_MS) this.reading.delete(lane);
+    });
+    return found.flat().map(({ lane, n, event }) => ({ lane, n, event }));
+  }
+
+  /** Marks an entry sealed (stored now, or found stored already). */
+  sealed(entry: LaneEntry): void {
+    const cursor = this.reading.get(entry.lane);
+    if (cursor && entry.n > cursor.sealed) cursor.sealed = entry.n;
+  }
+}
