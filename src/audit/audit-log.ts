@@ -5,7 +5,7 @@ import { AuditContentionError, AuditEventConflictError } from './errors';
 import { DEFAULT_LOCAL_HMAC_KEY } from './hash';
 import { HeadCache } from './heads';
 import { LaneReader, LaneWriter, type InboxEvent, type LaneEntry } from './lanes';
-import { LEASE_MS, SealerLease } from './sealer-lease';
+import { LEASE_MS, RENEW_MS, SealerLease } from './sealer-lease';
 import { recordPlaces, SubjectIndex } from './positions';
 import { sealEvent } from './seal';
 import { auditCollection } from './indexes';
@@ -187,17 +187,26 @@ export class AuditLog {
     this.sealerStopped = this.sealLoop();
   }
 
-  /** While this process holds the sealer's term: seals its own appends and the lanes' entries, until idle or the term is lost. */
+  /**
+   * While this process holds the sealer's term: seals its own appends and the lanes' entries, until idle or the term is
+   * lost. The term is renewed on a timer of its own, so that a slow round (a new sealer reading every lane, a busy
+   * database) does not let it lapse, and after each insert, so that a successor reads again at most one round.
+   */
   private async sealLoop(): Promise<void> {
     let idleSince = Date.now();
     let pause = 1;
+    let renewing: Promise<unknown> = Promise.resolve();
+    const renew = () => (renewing = renewing.then(() => this.lease.renew(this.laneReader.cursors())));
+    const renewer = setInterval(() => void renew().catch(() => undefined), RENEW_MS).unref();
     try {
-      while (await this.lease.keep(this.laneReader.cursors())) {
+      while (this.lease.holds()) {
         const own = this.pending.splice(0, MAX_BATCH);
         try {
           const entries = await this.laneReader.poll(MAX_BATCH - own.length);
           if (own.length + entries.length === 0) {
             if (this.closing || Date.now() - idleSince >= IDLE_RELEASE_MS) {
+              clearInterval(renewer);
+              await renewing.catch(() => undefined);
               await this.lease.release(this.laneReader.cursors());
               break;
             }
@@ -209,6 +218,7 @@ export class AuditLog {
           const { retry } = await this.commit([...own.map((pending) => ({ event: pending.event, pending })), ...entries.map((entry) => ({ event: entry.event, entry }))]);
           // Lane entries not sealed are read again from their lane's cursor.
           this.pending.unshift(...retry.flatMap((item) => (item.pending ? [item.pending] : [])));
+          if (entries.length > 0) await renew();
         } catch (error) {
           for (const p of own) p.reject(error);
           await sleep(MAX_PAUSE_MS);
@@ -218,6 +228,7 @@ export class AuditLog {
       this.lease.forget();
       this.warn(`audit sealer stopped (its term lapses in ${LEASE_MS / 1000} s, then another writer seals): ${error instanceof Error ? error.message : String(error)}`);
     } finally {
+      clearInterval(renewer);
       this.sealing = false;
       if (this.pending.length > 0 && !this.committing) void this.commitLoop();
     }

@@ -7,8 +7,8 @@ export const AUDIT_SEALERS = 'audit_sealers';
 
 /** A sealer's term is over once it has not been renewed for this long, by the clock of whoever reads it. */
 export const LEASE_MS = 3000;
-/** How often the sealer renews its term, and saves how far it has read the lanes. */
-const RENEW_MS = 500;
+/** How often the sealer renews its term, whatever its sealing is doing (it also saves its cursors after each insert). */
+export const RENEW_MS = 500;
 
 /**
  * One term of the sealer: the process that seals every writer's inbox entries into the log while writers contend
@@ -90,21 +90,20 @@ export class SealerLease {
   }
 
   /**
-   * Renews the held term when due and saves the lane cursors with it; false once the term is lost (a later one was
-   * taken, because this holder looked dead).
+   * Renews the held term and saves the lane cursors with it; false once the term is lost (a later one was taken,
+   * because this holder looked dead).
    */
-  async keep(cursors: LaneCursors): Promise<boolean> {
+  async renew(cursors: LaneCursors): Promise<boolean> {
     const held = this.held;
     if (!held) return false;
-    if (this.now() - held.renewedMs < RENEW_MS) return true;
     if (await this.terms.findOne({ _id: termId(held.term + 1) })) {
-      this.held = null;
+      if (this.held === held) this.held = null;
       return false;
     }
     const renewedMs = this.now();
     await this.terms.updateOne({ _id: held._id }, { $set: { renewedMs, ...cursors } });
-    this.held = { ...held, renewedMs, ...cursors };
-    return true;
+    if (this.held === held) this.held = { ...held, renewedMs, ...cursors };
+    return this.held !== null;
   }
 
   /** Gives the term up, with the lane cursors, so writers go back to appending by themselves. */
@@ -114,6 +113,12 @@ export class SealerLease {
     if (!held) return;
     await this.terms.updateOne({ _id: held._id }, { $set: { released: true, ...cursors } });
     this.seen = { doc: { ...held, ...cursors, released: true }, atMs: this.now() };
+  }
+
+  /** Whether this process still holds a term; one it could not renew within the lease is taken as lost. */
+  holds(): boolean {
+    if (this.held && this.now() - this.held.renewedMs >= LEASE_MS) this.held = null;
+    return this.held !== null;
   }
 
   /** Drops the held term without a write (the database failed): it lapses, and a writer takes the next one. */

@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     n++;
   }
   process.stdout.write(`${n}\n`);
+  await log.close();
   await client.close();
   process.stdin.destroy();
 }

@@ -32,7 +32,7 @@ export async function approvalAnswer(db: Db, folder: string, model: string, vers
   const pipelineId = `deploy-${model}-${version}`;
   let n = 0;
   return async () => {
-    const comment = `approval-${n++}`;
+    const comment = `approval-by-${approver}-${n++}`;
     const signature = signAction({ model, version, action: 'approve', comment, signer: approver, pipelineId, artifactSha256: sha }, key);
     const verdict = await verifyIdentity({ pipelineId, model, version, action: 'approve', comment, claimed: approver, signature, useKey: `${pipelineId}:${comment}` });
     if (!verdict.verified) throw new Error(`bench approval refused: ${JSON.stringify(verdict)}`);
