@@ -122,7 +122,7 @@ export class BlobNotFoundError extends RegistryError {
     readonly bucket: string,
     readonly ref: string,
   ) {
-    super(`no blob ${ref} in GridFS bucket "${bucket}"`);
+    super(`no blob ${ref} in bucket "${bucket}"`);
   }
 }
 

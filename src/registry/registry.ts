@@ -18,9 +18,9 @@ import { transition } from './transitions';
 import { getVersion, listVersions, registerVersion } from './versions';
 
 export interface Registry {
-  /** GridFS bucket `artifacts`: model artifacts, content-addressed by sha256. */
+  /** Bucket `artifacts`: model artifacts, content-addressed by sha256. */
   readonly artifacts: BlobStore;
-  /** GridFS bucket `datasets`: training and evaluation data, content-addressed by sha256. */
+  /** Bucket `datasets`: training and evaluation data, content-addressed by sha256. */
   readonly datasets: BlobStore;
   createModel(input: CreateModelInput): Promise<ModelDoc>;
   getModel(name: string): Promise<ModelDoc | null>;
@@ -38,7 +38,7 @@ export interface Registry {
 export interface RegistryOptions {
   /** Time source for recorded timestamps; tests inject one. */
   clock?: Clock;
-  /** GridFS chunk size for new uploads (driver default 255 KiB). */
+  /** Part size for new uploads (255 KiB by default). */
   chunkSizeBytes?: number;
 }
 

@@ -21,7 +21,7 @@ export const reasonSchema = z.string().trim().min(1, 'must say why').max(2000, '
 export const keySchema = z.string().regex(/^[\x21-\x7e]{1,256}$/, 'must be 1-256 printable ASCII characters without spaces');
 export const statusSchema = z.enum(STATUSES, { message: `must be one of ${STATUSES.join(', ')}` });
 export const aliasSchema = z.enum(ALIASES, { message: `must be one of ${ALIASES.join(', ')}` });
-const objectIdSchema = z.instanceof(ObjectId, { message: 'must be a GridFS file id (ObjectId)' });
+const objectIdSchema = z.instanceof(ObjectId, { message: 'must be a blob id (ObjectId)' });
 const tagSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be 1-64 lowercase letters, digits, ".", "_" or "-"');
 
 // ---- stored documents ----

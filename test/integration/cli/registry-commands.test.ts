@@ -104,7 +104,7 @@ describe('modelship CLI: registry, routes, audit and bad input', () => {
       writeFileSync(path, bytes);
       return path;
     };
-    const datasetsBefore = await mongo.db.collection('datasets.files').countDocuments({});
+    const datasetsBefore = await mongo.db.collection('datasets.blobs').countDocuments({});
     const args = ['--model', fresh, '--version', '1.0.0', '--create-model', '--owner', 'team-reco', '--code-version', 'c1', '--training-data-version', 'v1'];
     const [empty, truncated, random, garbageCsv] = await Promise.all([
       cli('register', write('empty.msa', ''), ...args),
@@ -132,7 +132,7 @@ describe('modelship CLI: registry, routes, audit and bad input', () => {
     // Nothing was written: not the model, not a version, not a dataset.
     const shown = await cli('models', 'show', fresh);
     expect(shown.code).not.toBe(0);
-    expect(await mongo.db.collection('datasets.files').countDocuments({})).toBe(datasetsBefore);
+    expect(await mongo.db.collection('datasets.blobs').countDocuments({})).toBe(datasetsBefore);
   });
 
   it('names the wrong field of a spec and exits 2, before anything starts', async () => {

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { Db } from 'mongodb';
+import { pipeline } from 'node:stream/promises';
+import { GridFSBucket, type Db } from 'mongodb';
 import { ChecksumMismatchError, CorruptBlobError, createBlobStore, type Registry } from '../../../src/registry';
 import { caught, openRegistry, sha256 } from './fixtures';
 import { InputError } from '../../../src/validation/input-error';
+import { isIdLookup, logCommands } from '../../support/command-log';
+import { openMonitoredTestDb } from '../../support/mongo';
 
 let db: Db;
 let registry: Registry;
@@ -14,12 +17,14 @@ beforeAll(async () => {
 });
 afterAll(() => close());
 
-const files = (bucket = 'artifacts') => db.collection(`${bucket}.files`).find({}).toArray();
-const chunkCount = (bucket = 'artifacts') => db.collection(`${bucket}.chunks`).countDocuments();
+/** Blob heads (under their sha256), without the documents that name ids. */
+const files = async (bucket = 'artifacts') => (await db.collection<{ _id: string; chunks: number }>(`${bucket}.blobs`).find({}).toArray()).filter((d) => !d._id.startsWith('id:'));
+const chunkCount = (bucket = 'artifacts') => db.collection(`${bucket}.parts`).countDocuments();
+const part = (id: { toHexString(): string }, n: number) => `${id.toHexString()}#${n}`;
 /** Small chunks so a modest blob spans several of them. */
 const chunked = () => createBlobStore(db, 'artifacts', { chunkSizeBytes: 16 * 1024 });
 
-describe('content-addressed GridFS store', () => {
+describe('content-addressed blob store', () => {
   it('stores bytes under their sha256 and reads them back verified', async () => {
     const bytes = randomBytes(100 * 1024);
     const put = await chunked().put(bytes, { sha256: sha256(bytes) });
@@ -34,7 +39,7 @@ describe('content-addressed GridFS store', () => {
     const before = await chunkCount();
     const second = await chunked().put(Buffer.from(bytes), { sha256: sha256(bytes) });
     expect(second).toMatchObject({ id: first.id, created: false });
-    expect((await files()).filter((f) => f.filename === sha256(bytes))).toHaveLength(1);
+    expect((await files()).filter((f) => f._id === sha256(bytes))).toHaveLength(1);
     expect(await chunkCount()).toBe(before);
   });
 
@@ -44,9 +49,10 @@ describe('content-addressed GridFS store', () => {
     expect(new Set(results.map((r) => r.id.toHexString())).size).toBe(1);
     expect(results.filter((r) => r.created)).toHaveLength(1);
     const all = await files();
-    expect(all.filter((f) => f.filename === sha256(bytes))).toHaveLength(1);
-    expect(await db.collection('artifacts.chunks').countDocuments({ files_id: results[0]!.id })).toBe(4);
-    expect(await chunkCount()).toBe(all.reduce((n, f) => n + Math.ceil(f.length / f.chunkSize), 0));
+    expect(all.filter((f) => f._id === sha256(bytes))).toHaveLength(1);
+    for (let n = 0; n < 4; n++) expect(await db.collection('artifacts.parts').findOne({ _id: part(results[0]!.id, n) as never })).not.toBeNull();
+    // The losers removed every part they wrote.
+    expect(await chunkCount()).toBe(all.reduce((n, f) => n + f.chunks, 0));
   });
 
   it('accepts a stream, hashing while it uploads', async () => {
@@ -81,10 +87,10 @@ describe('content-addressed GridFS store', () => {
   it('detects a corrupted stored chunk on read', async () => {
     const bytes = randomBytes(48 * 1024);
     const put = await chunked().put(bytes, { sha256: sha256(bytes) });
-    const chunk = await db.collection('artifacts.chunks').findOne({ files_id: put.id, n: 1 });
+    const chunk = await db.collection('artifacts.parts').findOne({ _id: part(put.id, 1) as never });
     const data = Buffer.from(chunk!.data.buffer);
     data[100] = data[100]! ^ 0xff;
-    await db.collection('artifacts.chunks').updateOne({ _id: chunk!._id }, { $set: { data } });
+    await db.collection('artifacts.parts').updateOne({ _id: chunk!._id }, { $set: { data } });
     const error = await caught(() => registry.artifacts.read(sha256(bytes)));
     expect(error).toBeInstanceOf(CorruptBlobError);
     expect(error.message).toMatch(new RegExp(`stored blob ${sha256(bytes)} in bucket "artifacts" is corrupt: its bytes hash to [0-9a-f]{64}`));
@@ -93,8 +99,10 @@ describe('content-addressed GridFS store', () => {
   it('detects a missing stored chunk on read', async () => {
     const bytes = randomBytes(48 * 1024);
     const put = await chunked().put(bytes, { sha256: sha256(bytes) });
-    await db.collection('artifacts.chunks').deleteOne({ files_id: put.id, n: 2 });
-    expect(await caught(() => registry.artifacts.read(sha256(bytes)))).toBeInstanceOf(CorruptBlobError);
+    await db.collection('artifacts.parts').deleteOne({ _id: part(put.id, 2) as never });
+    const error = await caught(() => registry.artifacts.read(sha256(bytes)));
+    expect(error).toBeInstanceOf(CorruptBlobError);
+    expect(error.message).toMatch(/part 2 of 3 is missing/);
   });
 
   it('keeps datasets in their own bucket', async () => {
@@ -103,5 +111,42 @@ describe('content-addressed GridFS store', () => {
     expect(await registry.artifacts.stat(sha256(bytes))).toBeNull();
     expect((await registry.datasets.read(sha256(bytes))).toString()).toBe(bytes.toString());
     expect(await files('datasets')).toHaveLength(1);
+  });
+});
+
+describe('blobs stored by GridFS before', () => {
+  it('stay readable, found by their sha256 and their id', async () => {
+    const bytes = randomBytes(70 * 1024);
+    const upload = new GridFSBucket(db, { bucketName: 'artifacts', chunkSizeBytes: 16 * 1024 }).openUploadStream(sha256(bytes));
+    await pipeline(Readable.from([bytes]), upload);
+    expect((await registry.artifacts.read(sha256(bytes))).equals(bytes)).toBe(true);
+    expect(await registry.artifacts.statById(upload.id)).toMatchObject({ sha256: sha256(bytes), length: bytes.length });
+    // Uploading the same bytes again stores nothing new.
+    expect(await registry.artifacts.put(bytes, { sha256: sha256(bytes) })).toMatchObject({ id: upload.id, created: false });
+  });
+});
+
+describe('reads on a store of many blobs', () => {
+  it('ask the store only for documents by _id', async () => {
+    const mongo = await openMonitoredTestDb('regblobreads');
+    try {
+      const store = createBlobStore(mongo.db, 'artifacts', { chunkSizeBytes: 8 * 1024 });
+      const blobs = await Promise.all(Array.from({ length: 20 }, async () => {
+        const bytes = randomBytes(40 * 1024);
+        return { bytes, put: await store.put(bytes, { sha256: sha256(bytes) }) };
+      }));
+      const { bytes, put } = blobs[7]!;
+      const { result, commands } = await logCommands(mongo).during(async () => {
+        const read = await store.read(put.sha256);
+        await store.stat(put.sha256);
+        await store.statById(put.id);
+        return read;
+      });
+      expect(result.equals(bytes)).toBe(true);
+      expect(commands.length).toBeGreaterThan(5);
+      expect(commands.filter((c) => !c.filters.every(isIdLookup))).toEqual([]);
+    } finally {
+      await mongo.close();
+    }
   });
 });
