@@ -3,7 +3,8 @@
  * piled up. The aged database holds, for BENCH_AGED_MODELS models (20), the KPI documents two replicas leave after a
  * year under retention, an audit log of BENCH_AGED_EVENTS events (10^6) with its checkpoints, BENCH_AGED_VERSIONS
  * registered versions (10^4) with their transitions and champion moves, and their mails. It is loaded once through
- * the stores and kept between runs (BENCH_AGED_RELOAD=1 loads it again). Prints a table, then one line of JSON.
+ * the stores and kept between runs (BENCH_AGED_RELOAD=1 loads it again). A gateway replica runs on each database
+ * for the gateway request. Prints a table, then one line of JSON.
  *
  *   npm run stack:start && npm run bench:aged
  */
@@ -26,6 +27,7 @@ import { approvalAnswer } from './lib/bench-aged/approval';
 import { loadAuditLog } from './lib/bench-aged/load-audit';
 import { loadKpiYear, REPLICAS } from './lib/bench-aged/load-kpis';
 import { loadRegistry } from './lib/bench-aged/load-registry';
+import { gatewayRequest } from './lib/bench-aged/gateway-request';
 import { liveTraffic } from './lib/bench-aged/live-traffic';
 import { percentile } from './lib/percentile';
 
@@ -160,7 +162,13 @@ async function main(): Promise<void> {
     const results: Record<string, { empty: number; aged: number }> = {};
     for (const [name, db] of [['empty', empty], ['aged', aged]] as const) {
       const version = await prepare(db, name === 'aged', nowMs);
-      for (const [path, run] of Object.entries(await hotPaths(db, nowMs, version))) (results[path] ??= { empty: 0, aged: 0 })[name] = await p50(run);
+      const gateway = await gatewayRequest(db);
+      try {
+        const paths = { ...(await hotPaths(db, nowMs, version)), gateway_request: gateway.run };
+        for (const [path, run] of Object.entries(paths)) (results[path] ??= { empty: 0, aged: 0 })[name] = await p50(run);
+      } finally {
+        gateway.stop();
+      }
     }
     const rates: Record<string, number> = {};
     for (const [name, db] of [['empty', emptyName], ['aged', AGED_DB]] as const) {
