@@ -196,7 +196,8 @@ export class AuditLog {
     let idleSince = Date.now();
     let pause = 1;
     let renewing: Promise<unknown> = Promise.resolve();
-    const renew = () => (renewing = renewing.then(() => this.lease.renew(this.laneReader.cursors())));
+    // One renewal at a time; one that failed (the database was away) does not stop the next.
+    const renew = () => (renewing = renewing.catch(() => undefined).then(() => this.lease.renew(this.laneReader.cursors())));
     const renewer = setInterval(() => void renew().catch(() => undefined), RENEW_MS).unref();
     try {
       while (this.lease.holds()) {
