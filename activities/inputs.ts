@@ -3,7 +3,7 @@ import { DEFAULT_MODEL_RUNTIME, loadModel, readMovieLensCsv, type Interactions, 
 import type { Registry } from '../src/registry';
 
 /**
- * Models and datasets by sha256, checksummed on every fetch from GridFS and loaded once per worker process: the
+ * Models and datasets by sha256, checksummed on every fetch from the blob store and loaded once per worker process: the
  * three gates of a pipeline read the same inputs, and content addressing makes the cache always right. A model is
  * loaded for `runtime` (MODEL_RUNTIME); ONNX models always run in onnxruntime.
  */

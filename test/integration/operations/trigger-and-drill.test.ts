@@ -39,6 +39,8 @@ describe('deployment triggers and rollback drills on the real stack', () => {
         approval: { approvers: ['bob'], requireSignatures: false },
         notify: { recipients: [ops] },
         rollout: { window: '1s', checkInterval: '500ms', bake: '1s' },
+        // Starting once is under test, not the latency gate, which a busy machine fails (the pipeline then ends early).
+        gates: { scenarios: { latencyBudgetP99Ms: 1000 } },
       },
     }, 'user:ops');
     const files = await writeModelFiles(dir, [3]);
@@ -60,7 +62,10 @@ describe('deployment triggers and rollback drills on the real stack', () => {
     const described = await handle.describe();
     expect(described.type).toBe('deployModelWorkflow');
     expect(described.memo).toMatchObject({ submitter: 'alice', approvers: 'bob' });
-    await handle.terminate('test finished');
+    await handle.terminate('test finished').catch(async (error: unknown) => {
+      const ended = await handle.result().then((r) => JSON.stringify(r), (e: unknown) => String((e as { cause?: unknown }).cause ?? e));
+      throw new Error(`the pipeline had ended before the test stopped it (${String(error)}): ${ended}`);
+    });
 
     // A version of a manual model starts nothing.
     const manual = await runCli(['register', files.artifacts[3], '--model', stack.model, '--version', '9.0.0', '--code-version', 'c3', '--training-data-version', stack.fixture.datasets.train], cliEnv);
