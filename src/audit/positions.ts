@@ -1,6 +1,6 @@
 import { MongoBulkWriteError, type Db } from 'mongodb';
 import { isDuplicateKeyError } from '../db/duplicate-key';
-import { lastNumbered, readNumbered } from '../db/numbered-list';
+import { lastNumbered, readAllNumbered } from '../db/numbered-list';
 import type { StoredAuditEvent } from './schemas';
 
 export const AUDIT_POSITIONS = 'audit_positions';
@@ -111,7 +111,7 @@ async function insertInOrder(db: Db, docs: PositionDoc[]): Promise<number> {
 
 /** The ids of every event about a model version, in the order they were listed, each once. */
 export async function eventsAbout(db: Db, model: string, version: string): Promise<string[]> {
-  const listed = await readNumbered(positions(db), (k) => subjectKey(model, version, k - 1), 0);
+  const listed = await readAllNumbered(positions(db), (k) => subjectKey(model, version, k - 1), 0);
   return [...new Set(listed.map((p) => p.eventId))];
 }
 

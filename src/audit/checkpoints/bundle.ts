@@ -5,7 +5,7 @@ import { pipelineWorkflowId } from '../../contracts/pipeline-spec';
 import { BundleError } from '../errors';
 import { eventLeaf, GENESIS_HASH, hashedContent } from '../hash';
 import { auditCollection } from '../indexes';
-import { readNumbered } from '../../db/numbered-list';
+import { readAllNumbered } from '../../db/numbered-list';
 import { chainKey, eventsAbout, positions } from '../positions';
 import { canonicalJson, jsonObjectSchema, type JsonObject, type JsonValue } from '../json';
 import { leafHash } from '../merkle/tree-hash';
@@ -59,8 +59,8 @@ function bundleText(value: JsonValue): string {
 
 /** Its pipeline's chain and every event about the model version, found by their places (`_id` reads), in log order. */
 async function eventsOf(db: Db, pipelineId: string, model: string, version: string): Promise<StoredAuditEvent[]> {
-  const chain = await readNumbered(positions(db), (n) => chainKey(pipelineId, n), 0);
-  const ids = new Set([...chain.map((p) => p.eventId), ...(await eventsAbout(db, model, version))]);
+  const [chain, about] = await Promise.all([readAllNumbered(positions(db), (n) => chainKey(pipelineId, n), 0), eventsAbout(db, model, version)]);
+  const ids = new Set([...chain.map((p) => p.eventId), ...about]);
   const found = await Promise.all([...ids].map((id) => auditCollection(db).findOne({ _id: id })));
   return found.filter((e): e is StoredAuditEvent => e !== null).sort((a, b) => a.globalSeq - b.globalSeq);
 }

@@ -32,7 +32,10 @@ function headOf(doc: CheckpointDoc, verifier?: NoteVerifier): SignedHead {
 
 /** The newest stored checkpoint that covers `size` events, or why there is none. */
 export async function checkpointCovering(db: Db, size: number, verifier?: NoteVerifier): Promise<SignedHead> {
-  const newest = await latestCheckpoint(db);
+  return covering(await latestCheckpoint(db), size, verifier);
+}
+
+function covering(newest: CheckpointDoc | null, size: number, verifier?: NoteVerifier): SignedHead {
   if (!newest || newest._id < size) {
     throw new AuditProofError(`no checkpoint covers ${size} events yet (the newest signs ${newest?._id ?? 0}): run \`modelship audit checkpoint\` where the signing key is`);
   }
@@ -70,9 +73,10 @@ export async function proveLeaves(db: Db, leaves: { index: number; leaf: Buffer 
 }
 
 export async function proveEvent(db: Db, eventId: string, verifier?: NoteVerifier): Promise<{ event: StoredAuditEvent; proof: InclusionProof }> {
-  const event = await auditCollection(db).findOne({ _id: eventId });
+  // The event and the newest checkpoint are read together: neither needs the other to be found.
+  const [event, newest] = await Promise.all([auditCollection(db).findOne({ _id: eventId }), latestCheckpoint(db)]);
   if (!event) throw new AuditProofError(`event "${eventId}" is not in the log`);
-  const head = await checkpointCovering(db, event.globalSeq, verifier);
+  const head = covering(newest, event.globalSeq, verifier);
   const [proof] = await proveLeaves(db, [{ index: event.globalSeq - 1, leaf: leafHash(eventLeaf(event)) }], head);
   return { event, proof: proof! };
 }

@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import { lastNumbered, readNumbered } from '../../../src/db/numbered-list';
+import { lastNumbered, readAllNumbered, readNumbered } from '../../../src/db/numbered-list';
 
 type Doc = { _id: string; n: number };
 
@@ -45,5 +45,17 @@ describe('lastNumbered', () => {
     const { collection, reads } = listOf(40);
     expect(await lastNumbered(collection, id, 40)).toEqual({ n: 40, doc: null });
     expect(reads).toEqual(['row-41']);
+  });
+});
+
+describe('readAllNumbered', () => {
+  it.each([0, 1, 15, 16, 17, 100])('reads all %i documents in order', async (length) => {
+    const { collection } = listOf(length);
+    expect((await readAllNumbered(collection, id, 0)).map((d) => d.n)).toEqual(Array.from({ length }, (_, i) => i + 1));
+  });
+
+  it('reads from a known place to the end', async () => {
+    const { collection } = listOf(40);
+    expect((await readAllNumbered(collection, id, 35)).map((d) => d.n)).toEqual([36, 37, 38, 39, 40]);
   });
 });
