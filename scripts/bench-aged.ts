@@ -40,6 +40,8 @@ const WRITERS = 8;
 const AGED_DB = 'modelship_bench_aged';
 const ROOT = join(__dirname, '..');
 const MODEL = 'm00';
+/** A deployment of 100 events on either stack that nothing in the bench appends to, so both prove and bundle the same. */
+const SEALED = '1.1.0';
 /** Marks an aged database loaded to the end, so a run cut short loads it again. */
 const LOADED = 'bench_aged_loaded';
 
@@ -88,8 +90,8 @@ async function hotPaths(db: Db, nowMs: number, version: string): Promise<Paths> 
     champion_read: () => registry.getAlias(MODEL, 'champion'),
     version_read: () => registry.getVersion(MODEL, version),
     report_read: () => storedFiles(db, 'report', `deploy-${MODEL}-${version}`),
-    audit_prove: () => proveEvent(db, `deploy-${MODEL}-${version}:step-3`),
-    audit_bundle: () => makeBundle(db, MODEL, version),
+    audit_prove: () => proveEvent(db, `deploy-${MODEL}-${SEALED}:step-3`),
+    audit_bundle: () => makeBundle(db, MODEL, SEALED),
   };
 }
 
@@ -144,7 +146,7 @@ async function prepare(db: Db, aged: boolean, nowMs: number): Promise<string> {
   }
   if (!aged) {
     await loadRegistry(db, { models: 1, versions: 1 });
-    await loadAuditLog(db, { pipelines: 1, perPipeline: 100, models: 1, signer: parseSignerKey(keys.skey), folder });
+    await loadAuditLog(db, { pipelines: 2, perPipeline: 100, models: 1, signer: parseSignerKey(keys.skey), folder });
   }
   for (const replica of REPLICAS) await recordSeconds(db, replica, liveTraffic(MODEL, nowMs), nowMs);
   return '1.0.0';

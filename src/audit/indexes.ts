@@ -1,5 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { ensureIndexSet } from '../db/ensure-indexes';
+import { keepNewestEdge } from './checkpoints/checkpoint-store';
 import { backfillPositions } from './positions';
 import type { StoredAuditEvent } from './schemas';
 
@@ -19,4 +20,5 @@ export async function ensureAuditIndexes(db: Db): Promise<void> {
     { key: { globalSeq: 1 }, name: 'global_seq', unique: true },
   ]);
   await backfillPositions(db, auditCollection(db).find({}).sort({ globalSeq: 1 }));
+  await keepNewestEdge(db);
 }

@@ -1,7 +1,11 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Db } from 'mongodb';
+import { Binary, type Db } from 'mongodb';
 import { isDuplicateKeyError } from '../../db/duplicate-key';
+import { edgeTiles, tileHashes, tileId, TileRows, type Tile } from '../merkle/tiles';
+import { parseCheckpointText } from './checkpoint-text';
+import { splitNote } from './signed-note';
+import { readTiles } from './tile-store';
 import { AUDIT_POSITIONS } from '../positions';
 
 export const AUDIT_CHECKPOINTS = 'audit_checkpoints';
@@ -15,6 +19,11 @@ export interface CheckpointDoc {
   note: string;
   issuedAt: Date;
   reason: CheckpointReason;
+}
+
+/** A checkpoint as a proof reads it: with the partial tiles of its size, when they were stored beside it. */
+export interface CheckpointWithEdge extends CheckpointDoc {
+  edge: Map<string, Buffer[]>;
 }
 
 /** A signed checkpoint as a reader found it, and where: the database, the folder, or a file someone kept. */
@@ -31,23 +40,38 @@ function checkpoints(db: Db) {
 
 /**
  * Checkpoints by size under a string `_id` as well (`k<size>` in audit_positions), with a hint of the newest size: a
- * number `_id` is not one FerretDB looks up by index, and readers must not scan every checkpoint ever signed.
+ * number `_id` is not one FerretDB looks up by index, and readers must not scan every checkpoint ever signed. The
+ * `k<size>` document also holds the right edge of the tree at that size (its partial tiles): every proof against the
+ * checkpoint needs them, and read apart they would cost one read per 8 levels of the tree.
  */
-const byKey = (db: Db) => db.collection<{ _id: string; size?: number; note?: string; issuedAt?: Date; reason?: CheckpointReason }>(AUDIT_POSITIONS);
+interface KeyDoc {
+  _id: string;
+  size?: number;
+  note?: string;
+  issuedAt?: Date;
+  reason?: CheckpointReason;
+  edge?: { id: string; hashes: Binary }[];
+}
+const byKey = (db: Db) => db.collection<KeyDoc>(AUDIT_POSITIONS);
 const sizeKey = (size: number) => `k${size}`;
 const NEWEST = 'checkpoint';
 
-async function index(db: Db, doc: CheckpointDoc): Promise<void> {
+const storedEdge = (edge: Tile[]) => edge.map((t) => ({ id: tileId(t.level, t.index, t.hashes.length), hashes: new Binary(Buffer.concat(t.hashes)) }));
+
+async function index(db: Db, doc: CheckpointDoc, edge: Tile[]): Promise<void> {
   await byKey(db)
-    .insertOne({ _id: sizeKey(doc._id), size: doc._id, note: doc.note, issuedAt: doc.issuedAt, reason: doc.reason })
+    .insertOne({ _id: sizeKey(doc._id), size: doc._id, note: doc.note, issuedAt: doc.issuedAt, reason: doc.reason, edge: storedEdge(edge) })
     .catch((error: unknown) => {
       if (!isDuplicateKeyError(error)) throw error;
     });
   await byKey(db).updateOne({ _id: NEWEST }, { $max: { size: doc._id } }, { upsert: true });
 }
 
-/** Stores a checkpoint; the same note again is a no-op, another note for the same size is a fork and throws. */
-export async function saveCheckpoint(db: Db, doc: CheckpointDoc): Promise<void> {
+/**
+ * Stores a checkpoint with the partial tiles of its size; the same note again is a no-op, another note for the same
+ * size is a fork and throws.
+ */
+export async function saveCheckpoint(db: Db, doc: CheckpointDoc, edge: Tile[]): Promise<void> {
   try {
     await checkpoints(db).insertOne(doc);
   } catch (error) {
@@ -55,24 +79,45 @@ export async function saveCheckpoint(db: Db, doc: CheckpointDoc): Promise<void> 
     const stored = await checkpoints(db).findOne({ _id: doc._id });
     if (stored?.note !== doc.note) throw new CheckpointConflictError(`a different checkpoint of size ${doc._id} is already stored: the log forked`);
   }
-  await index(db, doc);
+  await index(db, doc, edge);
 }
 
 /** The stored checkpoint of a size: an `_id` read, or a scan for one stored before checkpoints were indexed. */
-export async function checkpointOfSizeDoc(db: Db, size: number): Promise<CheckpointDoc | null> {
+export async function checkpointOfSizeDoc(db: Db, size: number): Promise<CheckpointWithEdge | null> {
   const found = await byKey(db).findOne({ _id: sizeKey(size) });
-  if (found?.note) return { _id: size, note: found.note, issuedAt: found.issuedAt!, reason: found.reason! };
-  return checkpoints(db).findOne({ _id: size });
+  if (found?.note) {
+    const edge = new Map((found.edge ?? []).map((t) => [t.id, tileHashes(t.hashes.buffer)]));
+    return { _id: size, note: found.note, issuedAt: found.issuedAt!, reason: found.reason!, edge };
+  }
+  const doc = await checkpoints(db).findOne({ _id: size });
+  return doc && { ...doc, edge: new Map() };
 }
 
 /** The newest stored checkpoint: two `_id` reads; a scan only when the hint is missing or behind (a log from before). */
-export async function latestCheckpoint(db: Db): Promise<CheckpointDoc | null> {
+export async function latestCheckpoint(db: Db): Promise<CheckpointWithEdge | null> {
   const newest = (await byKey(db).findOne({ _id: NEWEST }))?.size;
   const doc = newest === undefined ? null : await checkpointOfSizeDoc(db, newest);
   if (doc) return doc;
   const scanned = await checkpoints(db).find({}).sort({ _id: -1 }).limit(1).next();
-  if (scanned) await index(db, scanned);
-  return scanned;
+  if (!scanned) return null;
+  await index(db, scanned, []);
+  return { ...scanned, edge: new Map() };
+}
+
+/**
+ * Gives the newest checkpoint the partial tiles of its size when it was stored without them (before they were kept
+ * with it), once those tiles give its signed root; until the next checkpoint, proofs then read them with it.
+ */
+export async function keepNewestEdge(db: Db): Promise<void> {
+  const newest = (await byKey(db).findOne({ _id: NEWEST }))?.size;
+  const doc = newest === undefined ? null : await byKey(db).findOne({ _id: sizeKey(newest) });
+  if (newest === undefined || !doc?.note || doc.edge) return;
+  const edge = edgeTiles(newest);
+  const found = await readTiles(db, edge.map((t) => t.id));
+  if (edge.some((t) => !found.has(t.id))) return;
+  const tiles = edge.map((t) => ({ level: t.level, index: t.index, hashes: found.get(t.id)! }));
+  if (!TileRows.at(newest, tiles).root().equals(parseCheckpointText(splitNote(doc.note).text).root)) return;
+  await byKey(db).updateOne({ _id: sizeKey(newest) }, { $set: { edge: storedEdge(tiles) } });
 }
 
 export async function storedCheckpoints(db: Db): Promise<CheckpointDoc[]> {

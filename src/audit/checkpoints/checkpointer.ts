@@ -4,7 +4,7 @@ import { auditCollection } from '../indexes';
 import { readNumbered } from '../../db/numbered-list';
 import { globalKey, positions } from '../positions';
 import { leafHash } from '../merkle/tree-hash';
-import { TILE_HEIGHT, TILE_WIDTH, TileRows, tileId, type Tile } from '../merkle/tiles';
+import { edgeTiles, TileRows, type Tile } from '../merkle/tiles';
 import type { StoredAuditEvent } from '../schemas';
 import { latestCheckpoint, readCheckpointFiles, saveCheckpoint, writeCheckpointFile, type CheckpointReason } from './checkpoint-store';
 import { parseCheckpointText, signCheckpoint } from './checkpoint-text';
@@ -104,9 +104,10 @@ export class Checkpointer {
       if (latest?._id === before) return { size: before, root, note: latest.note };
     }
     const note = signCheckpoint({ origin: this.origin, size: rows.size, root }, this.options.signer);
-    await saveTiles(this.db, [...this.filled, ...rows.partials()]);
+    const edge = rows.partials();
+    await saveTiles(this.db, [...this.filled, ...edge]);
     this.filled = [];
-    await saveCheckpoint(this.db, { _id: rows.size, note, issuedAt: new Date(), reason });
+    await saveCheckpoint(this.db, { _id: rows.size, note, issuedAt: new Date(), reason }, edge);
     writeCheckpointFile(this.options.folder, rows.size, note);
     return { size: rows.size, root, note };
   }
@@ -133,17 +134,10 @@ export class Checkpointer {
 
   /** The right edge of the tree of `size` leaves from its stored partial tiles, or undefined if any is missing. */
   private async fromTiles(size: number): Promise<TileRows | undefined> {
-    const ids: string[] = [];
-    for (let level = 0, length = size; length > 0; level += TILE_HEIGHT, length = Math.floor(length / TILE_WIDTH)) {
-      if (length % TILE_WIDTH > 0) ids.push(tileId(level, Math.floor(length / TILE_WIDTH), length % TILE_WIDTH));
-    }
-    const found = await readTiles(this.db, ids);
-    if (ids.some((id) => !found.has(id))) return undefined;
-    const partials = ids.map((id) => {
-      const [level, rest] = id.split('/') as [string, string];
-      return { level: Number(level), index: Number(rest.split('.')[0]), hashes: found.get(id)! };
-    });
-    return TileRows.at(size, partials);
+    const edge = edgeTiles(size);
+    const found = await readTiles(this.db, edge.map((t) => t.id));
+    if (edge.some((t) => !found.has(t.id))) return undefined;
+    return TileRows.at(size, edge.map((t) => ({ level: t.level, index: t.index, hashes: found.get(t.id)! })));
   }
 
   /** The tree of the first `size` events, from the events themselves; its full tiles are stored with the next checkpoint. */

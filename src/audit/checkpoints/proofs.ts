@@ -8,13 +8,15 @@ import { leafHash } from '../merkle/tree-hash';
 import { consistencyHolds, inclusionHolds } from '../merkle/verify-proofs';
 import type { StoredAuditEvent } from '../schemas';
 import { openCheckpoint, parseCheckpointText, type TreeHead } from './checkpoint-text';
-import { checkpointOfSizeDoc, latestCheckpoint, type CheckpointDoc } from './checkpoint-store';
+import { checkpointOfSizeDoc, latestCheckpoint, type CheckpointWithEdge } from './checkpoint-store';
 import type { NoteVerifier } from './note-keys';
 import { splitNote } from './signed-note';
 import { readTiles } from './tile-store';
 
 export interface SignedHead extends TreeHead {
   note: string;
+  /** The partial tiles of this size stored with the checkpoint, by tile id; proofs read only the other tiles. */
+  edge: Map<string, Buffer[]>;
 }
 
 export interface InclusionProof {
@@ -25,9 +27,9 @@ export interface InclusionProof {
 }
 
 /** The head of a stored checkpoint; with a verifier, only once its signature holds. */
-function headOf(doc: CheckpointDoc, verifier?: NoteVerifier): SignedHead {
+function headOf(doc: CheckpointWithEdge, verifier?: NoteVerifier): SignedHead {
   const head = verifier ? openCheckpoint(doc.note, verifier) : parseCheckpointText(splitNote(doc.note).text);
-  return { ...head, note: doc.note };
+  return { ...head, note: doc.note, edge: doc.edge };
 }
 
 /** The newest stored checkpoint that covers `size` events, or why there is none. */
@@ -35,7 +37,7 @@ export async function checkpointCovering(db: Db, size: number, verifier?: NoteVe
   return covering(await latestCheckpoint(db), size, verifier);
 }
 
-function covering(newest: CheckpointDoc | null, size: number, verifier?: NoteVerifier): SignedHead {
+function covering(newest: CheckpointWithEdge | null, size: number, verifier?: NoteVerifier): SignedHead {
   if (!newest || newest._id < size) {
     throw new AuditProofError(`no checkpoint covers ${size} events yet (the newest signs ${newest?._id ?? 0}): run \`modelship audit checkpoint\` where the signing key is`);
   }
@@ -48,20 +50,21 @@ export async function checkpointOfSize(db: Db, size: number, verifier?: NoteVeri
   return headOf(doc, verifier);
 }
 
-/** The hashes of these subtrees of the tree of `size` leaves, read from the stored tiles. */
-async function subtreeHashes(db: Db, ranges: Range[], size: number): Promise<Buffer[]> {
-  const ids = tilesFor(ranges.flatMap(rangeNodes), size);
-  const tiles = await readTiles(db, ids);
+/** The hashes of these subtrees of the head's tree, from the tiles stored with it and the others read. */
+async function subtreeHashes(db: Db, ranges: Range[], head: SignedHead): Promise<Buffer[]> {
+  const ids = tilesFor(ranges.flatMap(rangeNodes), head.size);
+  const tiles = await readTiles(db, ids.filter((id) => !head.edge.has(id)));
+  for (const [id, hashes] of head.edge) tiles.set(id, hashes);
   const missing = ids.filter((id) => !tiles.has(id));
   if (missing.length > 0) throw new AuditProofError(`the stored tree lacks tile ${missing.join(', ')}`);
-  const source = tileNodeSource(tiles, size);
+  const source = tileNodeSource(tiles, head.size);
   return ranges.map((r) => rangeHash(r, source));
 }
 
 /** Inclusion proofs of several leaves against one head, each checked against the head's root before it is returned. */
 export async function proveLeaves(db: Db, leaves: { index: number; leaf: Buffer }[], head: SignedHead): Promise<InclusionProof[]> {
   const paths = leaves.map((l) => inclusionRanges(l.index, head.size));
-  const hashes = await subtreeHashes(db, paths.flat(), head.size);
+  const hashes = await subtreeHashes(db, paths.flat(), head);
   let at = 0;
   return leaves.map((l, i) => {
     const proof = hashes.slice(at, (at += paths[i]!.length));
@@ -91,7 +94,7 @@ export interface ConsistencyProof {
 export async function proveConsistency(db: Db, old: number, size: number | undefined, verifier?: NoteVerifier): Promise<ConsistencyProof> {
   const head = size === undefined ? await checkpointCovering(db, old, verifier) : await checkpointOfSize(db, size, verifier);
   if (old > head.size) throw new AuditProofError(`old size ${old} is larger than the new size ${head.size}`);
-  const proof = await subtreeHashes(db, consistencyRanges(old, head.size), head.size);
+  const proof = await subtreeHashes(db, consistencyRanges(old, head.size), head);
   const oldHead = await checkpointOfSizeDoc(db, old);
   if (oldHead) {
     const signed = headOf(oldHead, verifier);

@@ -26,6 +26,17 @@ function rowLength(level: number, size: number): number {
   return Math.floor(size / 2 ** level);
 }
 
+/** The partial tiles of a tree of `size` leaves: the last tile of each row that does not fill it, bottom first. */
+export function edgeTiles(size: number): { level: number; index: number; id: string }[] {
+  const out: { level: number; index: number; id: string }[] = [];
+  for (let level = 0; rowLength(level, size) > 0; level += TILE_HEIGHT) {
+    const length = rowLength(level, size);
+    const index = Math.floor(length / TILE_WIDTH);
+    if (length % TILE_WIDTH > 0) out.push({ level, index, id: tileId(level, index, length % TILE_WIDTH) });
+  }
+  return out;
+}
+
 /** The id of the tile holding the given hash of row `level` as the tree of `size` leaves has it. */
 function tileFor(level: number, position: number, size: number): { id: string; index: number } {
   const index = Math.floor(position / TILE_WIDTH);
@@ -55,15 +66,35 @@ export function tilesFor(nodes: NodeId[], size: number): string[] {
   return [...new Set(nodes.map((n) => locate(n)).map((l) => tileFor(l.row, l.first, size).id))];
 }
 
-/** Node hashes of the tree of `size` leaves, from the tiles a reader fetched (see tilesFor). */
+/**
+ * Node hashes of the tree of `size` leaves, from the tiles a reader fetched (see tilesFor). Every node computed is
+ * kept: the proofs of many leaves share most of their nodes, and recomputing a node 7 levels above its tile's row
+ * hashes 255 nodes each time.
+ */
 export function tileNodeSource(tiles: Map<string, Buffer[]>, size: number): NodeSource {
-  return (node) => {
-    const { row, first, count } = locate(node);
-    const { id, index } = tileFor(row, first, size);
-    const hashes = tiles.get(id);
-    if (!hashes) throw new Error(`tile ${id} is not stored`);
-    return withinTile(hashes, first - index * TILE_WIDTH, count);
+  const known = new Map<string, Buffer>();
+  const source: NodeSource = (node) => {
+    const key = `${node.level}/${node.index}`;
+    const kept = known.get(key);
+    if (kept) return kept;
+    const row = Math.floor(node.level / TILE_HEIGHT) * TILE_HEIGHT;
+    const hash =
+      node.level > row
+        ? nodeHash(source({ level: node.level - 1, index: 2 * node.index }), source({ level: node.level - 1, index: 2 * node.index + 1 }))
+        : fromTile(tiles, row, node.index, size);
+    known.set(key, hash);
+    return hash;
   };
+  return source;
+}
+
+function fromTile(tiles: Map<string, Buffer[]>, row: number, position: number, size: number): Buffer {
+  const { id, index } = tileFor(row, position, size);
+  const hashes = tiles.get(id);
+  if (!hashes) throw new Error(`tile ${id} is not stored`);
+  const hash = hashes[position - index * TILE_WIDTH];
+  if (!hash) throw new Error(`tile ${id} has no entry ${position - index * TILE_WIDTH}`);
+  return hash;
 }
 
 /** Splits a tile's stored bytes into its hashes. */

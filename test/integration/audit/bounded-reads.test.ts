@@ -1,10 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Binary } from 'mongodb';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAuditLog, createSigningAuditLog, ensureAuditIndexes, verifyAudit, verifyBundle, readVerifier, auditPaths, type AuditLog } from '../../../src/audit';
 import { makeBundle } from '../../../src/audit/checkpoints/bundle';
 import { proveEvent } from '../../../src/audit/checkpoints/proofs';
 import { AUDIT_POSITIONS, chainKey, globalKey } from '../../../src/audit/positions';
+import { AUDIT_TILES } from '../../../src/audit/checkpoints/tile-store';
+import { edgeTiles } from '../../../src/audit/merkle/tiles';
 import { config } from '../../../src/config';
 import type { Mongo } from '../../../src/db';
 import { isIdLookup, logCommands, type LoggedCommand } from '../../support/command-log';
@@ -77,10 +80,39 @@ describe('audit reads cost the same on a long log as on a short one', () => {
     await w.signer.append(auditEvent('deploy-recs-1.7.0', 'promoted', { type: 'pipeline.promoted', subject: { model: 'recs', version: '1.7.0' } }));
     const { commands: proving } = await w.log.during(() => proveEvent(w.mongo.db, 'deploy-recs-1.150.0:s3'));
     expect(scans(proving)).toEqual([]);
+    // The right edge of the tree comes with the checkpoint; only full tiles are read apart, one per 8 levels.
+    // Event 1,504 of about 3,000: its leaf tile is full; the tile of level 8 and the leaves after 2,816 are partial.
+    const tileReads = reads(proving).filter((c) => c.collection === AUDIT_TILES).flatMap((c) => c.filters.map((f) => String((f as { _id?: unknown })._id)));
+    expect(tileReads).toEqual(['0/5']);
     const { result: bundle, commands: bundling } = await w.log.during(() => makeBundle(w.mongo.db, 'recs', '1.7.0'));
     expect(scans(bundling)).toEqual([]);
     const vkey = readVerifier(readFileSync(auditPaths({ ...config(), AUDIT_DIR: w.home }, w.mongo.db.databaseName).verifierKeyFile, 'utf8').trim());
     expect(verifyBundle(bundle.text, vkey)).toMatchObject({ model: 'recs', version: '1.7.0', events: 11, pipeline: { events: 11, lastType: 'pipeline.promoted' } });
+  });
+
+  it('gives a checkpoint stored without its right edge that edge, once its tiles give the signed root', async () => {
+    const w = worlds[1]!;
+    const keys = w.mongo.db.collection<{ _id: string; size?: number; edge?: { id: string }[] }>(AUDIT_POSITIONS);
+    const size = (await keys.findOne({ _id: 'checkpoint' }))!.size!;
+    const edge = edgeTiles(size).map((t) => t.id);
+    expect((await keys.findOne({ _id: `k${size}` }))!.edge!.map((t) => t.id)).toEqual(edge);
+    const tileReadsOf = async () => {
+      const { commands } = await w.log.during(() => proveEvent(w.mongo.db, 'deploy-recs-1.150.0:s3'));
+      return reads(commands).filter((c) => c.collection === AUDIT_TILES).flatMap((c) => c.filters.map((f) => String((f as { _id?: unknown })._id)));
+    };
+    // As a checkpoint signed before the edge was kept with it: proofs read the partial tiles apart.
+    await keys.updateOne({ _id: `k${size}` }, { $unset: { edge: '' } });
+    expect((await tileReadsOf()).sort()).toEqual(['0/5', ...edge].sort());
+    // A partial tile that does not give the signed root is not taken.
+    const tiles = w.mongo.db.collection<{ _id: string; hashes: Binary }>(AUDIT_TILES);
+    const real = (await tiles.findOne({ _id: edge[0]! }))!;
+    await tiles.updateOne({ _id: edge[0]! }, { $set: { hashes: new Binary(Buffer.alloc(real.hashes.length())) } });
+    await ensureAuditIndexes(w.mongo.db);
+    expect((await keys.findOne({ _id: `k${size}` }))!.edge).toBeUndefined();
+    await tiles.updateOne({ _id: edge[0]! }, { $set: { hashes: real.hashes } });
+    await ensureAuditIndexes(w.mongo.db);
+    expect((await keys.findOne({ _id: `k${size}` }))!.edge!.map((t) => t.id)).toEqual(edge);
+    expect(await tileReadsOf()).toEqual(['0/5']);
   });
 
   it('recovers when a writer stopped between an event and its places: the next append repairs them', async () => {
