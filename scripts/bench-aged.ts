@@ -53,11 +53,19 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
   return performance.now() - t;
 }
 
-async function p50(run: () => Promise<unknown>): Promise<number> {
-  await run();
-  const times: number[] = [];
-  for (let i = 0; i < REPEATS; i++) times.push(await timed(run));
-  return percentile(times, 0.5);
+/**
+ * The median time of a path on either stack, their runs interleaved (empty, aged, empty, ...) so that whatever the
+ * machine does meanwhile weighs on both alike. One untimed run of each first.
+ */
+async function p50s(empty: () => Promise<unknown>, aged: () => Promise<unknown>): Promise<{ empty: number; aged: number }> {
+  await empty();
+  await aged();
+  const times = { empty: [] as number[], aged: [] as number[] };
+  for (let i = 0; i < REPEATS; i++) {
+    times.empty.push(await timed(empty));
+    times.aged.push(await timed(aged));
+  }
+  return { empty: percentile(times.empty, 0.5), aged: percentile(times.aged, 0.5) };
 }
 
 /** What one stack is asked on its hot paths, over the same live traffic on either stack. */
@@ -162,15 +170,18 @@ async function main(): Promise<void> {
   try {
     if (process.env.BENCH_AGED_RELOAD) await aged.dropDatabase();
     const results: Record<string, { empty: number; aged: number }> = {};
-    for (const [name, db] of [['empty', empty], ['aged', aged]] as const) {
-      const version = await prepare(db, name === 'aged', nowMs);
-      const gateway = await gatewayRequest(db);
-      try {
-        const paths = { ...(await hotPaths(db, nowMs, version)), gateway_request: gateway.run };
-        for (const [path, run] of Object.entries(paths)) (results[path] ??= { empty: 0, aged: 0 })[name] = await p50(run);
-      } finally {
-        gateway.stop();
+    const gateways: Awaited<ReturnType<typeof gatewayRequest>>[] = [];
+    try {
+      const paths: Record<'empty' | 'aged', Paths> = { empty: {}, aged: {} };
+      for (const [name, db] of [['empty', empty], ['aged', aged]] as const) {
+        const version = await prepare(db, name === 'aged', nowMs);
+        const gateway = await gatewayRequest(db);
+        gateways.push(gateway);
+        paths[name] = { ...(await hotPaths(db, nowMs, version)), gateway_request: gateway.run };
       }
+      for (const path of Object.keys(paths.empty)) results[path] = await p50s(paths.empty[path]!, paths.aged[path]!);
+    } finally {
+      for (const gateway of gateways) gateway.stop();
     }
     const rates: Record<string, number> = {};
     for (const [name, db] of [['empty', emptyName], ['aged', AGED_DB]] as const) {
