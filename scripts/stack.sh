@@ -63,7 +63,7 @@ start() {
   else say "using Temporal at $TEMPORAL_ADDRESS"; fi
   if [ -z "${MONGODB_URI:-}" ]; then
     # WAL with synchronous=normal: a commit survives a crash of any process, and skips an fsync per write.
-    launch ferretdb "$BIN/ferretdb" --handler=sqlite --sqlite-url="file:$STACK_DIR/ferretdb/?_pragma=synchronous(normal)&_pragma=mmap_size(68719476736)" \
+    launch ferretdb "$BIN/ferretdb" --handler=sqlite --sqlite-url="file:$STACK_DIR/ferretdb/?_pragma=synchronous(normal)" \
       --listen-addr="127.0.0.1:$MONGO_PORT" --debug-addr="127.0.0.1:$MONGO_DEBUG_PORT" \
       --state-dir="$STACK_DIR/ferretdb" --telemetry=disable --log-level=warn
   else say "using MongoDB at the given MONGODB_URI"; fi
