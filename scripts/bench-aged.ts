@@ -79,7 +79,8 @@ async function hotPaths(db: Db, nowMs: number, version: string): Promise<Paths> 
   return {
     rollout_check: () =>
       kpis.checkKpis({
-        ref: { pipelineId: `deploy-${MODEL}-2.0.0`, model: MODEL, version: '2.0.0' },
+        // A rollout of this run: a rollout's ledger holds the sums of its own ranges, and ranges move with the clock.
+        ref: { pipelineId: `deploy-${MODEL}-2.0.0-${nowMs}`, model: MODEL, version: '2.0.0' },
         stage: { name: 'canary', kind: 'traffic', percent: 10 },
         candidate: '2.0.0',
         stable: '1.0.0',

@@ -93,9 +93,14 @@ export async function checkpointOfSizeDoc(db: Db, size: number): Promise<Checkpo
   return doc && { ...doc, edge: new Map() };
 }
 
+/** The size of the newest stored checkpoint as its hint says: one `_id` read; undefined without a hint. */
+export async function newestCheckpointSize(db: Db): Promise<number | undefined> {
+  return (await byKey(db).findOne({ _id: NEWEST }))?.size;
+}
+
 /** The newest stored checkpoint: two `_id` reads; a scan only when the hint is missing or behind (a log from before). */
 export async function latestCheckpoint(db: Db): Promise<CheckpointWithEdge | null> {
-  const newest = (await byKey(db).findOne({ _id: NEWEST }))?.size;
+  const newest = await newestCheckpointSize(db);
   const doc = newest === undefined ? null : await checkpointOfSizeDoc(db, newest);
   if (doc) return doc;
   const scanned = await checkpoints(db).find({}).sort({ _id: -1 }).limit(1).next();

@@ -3,12 +3,12 @@ import { AuditProofError } from '../errors';
 import { eventLeaf } from '../hash';
 import { auditCollection } from '../indexes';
 import { consistencyRanges, inclusionRanges, rangeHash, rangeNodes, type Range } from '../merkle/subtrees';
-import { tileNodeSource, tilesFor } from '../merkle/tiles';
+import { edgeTiles, tileNodeSource, tilesFor } from '../merkle/tiles';
 import { leafHash } from '../merkle/tree-hash';
 import { consistencyHolds, inclusionHolds } from '../merkle/verify-proofs';
 import type { StoredAuditEvent } from '../schemas';
 import { openCheckpoint, parseCheckpointText, type TreeHead } from './checkpoint-text';
-import { checkpointOfSizeDoc, latestCheckpoint, type CheckpointWithEdge } from './checkpoint-store';
+import { checkpointOfSizeDoc, latestCheckpoint, newestCheckpointSize, type CheckpointWithEdge } from './checkpoint-store';
 import type { NoteVerifier } from './note-keys';
 import { splitNote } from './signed-note';
 import { readTiles } from './tile-store';
@@ -50,11 +50,17 @@ export async function checkpointOfSize(db: Db, size: number, verifier?: NoteVeri
   return headOf(doc, verifier);
 }
 
-/** The hashes of these subtrees of the head's tree, from the tiles stored with it and the others read. */
-async function subtreeHashes(db: Db, ranges: Range[], head: SignedHead): Promise<Buffer[]> {
+/** The full tiles of the tree of `size` leaves that these leaves' proofs need: the ones not kept with a checkpoint. */
+function fullTilesFor(indexes: number[], size: number): string[] {
+  const edge = new Set(edgeTiles(size).map((t) => t.id));
+  return tilesFor(indexes.flatMap((i) => inclusionRanges(i, size)).flatMap(rangeNodes), size).filter((id) => !edge.has(id));
+}
+
+/** The hashes of these subtrees of the head's tree, from the tiles given, those stored with the head, and the others read. */
+async function subtreeHashes(db: Db, ranges: Range[], head: SignedHead, given = new Map<string, Buffer[]>()): Promise<Buffer[]> {
   const ids = tilesFor(ranges.flatMap(rangeNodes), head.size);
-  const tiles = await readTiles(db, ids.filter((id) => !head.edge.has(id)));
-  for (const [id, hashes] of head.edge) tiles.set(id, hashes);
+  const tiles = await readTiles(db, ids.filter((id) => !head.edge.has(id) && !given.has(id)));
+  for (const known of [head.edge, given]) for (const [id, hashes] of known) tiles.set(id, hashes);
   const missing = ids.filter((id) => !tiles.has(id));
   if (missing.length > 0) throw new AuditProofError(`the stored tree lacks tile ${missing.join(', ')}`);
   const source = tileNodeSource(tiles, head.size);
@@ -62,9 +68,9 @@ async function subtreeHashes(db: Db, ranges: Range[], head: SignedHead): Promise
 }
 
 /** Inclusion proofs of several leaves against one head, each checked against the head's root before it is returned. */
-export async function proveLeaves(db: Db, leaves: { index: number; leaf: Buffer }[], head: SignedHead): Promise<InclusionProof[]> {
+export async function proveLeaves(db: Db, leaves: { index: number; leaf: Buffer }[], head: SignedHead, given?: Map<string, Buffer[]>): Promise<InclusionProof[]> {
   const paths = leaves.map((l) => inclusionRanges(l.index, head.size));
-  const hashes = await subtreeHashes(db, paths.flat(), head);
+  const hashes = await subtreeHashes(db, paths.flat(), head, given);
   let at = 0;
   return leaves.map((l, i) => {
     const proof = hashes.slice(at, (at += paths[i]!.length));
@@ -75,12 +81,20 @@ export async function proveLeaves(db: Db, leaves: { index: number; leaf: Buffer 
   });
 }
 
+/**
+ * An event's inclusion proof against the newest checkpoint, in two round trips: the event and the newest size, then
+ * the checkpoint (with its tree's right edge) and the full tiles on the event's path, which those two determine.
+ */
 export async function proveEvent(db: Db, eventId: string, verifier?: NoteVerifier): Promise<{ event: StoredAuditEvent; proof: InclusionProof }> {
-  // The event and the newest checkpoint are read together: neither needs the other to be found.
-  const [event, newest] = await Promise.all([auditCollection(db).findOne({ _id: eventId }), latestCheckpoint(db)]);
+  const [event, size] = await Promise.all([auditCollection(db).findOne({ _id: eventId }), newestCheckpointSize(db)]);
   if (!event) throw new AuditProofError(`event "${eventId}" is not in the log`);
+  const index = event.globalSeq - 1;
+  const [newest, tiles] =
+    size !== undefined && size >= event.globalSeq
+      ? await Promise.all([checkpointOfSizeDoc(db, size), readTiles(db, fullTilesFor([index], size))])
+      : [await latestCheckpoint(db), undefined];
   const head = covering(newest, event.globalSeq, verifier);
-  const [proof] = await proveLeaves(db, [{ index: event.globalSeq - 1, leaf: leafHash(eventLeaf(event)) }], head);
+  const [proof] = await proveLeaves(db, [{ index, leaf: leafHash(eventLeaf(event)) }], head, tiles);
   return { event, proof: proof! };
 }
 
