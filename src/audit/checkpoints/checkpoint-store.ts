@@ -2,10 +2,10 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 
 import { join } from 'node:path';
 import { Binary, type Db } from 'mongodb';
 import { isDuplicateKeyError } from '../../db/duplicate-key';
-import { edgeTiles, tileHashes, tileId, TileRows, type Tile } from '../merkle/tiles';
+import { tileHashes, tileId, TileRows, type Tile } from '../merkle/tiles';
 import { parseCheckpointText } from './checkpoint-text';
 import { splitNote } from './signed-note';
-import { readTiles } from './tile-store';
+import { readEdge } from './tile-store';
 import { AUDIT_POSITIONS } from '../positions';
 
 export const AUDIT_CHECKPOINTS = 'audit_checkpoints';
@@ -114,15 +114,12 @@ export async function latestCheckpoint(db: Db): Promise<CheckpointWithEdge | nul
  * with it), once those tiles give its signed root; until the next checkpoint, proofs then read them with it.
  */
 export async function keepNewestEdge(db: Db): Promise<void> {
-  const newest = (await byKey(db).findOne({ _id: NEWEST }))?.size;
+  const newest = await newestCheckpointSize(db);
   const doc = newest === undefined ? null : await byKey(db).findOne({ _id: sizeKey(newest) });
   if (newest === undefined || !doc?.note || doc.edge) return;
-  const edge = edgeTiles(newest);
-  const found = await readTiles(db, edge.map((t) => t.id));
-  if (edge.some((t) => !found.has(t.id))) return;
-  const tiles = edge.map((t) => ({ level: t.level, index: t.index, hashes: found.get(t.id)! }));
-  if (!TileRows.at(newest, tiles).root().equals(parseCheckpointText(splitNote(doc.note).text).root)) return;
-  await byKey(db).updateOne({ _id: sizeKey(newest) }, { $set: { edge: storedEdge(tiles) } });
+  const edge = await readEdge(db, newest);
+  if (!edge || !TileRows.at(newest, edge).root().equals(parseCheckpointText(splitNote(doc.note).text).root)) return;
+  await byKey(db).updateOne({ _id: sizeKey(newest) }, { $set: { edge: storedEdge(edge) } });
 }
 
 export async function storedCheckpoints(db: Db): Promise<CheckpointDoc[]> {

@@ -4,13 +4,13 @@ import { auditCollection } from '../indexes';
 import { readNumbered } from '../../db/numbered-list';
 import { globalKey, positions } from '../positions';
 import { leafHash } from '../merkle/tree-hash';
-import { edgeTiles, TileRows, type Tile } from '../merkle/tiles';
+import { TileRows, type Tile } from '../merkle/tiles';
 import type { StoredAuditEvent } from '../schemas';
 import { latestCheckpoint, readCheckpointFiles, saveCheckpoint, writeCheckpointFile, type CheckpointReason } from './checkpoint-store';
 import { parseCheckpointText, signCheckpoint } from './checkpoint-text';
 import { parseVerifierKey, type NoteSigner } from './note-keys';
 import { openNote } from './signed-note';
-import { readTiles, saveTiles } from './tile-store';
+import { readEdge, saveTiles } from './tile-store';
 
 export interface CheckpointerOptions {
   signer: NoteSigner;
@@ -134,10 +134,8 @@ export class Checkpointer {
 
   /** The right edge of the tree of `size` leaves from its stored partial tiles, or undefined if any is missing. */
   private async fromTiles(size: number): Promise<TileRows | undefined> {
-    const edge = edgeTiles(size);
-    const found = await readTiles(this.db, edge.map((t) => t.id));
-    if (edge.some((t) => !found.has(t.id))) return undefined;
-    return TileRows.at(size, edge.map((t) => ({ level: t.level, index: t.index, hashes: found.get(t.id)! })));
+    const edge = await readEdge(this.db, size);
+    return edge && TileRows.at(size, edge);
   }
 
   /** The tree of the first `size` events, from the events themselves; its full tiles are stored with the next checkpoint. */

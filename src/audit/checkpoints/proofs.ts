@@ -50,10 +50,10 @@ export async function checkpointOfSize(db: Db, size: number, verifier?: NoteVeri
   return headOf(doc, verifier);
 }
 
-/** The full tiles of the tree of `size` leaves that these leaves' proofs need: the ones not kept with a checkpoint. */
-function fullTilesFor(indexes: number[], size: number): string[] {
+/** The full tiles of the tree of `size` leaves that a leaf's proof needs: the ones not kept with a checkpoint. */
+function fullTilesFor(index: number, size: number): string[] {
   const edge = new Set(edgeTiles(size).map((t) => t.id));
-  return tilesFor(indexes.flatMap((i) => inclusionRanges(i, size)).flatMap(rangeNodes), size).filter((id) => !edge.has(id));
+  return tilesFor(inclusionRanges(index, size).flatMap(rangeNodes), size).filter((id) => !edge.has(id));
 }
 
 /** The hashes of these subtrees of the head's tree, from the tiles given, those stored with the head, and the others read. */
@@ -91,7 +91,7 @@ export async function proveEvent(db: Db, eventId: string, verifier?: NoteVerifie
   const index = event.globalSeq - 1;
   const [newest, tiles] =
     size !== undefined && size >= event.globalSeq
-      ? await Promise.all([checkpointOfSizeDoc(db, size), readTiles(db, fullTilesFor([index], size))])
+      ? await Promise.all([checkpointOfSizeDoc(db, size), readTiles(db, fullTilesFor(index, size))])
       : [await latestCheckpoint(db), undefined];
   const head = covering(newest, event.globalSeq, verifier);
   const [proof] = await proveLeaves(db, [{ index, leaf: leafHash(eventLeaf(event)) }], head, tiles);

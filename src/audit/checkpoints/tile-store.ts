@@ -1,6 +1,6 @@
 import { Binary, MongoBulkWriteError, type Db } from 'mongodb';
 import { isDuplicateKeyError } from '../../db/duplicate-key';
-import { tileHashes, tileId, type Tile } from '../merkle/tiles';
+import { edgeTiles, tileHashes, tileId, type Tile } from '../merkle/tiles';
 
 export const AUDIT_TILES = 'audit_tiles';
 
@@ -34,4 +34,12 @@ export async function readTiles(db: Db, ids: string[]): Promise<Map<string, Buff
   const docs = await Promise.all([...new Set(ids)].map((id) => tiles(db).findOne({ _id: id })));
   for (const doc of docs) if (doc) found.set(doc._id, tileHashes(doc.hashes.buffer));
   return found;
+}
+
+/** The partial tiles of the tree of `size` leaves as stored, or undefined when any is missing. */
+export async function readEdge(db: Db, size: number): Promise<Tile[] | undefined> {
+  const edge = edgeTiles(size);
+  const found = await readTiles(db, edge.map((t) => t.id));
+  if (edge.some((t) => !found.has(t.id))) return undefined;
+  return edge.map((t) => ({ level: t.level, index: t.index, hashes: found.get(t.id)! }));
 }
