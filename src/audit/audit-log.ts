@@ -4,7 +4,7 @@ import { MongoBulkWriteError, type Collection, type Db, type WriteConcernSetting
 import { AuditContentionError, AuditEventConflictError } from './errors';
 import { DEFAULT_LOCAL_HMAC_KEY } from './hash';
 import { HeadCache } from './heads';
-import { LaneReader, LaneWriter, type InboxEvent, type LaneEntry } from './lanes';
+import { LaneReader, LaneWriter, pruneLane, type InboxEvent, type LaneEntry } from './lanes';
 import { LEASE_MS, RENEW_MS, SealerLease } from './sealer-lease';
 import { recordPlaces, SubjectIndex } from './positions';
 import { sealEvent } from './seal';
@@ -189,8 +189,9 @@ export class AuditLog {
 
   /**
    * While this process holds the sealer's term: seals its own appends and the lanes' entries, until idle or the term is
-   * lost. The term is renewed on a timer of its own, so that a slow round (a new sealer reading every lane, a busy
-   * database) does not let it lapse, and after each insert, so that a successor reads again at most one round.
+   * lost. The term and the lane cursors are saved on a timer of its own, so that a slow round (a new sealer reading
+   * every lane, a busy database) does not let it lapse. Not after each insert: two writes a round would cost the
+   * sealer a fifth of its rate, and a successor finds what was sealed since the last renewal stored and skips it.
    */
   private async sealLoop(): Promise<void> {
     let idleSince = Date.now();
@@ -199,11 +200,19 @@ export class AuditLog {
     // One renewal at a time; one that failed (the database was away) does not stop the next.
     const renew = () => (renewing = renewing.catch(() => undefined).then(() => this.lease.renew(this.laneReader.cursors())));
     const renewer = setInterval(() => void renew().catch(() => undefined), RENEW_MS).unref();
+    // Dropped lanes are pruned beside the sealing, one at a time; a prune cut short leaves copies behind that nothing reads again.
+    let pruning: Promise<void> = Promise.resolve();
+    const prune = (lanes: { lane: number; sealed: number }[]) => {
+      for (const { lane, sealed } of lanes) {
+        pruning = pruning.then(() => pruneLane(this.db, lane, sealed)).catch((error: unknown) => this.warn(`audit inbox lane ${lane} not pruned: ${error instanceof Error ? error.message : String(error)}`));
+      }
+    };
     try {
       while (this.lease.holds()) {
         const own = this.pending.splice(0, MAX_BATCH);
         try {
           const entries = await this.laneReader.poll(MAX_BATCH - own.length);
+          prune(this.laneReader.takeDropped());
           if (own.length + entries.length === 0) {
             if (this.closing || Date.now() - idleSince >= IDLE_RELEASE_MS) {
               clearInterval(renewer);
@@ -219,7 +228,6 @@ export class AuditLog {
           const { retry } = await this.commit([...own.map((pending) => ({ event: pending.event, pending })), ...entries.map((entry) => ({ event: entry.event, entry }))]);
           // Lane entries not sealed are read again from their lane's cursor.
           this.pending.unshift(...retry.flatMap((item) => (item.pending ? [item.pending] : [])));
-          if (entries.length > 0) await renew();
         } catch (error) {
           for (const p of own) p.reject(error);
           await sleep(MAX_PAUSE_MS);
@@ -230,6 +238,7 @@ export class AuditLog {
       this.warn(`audit sealer stopped (its term lapses in ${LEASE_MS / 1000} s, then another writer seals): ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       clearInterval(renewer);
+      await pruning;
       this.sealing = false;
       if (this.pending.length > 0 && !this.committing) void this.commitLoop();
     }

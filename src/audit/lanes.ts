@@ -17,11 +17,25 @@ const WRITER_IDLE_MS = 20_000;
  * it again in a new lane (see AuditLog), and the copy already sealed is skipped by its `_id`.
  */
 const LANE_DROP_MS = 30_000;
+/**
+ * A lane is read again once an eighth of the time it has been quiet has passed, and at least every QUIET_READ_MAX_MS;
+ * the list of lanes every NEW_LANES_READ_MS. Reading a lane with nothing new costs the database as much as finding
+ * an entry, and with writers coming and going (each takes a new lane after WRITER_IDLE_MS) most lanes are quiet: this
+ * keeps a sealer's reads near the number of busy writers, at the price of a wait of an eighth of its pause, up to
+ * QUIET_READ_MAX_MS, for a writer that starts again.
+ */
+const QUIET_READ_FRACTION = 1 / 8;
+const QUIET_READ_MAX_MS = 500;
+const NEW_LANES_READ_MS = 25;
 
-/** How far the sealer has read: lanes registered so far, and the last entry sealed in each lane it still reads. */
+/**
+ * How far the sealer has read: lanes registered so far, and for each lane it still reads the last entry sealed and
+ * when a sealer last saw something new in it (by that sealer's clock), so that a lane idle across short terms is
+ * still dropped.
+ */
 export interface LaneCursors {
   lanesKnown: number;
-  lanes: { lane: number; sealed: number }[];
+  lanes: { lane: number; sealed: number; seenMs?: number }[];
 }
 
 interface LaneDoc {
@@ -97,6 +111,24 @@ export class LaneWriter {
   }
 }
 
+/** Entries deleted per round trip when a dropped lane is pruned. */
+const PRUNE_BATCH = 500;
+
+/**
+ * Deletes a dropped lane's sealed entries, which are copies of events now in the log, each by its `_id` (a range
+ * delete would scan the inbox on FerretDB). Entries put after the lane was dropped stay: their writer puts them again
+ * in a new lane. Deleting what is gone already is a no-op, so two sealers may prune the same lane.
+ */
+export async function pruneLane(db: Db, lane: number, sealed: number): Promise<void> {
+  for (let first = 1; first <= sealed; first += PRUNE_BATCH) {
+    const ids = Array.from({ length: Math.min(PRUNE_BATCH, sealed - first + 1) }, (_, i) => entryId(lane, first + i));
+    await inbox(db).bulkWrite(
+      ids.map((_id) => ({ deleteOne: { filter: { _id } } })),
+      { ordered: false },
+    );
+  }
+}
+
 export interface LaneEntry {
   lane: number;
   n: number;
@@ -108,7 +140,9 @@ export class LaneReader {
   private readonly lanes: Collection<LaneDoc>;
   private readonly inbox: Collection<InboxDoc>;
   private lanesKnown = 0;
-  private readonly reading = new Map<number, { sealed: number; seenMs: number }>();
+  private readonly reading = new Map<number, { sealed: number; seenMs: number; readMs?: number }>();
+  private lanesReadMs = -Infinity;
+  private readonly dropped: { lane: number; sealed: number }[] = [];
 
   constructor(
     db: Db,
@@ -122,26 +156,40 @@ export class LaneReader {
   resume(cursors: LaneCursors): void {
     this.reading.clear();
     this.lanesKnown = cursors.lanesKnown;
-    for (const { lane, sealed } of cursors.lanes) this.reading.set(lane, { sealed, seenMs: this.now() });
+    for (const { lane, sealed, seenMs } of cursors.lanes) this.reading.set(lane, { sealed, seenMs: seenMs ?? this.now() });
   }
 
   cursors(): LaneCursors {
-    return { lanesKnown: this.lanesKnown, lanes: [...this.reading].map(([lane, { sealed }]) => ({ lane, sealed })) };
+    return { lanesKnown: this.lanesKnown, lanes: [...this.reading].map(([lane, { sealed, seenMs }]) => ({ lane, sealed, seenMs })) };
+  }
+
+  /** Lanes dropped since the last call, with how far they were sealed: their sealed entries may be pruned. */
+  takeDropped(): { lane: number; sealed: number }[] {
+    return this.dropped.splice(0);
   }
 
   /** Entries not yet sealed, each lane's in order, at most about `max` in all: one `_id` read each, one per lane more. */
   async poll(max: number): Promise<LaneEntry[]> {
-    const added = await readNumbered(this.lanes, laneId, this.lanesKnown);
-    for (let i = 0; i < added.length; i++) this.reading.set(this.lanesKnown + i + 1, { sealed: 0, seenMs: this.now() });
-    this.lanesKnown += added.length;
+    const start = this.now();
+    if (start - this.lanesReadMs >= NEW_LANES_READ_MS) {
+      this.lanesReadMs = start;
+      const added = await readNumbered(this.lanes, laneId, this.lanesKnown);
+      for (let i = 0; i < added.length; i++) this.reading.set(this.lanesKnown + i + 1, { sealed: 0, seenMs: this.now() });
+      this.lanesKnown += added.length;
+    }
 
-    const reading = [...this.reading];
+    const due = (c: { seenMs: number; readMs?: number }) => start - (c.readMs ?? -Infinity) >= Math.min(QUIET_READ_MAX_MS, QUIET_READ_FRACTION * (start - c.seenMs));
+    const reading = [...this.reading].filter(([, cursor]) => due(cursor));
     const share = Math.max(1, Math.ceil(max / Math.max(1, reading.length)));
     const found = await Promise.all(reading.map(([lane, { sealed }]) => readNumbered(this.inbox, (n) => entryId(lane, n), sealed, share)));
     const now = this.now();
     reading.forEach(([lane, cursor], i) => {
+      cursor.readMs = start;
       if (found[i]!.length > 0) cursor.seenMs = now;
-      else if (now - cursor.seenMs > LANE_DROP_MS) this.reading.delete(lane);
+      else if (now - cursor.seenMs > LANE_DROP_MS) {
+        this.reading.delete(lane);
+        if (cursor.sealed > 0) this.dropped.push({ lane, sealed: cursor.sealed });
+      }
     });
     return found.flat().map(({ lane, n, event }) => ({ lane, n, event }));
   }
