@@ -21,7 +21,7 @@ import { monitoringPolicySchema } from '../src/contracts/model-policy';
 import { DEFAULT_JUDGE, kpiThresholdsSchema } from '../src/contracts/pipeline-spec';
 import { connectMongo } from '../src/db';
 import { recordSeconds } from '../src/kpis/record-seconds';
-import { createRegistry, ensureIndexes } from '../src/registry';
+import { createRegistry, ensureIndexes, LISTED_VERSIONS } from '../src/registry';
 import { storedFiles } from '../src/reports';
 import { approvalAnswer } from './lib/bench-aged/approval';
 import { loadAuditLog } from './lib/bench-aged/load-audit';
@@ -98,6 +98,7 @@ async function hotPaths(db: Db, nowMs: number, version: string): Promise<Paths> 
     approval_answer: await approvalAnswer(db, benchFolder(db), MODEL, version),
     champion_read: () => registry.getAlias(MODEL, 'champion'),
     version_read: () => registry.getVersion(MODEL, version),
+    versions_list: () => registry.listVersions(MODEL),
     report_read: () => storedFiles(db, 'report', `deploy-${MODEL}-${version}`),
     audit_prove: () => proveEvent(db, `deploy-${MODEL}-${SEALED}:step-3`),
     audit_bundle: () => makeBundle(db, MODEL, SEALED),
@@ -154,7 +155,8 @@ async function prepare(db: Db, aged: boolean, nowMs: number): Promise<string> {
     await db.collection(LOADED).insertOne({ at: new Date(), models: MODELS, events, versions });
   }
   if (!aged) {
-    await loadRegistry(db, { models: 1, versions: 1 });
+    // One page of `models show`: the listing is then the same on either stack.
+    await loadRegistry(db, { models: 1, versions: LISTED_VERSIONS });
     await loadAuditLog(db, { pipelines: 2, perPipeline: 100, models: 1, signer: parseSignerKey(keys.skey), folder });
   }
   for (const replica of REPLICAS) await recordSeconds(db, replica, liveTraffic(MODEL, nowMs), nowMs);

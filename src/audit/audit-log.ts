@@ -1,20 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MongoBulkWriteError, type Collection, type Db, type WriteConcernSettings } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 import { AuditContentionError, AuditEventConflictError } from './errors';
 import { DEFAULT_LOCAL_HMAC_KEY } from './hash';
-import { HeadCache } from './heads';
+import { EventWriter } from './event-writer';
 import { LaneReader, LaneWriter, pruneLane, type InboxEvent, type LaneEntry } from './lanes';
 import { LEASE_MS, RENEW_MS, SealerLease } from './sealer-lease';
-import { recordPlaces, SubjectIndex } from './positions';
-import { sealEvent } from './seal';
 import { auditCollection } from './indexes';
 import { endsPipeline, type Checkpointer } from './checkpoints/checkpointer';
 import { describeIssues } from '../validation/issues';
 import { InputError } from '../validation/input-error';
 import { canonicalJson, type JsonValue } from './json';
-import { isDuplicateKeyError } from '../db/duplicate-key';
-import { auditWriteConcern, detectServerKind } from './mongo';
 import { auditEventInputSchema, type AuditEventInput, type StoredAuditEvent } from './schemas';
 import { verifyAudit, type VerifyOptions, type VerifyReport } from './verify';
 
@@ -82,8 +78,7 @@ const REPUT_MS = 10_000;
 export class AuditLog {
   private readonly db: Db;
   private readonly events: Collection<StoredAuditEvent>;
-  private readonly heads: HeadCache;
-  private readonly subjects: SubjectIndex;
+  private readonly writer: EventWriter;
   private readonly key: string | Buffer;
   private readonly clock: () => Date;
   private readonly maxAttempts: number;
@@ -91,7 +86,6 @@ export class AuditLog {
   private readonly warn: (line: string) => void;
   private readonly afterPipelineEnd: ((event: StoredAuditEvent) => Promise<void>) | undefined;
   private afterEnds: Promise<void> = Promise.resolve();
-  private writeConcern: Promise<WriteConcernSettings | undefined> | undefined;
   private readonly pending: Pending[] = [];
   private committing = false;
   private readonly lease: SealerLease;
@@ -107,12 +101,11 @@ export class AuditLog {
   constructor(db: Db, options: AuditLogOptions = {}) {
     this.db = db;
     this.events = auditCollection(db);
-    this.heads = new HeadCache(db, this.events);
-    this.subjects = new SubjectIndex(db);
     this.key = options.hmacKey ?? DEFAULT_LOCAL_HMAC_KEY;
     if (Buffer.byteLength(this.key) < MIN_KEY_BYTES) {
       throw new InputError('createAuditLog', [{ field: 'hmacKey', rule: `must be at least ${MIN_KEY_BYTES} bytes` }]);
     }
+    this.writer = new EventWriter(db, this.key);
     this.clock = options.clock ?? (() => new Date());
     this.maxAttempts = options.maxAttempts ?? 100;
     this.checkpointer = options.checkpointer;
@@ -293,62 +286,26 @@ export class AuditLog {
    * process appended first).
    */
   private async commit(batch: Item[]): Promise<{ retry: Item[]; contended: boolean }> {
-    const writeConcern = await this.auditWriteConcern();
-    const pipelines = [...new Set(batch.map((p) => p.event.pipelineId))];
-    const [globalHead, chainHeads] = await Promise.all([
-      this.heads.globalHead(),
-      Promise.all(pipelines.map((id) => this.heads.chainHead(id))),
-    ]);
-    let global = globalHead;
-    const chains = new Map(pipelines.map((id, i) => [id, chainHeads[i]!]));
-    const docs: StoredAuditEvent[] = [];
-    for (const { event } of batch) {
-      const doc = sealEvent(event, chains.get(event.pipelineId)!, global, this.key);
-      chains.set(event.pipelineId, { seq: doc.seq, hash: doc.hash });
-      global = { seq: doc.globalSeq, hash: doc.globalHash };
-      docs.push(doc);
-    }
+    const { stored, replayed } = await this.writer.write(batch.map((item) => item.event));
+    await this.checkpointAfter(stored, stored.filter((_, i) => batch[i]!.pending));
+    batch.slice(0, stored.length).forEach((item, i) => settle(item, stored[i]!, this.laneReader));
+    if (stored.length === batch.length) return { retry: [], contended: false };
 
-    let inserted = docs.length;
-    const options = writeConcern ? { writeConcern } : {};
-    try {
-      // insertOne for the common lone append: the driver's bulk path costs measurably more CPU per call.
-      if (docs.length === 1) await this.events.insertOne(docs[0]!, options);
-      else await this.events.insertMany(docs, { ...options, ordered: true });
-    } catch (error) {
-      const at = duplicateAt(error);
-      if (at === undefined) throw error;
-      inserted = at;
-    }
-    const stored = docs.slice(0, inserted);
-    stored.forEach((doc) => this.heads.advance(doc));
-    await recordPlaces(this.db, stored);
-    await this.subjects.record(stored);
-    const own = stored.filter((_, i) => batch[i]!.pending);
-    await this.checkpointAfter(stored, own);
-    batch.slice(0, inserted).forEach((item, i) => settle(item, docs[i]!, this.laneReader));
-    if (inserted === docs.length) return { retry: [], contended: false };
-
-    // FerretDB does not say which unique index fired: first ask whether this event is already stored.
-    const failed = batch[inserted]!;
-    const existing = await this.events.findOne({ _id: failed.event.eventId });
-    if (existing) {
-      await recordPlaces(this.db, [existing]);
-      await this.subjects.ensure(existing);
-      if (failed.pending) this.settleReplay(failed.pending, existing);
+    const failed = batch[stored.length]!;
+    if (replayed) {
+      if (failed.pending) this.settleReplay(failed.pending, replayed);
       if (failed.entry) this.laneReader.sealed(failed.entry);
-      return { retry: batch.slice(inserted + 1), contended: false };
+      return { retry: batch.slice(stored.length + 1), contended: false };
     }
-    this.heads.invalidate(failed.event.pipelineId);
     const conflicts = failed.pending ? ++failed.pending.conflicts : 0;
     // A first conflict is a head this process had not seen or had cached; a second, on heads just read, is another
     // process appending at the same time.
     const contended = conflicts >= 2;
     if (failed.pending && conflicts >= this.maxAttempts) {
       failed.pending.reject(new AuditContentionError(failed.event.eventId, conflicts));
-      return { retry: batch.slice(inserted + 1), contended };
+      return { retry: batch.slice(stored.length + 1), contended };
     }
-    return { retry: batch.slice(inserted), contended };
+    return { retry: batch.slice(stored.length), contended };
   }
 
   /**
@@ -374,17 +331,6 @@ export class AuditLog {
     }
   }
 
-  /** Detected once; a failed detection (server down) is not cached, so the log recovers with the server. */
-  private auditWriteConcern(): Promise<WriteConcernSettings | undefined> {
-    this.writeConcern ??= detectServerKind(this.db)
-      .then(auditWriteConcern)
-      .catch((error: unknown) => {
-        this.writeConcern = undefined;
-        throw error;
-      });
-    return this.writeConcern;
-  }
-
   /** Settles an append whose eventId is stored: with the stored event if it is the same, else with a conflict. */
   private settleReplay(pending: Pending, existing: StoredAuditEvent): boolean {
     const same = (f: (typeof IDENTITY_FIELDS)[number]) => canonicalJson(existing[f] as JsonValue) === canonicalJson(pending.event[f] as JsonValue);
@@ -398,13 +344,6 @@ export class AuditLog {
 function settle(item: Item, stored: StoredAuditEvent, lanes: LaneReader): void {
   item.pending?.resolve(stored);
   if (item.entry) lanes.sealed(item.entry);
-}
-
-/** Where an ordered insert stopped on a duplicate key, or undefined if it failed for another reason. */
-function duplicateAt(error: unknown): number | undefined {
-  if (!(error instanceof MongoBulkWriteError)) return isDuplicateKeyError(error) ? 0 : undefined;
-  const first = [error.writeErrors].flat()[0];
-  return first && isDuplicateKeyError(first) ? first.index : undefined;
 }
 
 export function createAuditLog(db: Db, options: AuditLogOptions = {}): AuditLog {

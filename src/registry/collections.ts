@@ -5,6 +5,8 @@ export const MODELS = 'models';
 export const VERSIONS = 'model_versions';
 export const VERSION_TRANSITIONS = 'version_transitions';
 export const ALIAS_HISTORY = 'alias_history';
+/** Per model, its versions in the order they were registered, numbered without gaps (`<model>#<k>`). */
+export const VERSION_LISTS = 'version_lists';
 /** Per alias, a revision at or below its newest: where reading its rows forward starts. */
 export const ALIAS_HEADS = 'alias_heads';
 
@@ -14,6 +16,14 @@ export interface RegistryCollections {
   transitions: Collection<TransitionDoc>;
   aliasHistory: Collection<AliasHistoryDoc>;
   aliasHeads: Collection<{ _id: string; revision: number }>;
+  versionLists: Collection<VersionListDoc>;
+}
+
+/** The kth version registered of a model. A claim made before the version's own document: see version-list.ts. */
+export interface VersionListDoc {
+  _id: string;
+  model: string;
+  version: string;
 }
 
 export function registryCollections(db: Db): RegistryCollections {
@@ -23,6 +33,7 @@ export function registryCollections(db: Db): RegistryCollections {
     transitions: db.collection<TransitionDoc>(VERSION_TRANSITIONS),
     aliasHistory: db.collection<AliasHistoryDoc>(ALIAS_HISTORY),
     aliasHeads: db.collection<{ _id: string; revision: number }>(ALIAS_HEADS),
+    versionLists: db.collection<VersionListDoc>(VERSION_LISTS),
   };
 }
 
@@ -32,6 +43,11 @@ export function versionId(model: string, version: string): string {
 
 export function transitionRowId(model: string, version: string, revision: number): string {
   return `${versionId(model, version)}#${revision}`;
+}
+
+/** Model names cannot contain '#'. */
+export function versionListId(model: string, k: number): string {
+  return `${model}#${k}`;
 }
 
 /** Model names cannot contain ':' and alias names are fixed, so this is an unambiguous (model, alias, revision) key. */

@@ -1,7 +1,8 @@
 import type { Db, IndexDescription } from 'mongodb';
 import { ensureAuditIndexes } from '../audit/indexes';
 import { ensureIndexSet } from '../db/ensure-indexes';
-import { ALIAS_HISTORY, VERSION_TRANSITIONS } from './collections';
+import { ALIAS_HISTORY, registryCollections, VERSION_TRANSITIONS } from './collections';
+import { backfillVersionLists } from './version-list';
 import { BUCKETS } from './schemas';
 
 /*
@@ -36,6 +37,7 @@ const REGISTRY_INDEXES: Record<string, IndexDescription[]> = {
 /** Creates the registry's collections' indexes; safe to call at every start-up. */
 export async function ensureRegistryIndexes(db: Db): Promise<void> {
   for (const [collection, indexes] of Object.entries(REGISTRY_INDEXES)) await ensureIndexSet(db, collection, indexes);
+  await backfillVersionLists(registryCollections(db));
 }
 
 /** Every index modelship's registry and audit log rely on. */

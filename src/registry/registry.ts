@@ -27,7 +27,7 @@ export interface Registry {
   listModels(): Promise<ModelDoc[]>;
   registerVersion(input: RegisterVersionInput): Promise<ModelVersion>;
   getVersion(model: string, version: string): Promise<ModelVersion | null>;
-  listVersions(model: string, options?: { status?: Status }): Promise<ModelVersion[]>;
+  listVersions(model: string, options?: { status?: Status; limit?: number }): Promise<ModelVersion[]>;
   transition(input: TransitionInput): Promise<ModelVersion>;
   moveAlias(input: MoveAliasInput): Promise<AliasHistoryDoc>;
   getAlias(model: string, alias: AliasName): Promise<AliasState>;

@@ -17,6 +17,8 @@ import {
 import { compareSemver } from './semver';
 import { parseInput } from '../validation/input-error';
 import { requireSemver } from './validate';
+import { claimPlace, newestVersions } from './version-list';
+import { z } from 'zod';
 
 export function transitionEntry(row: TransitionDoc): TransitionEntry {
   const { from, to, at, actor, reason, key } = row;
@@ -60,11 +62,15 @@ export async function registerVersion(
     createdAt: clock(),
     ...(input.key === undefined ? {} : { registrationKey: input.key }),
   };
-  try {
-    await cols.versions.insertOne(doc);
-    return withStatus(doc, []);
-  } catch (error) {
-    if (!isDuplicateKeyError(error)) throw error;
+  // A retried registration finds its version stored and claims no second place in the list.
+  if (!(await cols.versions.findOne({ _id: doc._id }, { projection: { _id: 1 } }))) {
+    try {
+      await claimPlace(cols, input.model, input.version);
+      await cols.versions.insertOne(doc);
+      return withStatus(doc, []);
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
   }
   const existing = await getVersion(cols, input.model, input.version);
   if (!existing || input.key === undefined || existing.registrationKey !== input.key) throw new DuplicateVersionError(input.model, input.version);
@@ -84,17 +90,36 @@ export async function getVersion(cols: RegistryCollections, model: string, versi
   return doc ? withStatus(doc, rows) : null;
 }
 
-/** Versions of a model, newest semantic version first, optionally only those in one status. */
-export async function listVersions(cols: RegistryCollections, model: string, options: { status?: Status } = {}): Promise<ModelVersion[]> {
-  const status = options.status === undefined ? undefined : parseInput('listVersions', statusSchema, options.status);
-  const [docs, rows] = await Promise.all([
-    cols.versions.find({ model }).toArray(),
-    cols.transitions.find({ model }).sort({ revision: 1 }).toArray(),
-  ]);
-  const byVersion = new Map<string, TransitionDoc[]>();
-  for (const row of rows) byVersion.set(row.version, [...(byVersion.get(row.version) ?? []), row]);
-  return docs
-    .map((doc) => withStatus(doc, byVersion.get(doc.version) ?? []))
-    .filter((v) => status === undefined || v.status === status)
-    .sort((a, b) => compareSemver(b.semver, a.semver));
+/** How many versions a listing gives unless asked for more. */
+export const LISTED_VERSIONS = 20;
+
+/**
+ * The `limit` versions of a model registered last (all of them with `limit: Infinity`), optionally only those in one
+ * status, newest semantic version first. It reads that model's list of versions from its end and each version by
+ * `_id`: the cost grows with what is listed, never with other models or older versions (a status filter reads back
+ * until it has found `limit`).
+ */
+export async function listVersions(cols: RegistryCollections, model: string, options: { status?: Status; limit?: number } = {}): Promise<ModelVersion[]> {
+  const { status, limit } = parseInput('listVersions', listOptionsSchema, options);
+  const found: ModelVersion[] = [];
+  const batch: string[] = [];
+  const flush = async () => {
+    const versions = await Promise.all(batch.splice(0).map((version) => getVersion(cols, model, version)));
+    for (const v of versions) if (v && (status === undefined || v.status === status) && found.length < limit) found.push(v);
+  };
+  for await (const version of newestVersions(cols, model)) {
+    batch.push(version);
+    if (batch.length >= READ_TOGETHER) await flush();
+    if (found.length >= limit) break;
+  }
+  await flush();
+  return found.sort((a, b) => compareSemver(b.semver, a.semver));
 }
+
+/** Versions read at once while listing. */
+const READ_TOGETHER = 8;
+
+const listOptionsSchema = z.object({
+  status: statusSchema.optional(),
+  limit: z.number({ message: 'must be a number' }).int('must be a whole number').positive('must be at least 1').or(z.literal(Infinity)).default(LISTED_VERSIONS),
+});

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { ALIASES, createRegistry } from '../../registry';
+import { ALIASES, createRegistry, LISTED_VERSIONS } from '../../registry';
 import type { CliContext } from '../context';
-import { failure } from '../exit-codes';
+import { failure, usageError } from '../exit-codes';
+import { positiveInt } from '../options';
 import { isoOrDash, print, printJson, short, table } from '../output';
 
 export function modelsCommand(program: Command, ctx: CliContext): void {
@@ -28,15 +29,18 @@ export function modelsCommand(program: Command, ctx: CliContext): void {
 
   models
     .command('show')
-    .description('one model: its aliases and every version with its status')
+    .description(`one model: its aliases and its versions registered last (${LISTED_VERSIONS} unless --limit or --all), with their status`)
     .argument('<model>', 'model name')
+    .option('--limit <n>', 'how many of the versions registered last to list', positiveInt)
+    .option('--all', 'list every version (reads them all)')
     .option('--json', 'print as JSON')
-    .action(async (name: string, opts: { json?: boolean }) => {
+    .action(async (name: string, opts: { json?: boolean; limit?: number; all?: boolean }) => {
+      if (opts.all && opts.limit !== undefined) throw usageError('--limit and --all: give one or the other');
       const registry = createRegistry(await ctx.db());
       const model = await registry.getModel(name);
       if (!model) throw failure(`model: no model named "${name}"; see \`modelship models list\``);
       const [versions, aliases] = await Promise.all([
-        registry.listVersions(name),
+        registry.listVersions(name, { limit: opts.all ? Infinity : (opts.limit ?? LISTED_VERSIONS) }),
         Promise.all(ALIASES.map((a) => registry.getAlias(name, a))),
       ]);
       if (opts.json) {

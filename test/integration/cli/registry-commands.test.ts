@@ -94,6 +94,10 @@ describe('modelship CLI: registry, routes, audit and bad input', () => {
     expect(show.stdout).toContain('champion');
     expect(list.stdout).toContain(model);
     expect(JSON.parse(json.stdout).versions.map((v: { version: string }) => v.version).sort()).toEqual(['1.0.0', '1.0.1']);
+    const [newest, both] = await Promise.all([cli('models', 'show', model, '--limit', '1', '--json'), cli('models', 'show', model, '--limit', '1', '--all')]);
+    expect(JSON.parse(newest.stdout).versions.map((v: { version: string }) => v.version)).toEqual(['1.0.1']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--limit and --all: give one or the other');
   });
 
   it('loads and checks the artifact and the datasets before storing anything: an empty, truncated or random artifact and a garbage CSV are refused', async () => {
