@@ -7,6 +7,8 @@ export const VERSION_TRANSITIONS = 'version_transitions';
 export const ALIAS_HISTORY = 'alias_history';
 /** Per model, its versions in the order they were registered, numbered without gaps (`<model>#<k>`). */
 export const VERSION_LISTS = 'version_lists';
+/** Per model, a place at or below the end of its list: where finding the end starts. */
+export const VERSION_LIST_ENDS = 'version_list_ends';
 /** Per alias, a revision at or below its newest: where reading its rows forward starts. */
 export const ALIAS_HEADS = 'alias_heads';
 
@@ -17,6 +19,7 @@ export interface RegistryCollections {
   aliasHistory: Collection<AliasHistoryDoc>;
   aliasHeads: Collection<{ _id: string; revision: number }>;
   versionLists: Collection<VersionListDoc>;
+  versionListEnds: Collection<{ _id: string; n: number }>;
 }
 
 /** The kth version registered of a model. A claim made before the version's own document: see version-list.ts. */
@@ -34,6 +37,7 @@ export function registryCollections(db: Db): RegistryCollections {
     aliasHistory: db.collection<AliasHistoryDoc>(ALIAS_HISTORY),
     aliasHeads: db.collection<{ _id: string; revision: number }>(ALIAS_HEADS),
     versionLists: db.collection<VersionListDoc>(VERSION_LISTS),
+    versionListEnds: db.collection<{ _id: string; n: number }>(VERSION_LIST_ENDS),
   };
 }
 

@@ -3,7 +3,7 @@ export { createBlobStore, BlobStore, type BlobInfo, type BlobSource, type PutRes
 export type { AliasState } from './aliases';
 export type { Clock } from './models';
 export { ensureIndexes, ensureRegistryIndexes } from './indexes';
-export { MODELS, VERSIONS, VERSION_TRANSITIONS, ALIAS_HISTORY, VERSION_LISTS } from './collections';
+export { MODELS, VERSIONS, VERSION_TRANSITIONS, ALIAS_HISTORY, VERSION_LISTS, VERSION_LIST_ENDS } from './collections';
 export { LISTED_VERSIONS } from './versions';
 export { STATUSES, TRANSITIONS, IN_FLIGHT, canTransition, isTerminal, allowedTargets, type Status } from './lifecycle';
 export { parseSemver, formatSemver, compareSemver, MODEL_NAME_PATTERN, SEMVER_PATTERN, type Semver } from './semver';

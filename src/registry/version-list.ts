@@ -9,42 +9,40 @@ import { versionListId, type RegistryCollections } from './collections';
  *
  * A registration claims the next place before it inserts the version: a version is never registered without a place.
  * A registration that stops in between, or is refused as a duplicate, leaves a place naming a version that is not
- * registered or is listed already; readers skip both.
+ * registered or is listed already; readers skip both. Where the list ends is kept as a hint (`version_list_ends`),
+ * never above the true end, so that finding the end costs two reads, not a gallop over the whole list.
  */
 export async function claimPlace(cols: RegistryCollections, model: string, version: string): Promise<void> {
-  for (let from = 0; ; ) {
+  for (let from = await endHint(cols, model); ; ) {
     const end = (await lastNumbered(cols.versionLists, (k) => versionListId(model, k), from)).n;
     try {
       await cols.versionLists.insertOne({ _id: versionListId(model, end + 1), model, version });
-      return;
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
       from = end + 1;
+      continue;
     }
+    // Two registrations may race on this update (FerretDB applies it as read, then write): the hint may then stay
+    // lower than the end, which only costs the next reader a few reads more.
+    await cols.versionListEnds.updateOne({ _id: model }, { $max: { n: end + 1 } }, { upsert: true });
+    return;
   }
 }
 
-/** Reads the list from its end in batches, newest first. */
-const BATCH = 16;
+async function endHint(cols: RegistryCollections, model: string): Promise<number> {
+  return (await cols.versionListEnds.findOne({ _id: model }))?.n ?? 0;
+}
 
-/**
- * The registered versions of a model, newest first, each once, for as long as the caller iterates: a gallop to the
- * end of the list, then batches of `_id` reads backwards. Places whose version is not registered are the caller's to
- * skip (it reads the versions).
- */
-export async function* newestVersions(cols: RegistryCollections, model: string): AsyncGenerator<string> {
-  const seen = new Set<string>();
-  let next = (await lastNumbered(cols.versionLists, (k) => versionListId(model, k), 0)).n;
-  while (next > 0) {
-    const numbers = Array.from({ length: Math.min(BATCH, next) }, (_, i) => next - i);
-    next -= numbers.length;
-    const docs = await Promise.all(numbers.map((k) => cols.versionLists.findOne({ _id: versionListId(model, k) })));
-    for (const doc of docs) {
-      if (!doc || seen.has(doc.version)) continue;
-      seen.add(doc.version);
-      yield doc.version;
-    }
-  }
+/** The number of the last place in a model's list (0 when it has none). */
+export async function listEnd(cols: RegistryCollections, model: string): Promise<number> {
+  return (await lastNumbered(cols.versionLists, (k) => versionListId(model, k), await endHint(cols, model))).n;
+}
+
+/** The versions named at places `from`, `from - 1`, ... down to 1, at most `count` of them, read together by `_id`. */
+export async function placesBackFrom(cols: RegistryCollections, model: string, from: number, count: number): Promise<string[]> {
+  const numbers = Array.from({ length: Math.max(0, Math.min(count, from)) }, (_, i) => from - i);
+  const docs = await Promise.all(numbers.map((k) => cols.versionLists.findOne({ _id: versionListId(model, k) })));
+  return docs.flatMap((doc) => (doc ? [doc.version] : []));
 }
 
 /** Marks a database whose versions registered before lists were kept have been listed. */
@@ -64,9 +62,10 @@ export async function backfillVersionLists(cols: RegistryCollections): Promise<n
   const byModel = new Map<string, typeof missing>();
   for (const v of missing) byModel.set(v.model, [...(byModel.get(v.model) ?? []), v]);
   for (const [model, versions] of byModel) {
-    const end = (await lastNumbered(cols.versionLists, (k) => versionListId(model, k), 0)).n;
+    const end = await listEnd(cols, model);
     try {
       await cols.versionLists.insertMany(versions.map((v, i) => ({ _id: versionListId(model, end + 1 + i), model, version: v.version })), { ordered: true });
+      await cols.versionListEnds.updateOne({ _id: model }, { $max: { n: end + versions.length } }, { upsert: true });
     } catch (error) {
       // A registration took a place meanwhile: place the rest one by one (a version placed twice is read once).
       if (!(error instanceof MongoBulkWriteError) || ![error.writeErrors].flat().every((e) => isDuplicateKeyError(e))) throw error;

@@ -17,7 +17,7 @@ import {
 import { compareSemver } from './semver';
 import { parseInput } from '../validation/input-error';
 import { requireSemver } from './validate';
-import { claimPlace, newestVersions } from './version-list';
+import { claimPlace, listEnd, placesBackFrom } from './version-list';
 import { z } from 'zod';
 
 export function transitionEntry(row: TransitionDoc): TransitionEntry {
@@ -102,22 +102,21 @@ export const LISTED_VERSIONS = 20;
 export async function listVersions(cols: RegistryCollections, model: string, options: { status?: Status; limit?: number } = {}): Promise<ModelVersion[]> {
   const { status, limit } = parseInput('listVersions', listOptionsSchema, options);
   const found: ModelVersion[] = [];
-  const batch: string[] = [];
-  const flush = async () => {
-    const versions = await Promise.all(batch.splice(0).map((version) => getVersion(cols, model, version)));
+  const seen = new Set<string>();
+  for (let next = await listEnd(cols, model); next > 0 && found.length < limit; ) {
+    // As many places as versions still wanted, read together: one round trip for a page, however long the list.
+    const count = Math.min(MAX_READ_TOGETHER, limit - found.length);
+    const names = [...new Set(await placesBackFrom(cols, model, next, count))].filter((v) => !seen.has(v));
+    names.forEach((v) => seen.add(v));
+    next -= count;
+    const versions = await Promise.all(names.map((version) => getVersion(cols, model, version)));
     for (const v of versions) if (v && (status === undefined || v.status === status) && found.length < limit) found.push(v);
-  };
-  for await (const version of newestVersions(cols, model)) {
-    batch.push(version);
-    if (batch.length >= READ_TOGETHER) await flush();
-    if (found.length >= limit) break;
   }
-  await flush();
   return found.sort((a, b) => compareSemver(b.semver, a.semver));
 }
 
 /** Versions read at once while listing. */
-const READ_TOGETHER = 8;
+const MAX_READ_TOGETHER = 32;
 
 const listOptionsSchema = z.object({
   status: statusSchema.optional(),

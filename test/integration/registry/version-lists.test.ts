@@ -1,4 +1,4 @@
-import { createRegistry, ensureIndexes, VERSION_LISTS, type Registry } from '../../../src/registry';
+import { createRegistry, ensureIndexes, VERSION_LIST_ENDS, VERSION_LISTS, type Registry } from '../../../src/registry';
 import type { Mongo } from '../../../src/db';
 import { isIdLookup, logCommands } from '../../support/command-log';
 import { openMonitoredTestDb } from '../../support/mongo';
@@ -34,6 +34,19 @@ describe("a model's list of versions", () => {
     expect(among.commands.every((c) => c.filters.every(isIdLookup))).toBe(true);
     expect(among.commands).toHaveLength(alone.commands.length);
     expect(await listed('search', { limit: Infinity })).toHaveLength(30);
+    // Nor with the length of the model's own list: its end is found from a hint.
+    const long = await log.during(() => listed('search', { limit: 3 }));
+    expect(long.result).toEqual(['1.0.29', '1.0.28', '1.0.27']);
+    expect(long.commands).toHaveLength(alone.commands.length);
+  });
+
+  it('finds the end of a list from a hint left behind by a lost race, and places the next version after it', async () => {
+    await register('recs', ['1.0.0', '1.1.0', '1.2.0']);
+    await mongo.db.collection<{ _id: string; n: number }>(VERSION_LIST_ENDS).updateOne({ _id: 'recs' }, { $set: { n: 1 } });
+    expect(await listed('recs', { limit: 1 })).toEqual(['1.2.0']);
+    await register('recs', ['1.3.0']);
+    expect(await listed('recs', { limit: Infinity })).toEqual(['1.3.0', '1.2.0', '1.1.0', '1.0.0']);
+    expect(await mongo.db.collection(VERSION_LISTS).findOne({ _id: 'recs#4' as never })).toMatchObject({ version: '1.3.0' });
   });
 
   it('reads back until it has found what a status filter asks for', async () => {
