@@ -4,7 +4,7 @@ import type { Collection, Db } from 'mongodb';
 import { AuditContentionError, AuditEventConflictError } from './errors';
 import { DEFAULT_LOCAL_HMAC_KEY } from './hash';
 import { EventWriter } from './event-writer';
-import { LaneReader, LaneWriter, pruneLane, type InboxEvent, type LaneEntry } from './lanes';
+import { LaneReader, LaneWriter, type InboxEvent, type LaneEntry } from './lanes';
 import { LEASE_MS, RENEW_MS, SealerLease } from './sealer-lease';
 import { auditCollection } from './indexes';
 import { endsPipeline, type Checkpointer } from './checkpoints/checkpointer';
@@ -61,6 +61,8 @@ const SEALER_CHECK_MS = 250;
 const IDLE_RELEASE_MS = 5000;
 /** The longest a sealer with nothing to do, or a writer waiting for its events, sleeps between reads. */
 const MAX_PAUSE_MS = 16;
+/** Inbox entries of dropped lanes a sealer deletes in one step of its idle time. */
+const PRUNE_STEP = 50;
 /** A writer whose events have waited this long in a lane puts them again in a new one (lanes.ts). */
 const REPUT_MS = 10_000;
 
@@ -193,20 +195,15 @@ export class AuditLog {
     // One renewal at a time; one that failed (the database was away) does not stop the next.
     const renew = () => (renewing = renewing.catch(() => undefined).then(() => this.lease.renew(this.laneReader.cursors())));
     const renewer = setInterval(() => void renew().catch(() => undefined), RENEW_MS).unref();
-    // Dropped lanes are pruned beside the sealing, one at a time; a prune cut short leaves copies behind that nothing reads again.
-    let pruning: Promise<void> = Promise.resolve();
-    const prune = (lanes: { lane: number; sealed: number }[]) => {
-      for (const { lane, sealed } of lanes) {
-        pruning = pruning.then(() => pruneLane(this.db, lane, sealed)).catch((error: unknown) => this.warn(`audit inbox lane ${lane} not pruned: ${error instanceof Error ? error.message : String(error)}`));
-      }
-    };
     try {
       while (this.lease.holds()) {
         const own = this.pending.splice(0, MAX_BATCH);
         try {
           const entries = await this.laneReader.poll(MAX_BATCH - own.length);
-          prune(this.laneReader.takeDropped());
           if (own.length + entries.length === 0) {
+            // Time with nothing to seal goes to pruning dropped lanes, a step at a time, so pruning never holds up an
+            // append by more than a step; an idle term is given up once they are pruned, a closing one at once.
+            if (!this.closing && (await this.laneReader.pruneSome(PRUNE_STEP))) continue;
             if (this.closing || Date.now() - idleSince >= IDLE_RELEASE_MS) {
               clearInterval(renewer);
               await renewing.catch(() => undefined);
@@ -231,7 +228,6 @@ export class AuditLog {
       this.warn(`audit sealer stopped (its term lapses in ${LEASE_MS / 1000} s, then another writer seals): ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       clearInterval(renewer);
-      await pruning;
       this.sealing = false;
       if (this.pending.length > 0 && !this.committing) void this.commitLoop();
     }

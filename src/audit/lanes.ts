@@ -111,24 +111,6 @@ export class LaneWriter {
   }
 }
 
-/** Entries deleted per round trip when a dropped lane is pruned. */
-const PRUNE_BATCH = 500;
-
-/**
- * Deletes a dropped lane's sealed entries, which are copies of events now in the log, each by its `_id` (a range
- * delete would scan the inbox on FerretDB). Entries put after the lane was dropped stay: their writer puts them again
- * in a new lane. Deleting what is gone already is a no-op, so two sealers may prune the same lane.
- */
-export async function pruneLane(db: Db, lane: number, sealed: number): Promise<void> {
-  for (let first = 1; first <= sealed; first += PRUNE_BATCH) {
-    const ids = Array.from({ length: Math.min(PRUNE_BATCH, sealed - first + 1) }, (_, i) => entryId(lane, first + i));
-    await inbox(db).bulkWrite(
-      ids.map((_id) => ({ deleteOne: { filter: { _id } } })),
-      { ordered: false },
-    );
-  }
-}
-
 export interface LaneEntry {
   lane: number;
   n: number;
@@ -142,7 +124,8 @@ export class LaneReader {
   private lanesKnown = 0;
   private readonly reading = new Map<number, { sealed: number; seenMs: number; readMs?: number }>();
   private lanesReadMs = -Infinity;
-  private readonly dropped: { lane: number; sealed: number }[] = [];
+  /** Dropped lanes whose sealed entries are still to be deleted, from entry `next` on. */
+  private readonly toPrune: { lane: number; sealed: number; next: number }[] = [];
 
   constructor(
     db: Db,
@@ -163,9 +146,24 @@ export class LaneReader {
     return { lanesKnown: this.lanesKnown, lanes: [...this.reading].map(([lane, { sealed, seenMs }]) => ({ lane, sealed, seenMs })) };
   }
 
-  /** Lanes dropped since the last call, with how far they were sealed: their sealed entries may be pruned. */
-  takeDropped(): { lane: number; sealed: number }[] {
-    return this.dropped.splice(0);
+  /**
+   * Deletes up to `max` entries of the lanes dropped so far, each by its `_id` (a range delete would scan the inbox on
+   * FerretDB); true while some remain. Only sealed entries, copies of events now in the log: one put after its lane
+   * was dropped stays, and its writer puts it again in a new lane. A step that fails is not tried again, and what a
+   * process that stops leaves unpruned stays: nothing reads those copies again.
+   */
+  async pruneSome(max: number): Promise<boolean> {
+    const job = this.toPrune[0];
+    if (!job) return false;
+    const last = Math.min(job.sealed, job.next + max - 1);
+    const ids = Array.from({ length: last - job.next + 1 }, (_, i) => entryId(job.lane, job.next + i));
+    job.next = last + 1;
+    if (job.next > job.sealed) this.toPrune.shift();
+    await this.inbox.bulkWrite(
+      ids.map((_id) => ({ deleteOne: { filter: { _id } } })),
+      { ordered: false },
+    );
+    return this.toPrune.length > 0;
   }
 
   /** Entries not yet sealed, each lane's in order, at most about `max` in all: one `_id` read each, one per lane more. */
@@ -188,7 +186,7 @@ export class LaneReader {
       if (found[i]!.length > 0) cursor.seenMs = now;
       else if (now - cursor.seenMs > LANE_DROP_MS) {
         this.reading.delete(lane);
-        if (cursor.sealed > 0) this.dropped.push({ lane, sealed: cursor.sealed });
+        if (cursor.sealed > 0) this.toPrune.push({ lane, sealed: cursor.sealed, next: 1 });
       }
     });
     return found.flat().map(({ lane, n, event }) => ({ lane, n, event }));

@@ -24,7 +24,7 @@ export async function claimPlace(cols: RegistryCollections, model: string, versi
     }
     // Two registrations may race on this update (FerretDB applies it as read, then write): the hint may then stay
     // lower than the end, which only costs the next reader a few reads more.
-    await cols.versionListEnds.updateOne({ _id: model }, { $max: { n: end + 1 } }, { upsert: true });
+    await moveHint(cols, model, end + 1);
     return;
   }
 }
@@ -33,9 +33,19 @@ async function endHint(cols: RegistryCollections, model: string): Promise<number
   return (await cols.versionListEnds.findOne({ _id: model }))?.n ?? 0;
 }
 
+/** A reader that finds the end this far past the hint moves the hint (a registration's update was lost, or none was made). */
+const HINT_LAG = 8;
+
 /** The number of the last place in a model's list (0 when it has none). */
 export async function listEnd(cols: RegistryCollections, model: string): Promise<number> {
-  return (await lastNumbered(cols.versionLists, (k) => versionListId(model, k), await endHint(cols, model))).n;
+  const hint = await endHint(cols, model);
+  const end = (await lastNumbered(cols.versionLists, (k) => versionListId(model, k), hint)).n;
+  if (end - hint >= HINT_LAG) await moveHint(cols, model, end);
+  return end;
+}
+
+function moveHint(cols: RegistryCollections, model: string, end: number): Promise<unknown> {
+  return cols.versionListEnds.updateOne({ _id: model }, { $max: { n: end } }, { upsert: true });
 }
 
 /** The versions named at places `from`, `from - 1`, ... down to 1, at most `count` of them, read together by `_id`. */
@@ -65,7 +75,7 @@ export async function backfillVersionLists(cols: RegistryCollections): Promise<n
     const end = await listEnd(cols, model);
     try {
       await cols.versionLists.insertMany(versions.map((v, i) => ({ _id: versionListId(model, end + 1 + i), model, version: v.version })), { ordered: true });
-      await cols.versionListEnds.updateOne({ _id: model }, { $max: { n: end + versions.length } }, { upsert: true });
+      await moveHint(cols, model, end + versions.length);
     } catch (error) {
       // A registration took a place meanwhile: place the rest one by one (a version placed twice is read once).
       if (!(error instanceof MongoBulkWriteError) || ![error.writeErrors].flat().every((e) => isDuplicateKeyError(e))) throw error;

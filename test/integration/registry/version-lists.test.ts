@@ -47,6 +47,13 @@ describe("a model's list of versions", () => {
     await register('recs', ['1.3.0']);
     expect(await listed('recs', { limit: Infinity })).toEqual(['1.3.0', '1.2.0', '1.1.0', '1.0.0']);
     expect(await mongo.db.collection(VERSION_LISTS).findOne({ _id: 'recs#4' as never })).toMatchObject({ version: '1.3.0' });
+
+    // A hint far behind is moved by the reader that found the end.
+    const ends = mongo.db.collection<{ _id: string; n: number }>(VERSION_LIST_ENDS);
+    await register('recs', Array.from({ length: 8 }, (_, i) => `2.${i}.0`));
+    await ends.updateOne({ _id: 'recs' }, { $set: { n: 1 } });
+    expect(await listed('recs', { limit: 1 })).toEqual(['2.7.0']);
+    expect(await ends.findOne({ _id: 'recs' })).toMatchObject({ n: 12 });
   });
 
   it('reads back until it has found what a status filter asks for', async () => {
