@@ -44,6 +44,8 @@ const MODEL = 'm00';
 const SEALED = '1.1.0';
 /** Marks an aged database loaded to the end, so a run cut short loads it again. */
 const LOADED = 'bench_aged_loaded';
+/** Where the live traffic recorded on a kept database ends. */
+const LIVE_UNTIL = 'bench_aged_live_until';
 
 type Paths = Record<string, () => Promise<unknown>>;
 
@@ -159,7 +161,13 @@ async function prepare(db: Db, aged: boolean, nowMs: number): Promise<string> {
     await loadRegistry(db, { models: 1, versions: LISTED_VERSIONS });
     await loadAuditLog(db, { pipelines: 2, perPipeline: 100, models: 1, signer: parseSignerKey(keys.skey), folder });
   }
-  for (const replica of REPLICAS) await recordSeconds(db, replica, liveTraffic(MODEL, nowMs), nowMs);
+  // A kept database already holds the seconds an earlier run recorded: a replica writes each second once, so only
+  // the seconds since are recorded (recorded again, each slot's sample of users would grow with every run).
+  const live = db.collection<{ _id: string; endMs: number }>(LIVE_UNTIL);
+  const recordedUntil = (await live.findOne({ _id: MODEL }))?.endMs ?? -Infinity;
+  const seconds = liveTraffic(MODEL, nowMs).filter((s) => s.start >= recordedUntil);
+  for (const replica of REPLICAS) await recordSeconds(db, replica, seconds, nowMs);
+  if (seconds.length > 0) await live.updateOne({ _id: MODEL }, { $set: { endMs: seconds[seconds.length - 1]!.start + 1000 } }, { upsert: true });
   return '1.0.0';
 }
 
