@@ -67,3 +67,34 @@ export async function readAllNumbered<T extends Numbered>(collection: Collection
   }
   return out;
 }
+
+/**
+ * Where a list was last seen to end, kept in a document of its own (`{ _id, [field]: n }`): never above the true end,
+ * as it is only ever raised to a number whose document exists. Finding the end from it costs two reads, however long
+ * the list, where a gallop from the start costs twice the logarithm of its length.
+ */
+export class EndHint<F extends string> {
+  constructor(
+    private readonly heads: Collection<Numbered & Record<F, number>>,
+    private readonly id: string,
+    private readonly field: F,
+  ) {}
+
+  async read(): Promise<number> {
+    const doc = (await this.heads.findOne({ _id: this.id } as Filter<Numbered & Record<F, number>>)) as Record<F, number> | null;
+    return doc?.[this.field] ?? 0;
+  }
+
+  /** Raises the hint to `n`. Two writers may race (FerretDB applies `$max` as read, then write): it may then stay lower, which costs a later reader a few reads. */
+  raise(n: number): Promise<unknown> {
+    return this.heads.updateOne({ _id: this.id } as Filter<Numbered & Record<F, number>>, { $max: { [this.field]: n } } as never, { upsert: true });
+  }
+
+  /** The last document of the list, found from the hint; a reader that finds the end past the hint raises it. */
+  async last<T extends Numbered>(list: Collection<T>, id: (n: number) => string): Promise<{ n: number; doc: T | null }> {
+    const from = await this.read();
+    const last = await lastNumbered(list, id, from);
+    if (last.n > from) await this.raise(last.n);
+    return last;
+  }
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isDuplicateKeyError } from '../db/duplicate-key';
-import { lastNumbered, readNumbered } from '../db/numbered-list';
+import { EndHint, readNumbered } from '../db/numbered-list';
 import { aliasRowId, versionId, type RegistryCollections } from './collections';
 import { IdempotencyKeyConflictError, StaleAliasError, UnknownVersionError } from './errors';
 import { requireModel, type Clock } from './models';
@@ -38,13 +38,11 @@ const aliasRefSchema = z.object({ model: modelNameSchema, alias: aliasSchema });
 /** Moves a retried move may be behind: it looks for its key among this many newest rows before it scans. */
 const RECENT_ROWS = 20;
 
+const aliasHead = (cols: RegistryCollections, model: string, alias: AliasName) => new EndHint(cols.aliasHeads, `${model}:${alias}`, 'revision');
+
 async function latestRow(cols: RegistryCollections, model: string, alias: AliasName): Promise<AliasHistoryDoc | null> {
-  const headId = `${model}:${alias}`;
-  const hint = (await cols.aliasHeads.findOne({ _id: headId }))?.revision ?? 0;
-  const ahead = (await lastNumbered(cols.aliasHistory, (revision) => aliasRowId(model, alias, revision), hint)).doc;
-  const latest = ahead ?? (hint > 0 ? await cols.aliasHistory.findOne({ _id: aliasRowId(model, alias, hint) }) : null);
-  if (latest && latest.revision > hint) await cols.aliasHeads.updateOne({ _id: headId }, { $max: { revision: latest.revision } }, { upsert: true });
-  return latest;
+  const { n, doc } = await aliasHead(cols, model, alias).last(cols.aliasHistory, (revision) => aliasRowId(model, alias, revision));
+  return doc ?? (n > 0 ? await cols.aliasHistory.findOne({ _id: aliasRowId(model, alias, n) }) : null);
 }
 
 /** The row a move with this key wrote: among the newest rows, where a retry finds it, else by a scan. */
@@ -104,7 +102,7 @@ export async function moveAlias(cols: RegistryCollections, clock: Clock, raw: Mo
   };
   try {
     await cols.aliasHistory.insertOne(row);
-    await cols.aliasHeads.updateOne({ _id: `${input.model}:${input.alias}` }, { $max: { revision } }, { upsert: true });
+    await aliasHead(cols, input.model, input.alias).raise(revision);
     return row;
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;

@@ -1,6 +1,6 @@
 import { MongoBulkWriteError } from 'mongodb';
 import { isDuplicateKeyError } from '../db/duplicate-key';
-import { lastNumbered } from '../db/numbered-list';
+import { EndHint, lastNumbered } from '../db/numbered-list';
 import { versionListId, type RegistryCollections } from './collections';
 
 /**
@@ -9,11 +9,11 @@ import { versionListId, type RegistryCollections } from './collections';
  *
  * A registration claims the next place before it inserts the version: a version is never registered without a place.
  * A registration that stops in between, or is refused as a duplicate, leaves a place naming a version that is not
- * registered or is listed already; readers skip both. Where the list ends is kept as a hint (`version_list_ends`),
- * never above the true end, so that finding the end costs two reads, not a gallop over the whole list.
+ * registered or is listed already; readers skip both. Where the list ends is kept as a hint (`version_list_ends`).
  */
 export async function claimPlace(cols: RegistryCollections, model: string, version: string): Promise<void> {
-  for (let from = await endHint(cols, model); ; ) {
+  const hint = endHint(cols, model);
+  for (let from = await hint.read(); ; ) {
     const end = (await lastNumbered(cols.versionLists, (k) => versionListId(model, k), from)).n;
     try {
       await cols.versionLists.insertOne({ _id: versionListId(model, end + 1), model, version });
@@ -22,30 +22,16 @@ export async function claimPlace(cols: RegistryCollections, model: string, versi
       from = end + 1;
       continue;
     }
-    // Two registrations may race on this update (FerretDB applies it as read, then write): the hint may then stay
-    // lower than the end, which only costs the next reader a few reads more.
-    await moveHint(cols, model, end + 1);
+    await hint.raise(end + 1);
     return;
   }
 }
 
-async function endHint(cols: RegistryCollections, model: string): Promise<number> {
-  return (await cols.versionListEnds.findOne({ _id: model }))?.n ?? 0;
-}
-
-/** A reader that finds the end this far past the hint moves the hint (a registration's update was lost, or none was made). */
-const HINT_LAG = 8;
+const endHint = (cols: RegistryCollections, model: string) => new EndHint(cols.versionListEnds, model, 'n');
 
 /** The number of the last place in a model's list (0 when it has none). */
 export async function listEnd(cols: RegistryCollections, model: string): Promise<number> {
-  const hint = await endHint(cols, model);
-  const end = (await lastNumbered(cols.versionLists, (k) => versionListId(model, k), hint)).n;
-  if (end - hint >= HINT_LAG) await moveHint(cols, model, end);
-  return end;
-}
-
-function moveHint(cols: RegistryCollections, model: string, end: number): Promise<unknown> {
-  return cols.versionListEnds.updateOne({ _id: model }, { $max: { n: end } }, { upsert: true });
+  return (await endHint(cols, model).last(cols.versionLists, (k) => versionListId(model, k))).n;
 }
 
 /** The versions named at places `from`, `from - 1`, ... down to 1, at most `count` of them, read together by `_id`. */
@@ -75,7 +61,7 @@ export async function backfillVersionLists(cols: RegistryCollections): Promise<n
     const end = await listEnd(cols, model);
     try {
       await cols.versionLists.insertMany(versions.map((v, i) => ({ _id: versionListId(model, end + 1 + i), model, version: v.version })), { ordered: true });
-      await moveHint(cols, model, end + versions.length);
+      await endHint(cols, model).raise(end + versions.length);
     } catch (error) {
       // A registration took a place meanwhile: place the rest one by one (a version placed twice is read once).
       if (!(error instanceof MongoBulkWriteError) || ![error.writeErrors].flat().every((e) => isDuplicateKeyError(e))) throw error;
