@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../../src/worker';
+import { stuckAfter } from '../support/time-factor';
 
-jest.setTimeout(120_000);
+jest.setTimeout(stuckAfter(120_000));
 
 const dir = join(__dirname, 'histories');
 const files = readdirSync(dir).filter((f) => f.endsWith('.history.bin')).sort();

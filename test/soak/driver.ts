@@ -8,6 +8,7 @@ import { monitorStatusQuery, monitorWorkflowId } from '../../src/contracts/monit
 import { DEFAULT_STAGES } from '../../src/contracts/pipeline-spec';
 import { createPipelineFixture, replayFixtureTraffic, type PipelineFixture } from '../support/pipeline-fixture';
 import { openPrivateStack, sleep, type PrivateStack } from '../integration/durability/private-stack';
+import { stuckAfter } from '../support/time-factor';
 import { checkDurations, quarters } from './check-durations';
 import { saveEvidence } from './evidence';
 import { FAULTS, strike } from './faults';
@@ -22,8 +23,10 @@ export interface SoakOptions {
   faults: boolean;
   /** Where the private stack's ports start (test/support/stack-ports.ts). */
   portBase: number;
-  /** Where the histories and worker logs go when an invariant breaks (test/soak/evidence.ts); none kept if unset. */
+  /** Where the histories and the processes' logs are kept at the end, whatever the end (test/soak/evidence.ts). */
   evidenceDir?: string;
+  /** Aborted, the soak stops driving, keeps its evidence, stops its stack and returns what it saw. */
+  signal?: AbortSignal;
   log: (line: string) => void;
 }
 
@@ -39,6 +42,8 @@ export interface SoakResult {
   /** Each pipeline's KPI check durations (ms), in the order the pipelines ended. */
   checkDurations: number[][];
   faults: number;
+  /** Attempts to bring a part back after a fault that failed and were tried again. */
+  failedRestarts: number;
   checks: number;
   violations: Violation[];
   outcomes: Record<string, Record<Outcome | string, number>>;
@@ -46,8 +51,8 @@ export interface SoakResult {
   drills: number;
 }
 
-const PIPELINE_TIMEOUT_MS = 240_000;
-const MONITOR_ROLLBACK_TIMEOUT_MS = 120_000;
+const PIPELINE_TIMEOUT_MS = stuckAfter(240_000);
+const MONITOR_ROLLBACK_TIMEOUT_MS = stuckAfter(120_000);
 const TRAINING_FAULTS: Record<Kind, TrainingFaults | undefined> = {
   good: undefined,
   failing: { failureRate: 0.3 },
@@ -56,10 +61,17 @@ const TRAINING_FAULTS: Record<Kind, TrainingFaults | undefined> = {
   offline_bad: { shuffleItemFactors: true },
 };
 
-/** Retries a call through a Temporal server or database restart. */
-async function retrying<T>(what: string, fn: () => Promise<T>, budgetMs = 120_000): Promise<T> {
+class SoakStopping extends Error {
+  constructor() {
+    super('the soak is stopping');
+  }
+}
+
+/** Retries a call through a Temporal server or database restart; gives up at once when the soak is stopping. */
+async function retrying<T>(what: string, fn: () => Promise<T>, stop: AbortSignal, budgetMs = stuckAfter(120_000)): Promise<T> {
   const deadline = Date.now() + budgetMs;
   for (;;) {
+    if (stop.aborted) throw new SoakStopping();
     try {
       return await fn();
     } catch (err) {
@@ -98,15 +110,32 @@ function specFor(fixture: PipelineFixture, v: PlannedVersion): Record<string, un
   };
 }
 
+/** What every step of a lane needs: the stack, the soak's stop signal, and where results and violations go. */
+interface Lane {
+  stack: PrivateStack;
+  stop: AbortSignal;
+  result: SoakResult;
+  record: (step: string, checks: Check[]) => void;
+  log: (line: string) => void;
+}
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
 /**
  * Runs several models' whole lives on a private real stack (worker and two gateway processes, FerretDB, MailDev, the
  * Temporal dev server, replayed traffic), one pipeline after another per model and the models side by side, while
  * faults strike at random moments. After every pipeline it checks the model against its own expectation, and at the
- * end the whole system.
+ * end the whole system. It never throws: a soak that cannot run to its end (its stack did not start, it was stopped)
+ * says so as a violation, and whatever the end, it keeps its evidence and stops everything it started.
  */
 export async function runSoak(options: SoakOptions): Promise<SoakResult> {
-  const { seed, log } = options;
-  const result: SoakResult = { pipelines: 0, checkDurations: [], faults: 0, checks: 0, violations: [], outcomes: {}, monitorRollbacks: 0, drills: 0 };
+  const { seed } = options;
+  const lines: string[] = [];
+  const log = (line: string) => {
+    lines.push(line);
+    options.log(line);
+  };
+  const result: SoakResult = { pipelines: 0, checkDurations: [], faults: 0, failedRestarts: 0, checks: 0, violations: [], outcomes: {}, monitorRollbacks: 0, drills: 0 };
   const record = (step: string, checks: Check[]) => {
     result.checks += checks.length;
     for (const c of checks.filter((x) => !x.ok)) {
@@ -114,13 +143,24 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       log(`VIOLATION seed ${seed} at ${step}: ${c.name}: ${c.detail}`);
     }
   };
+  const ranToItsEnd = (step: string, detail: string) => record(step, [{ name: 'the soak runs to its end', ok: false, detail }]);
 
-  const stack = await openPrivateStack(`soak${seed % 1000}`, options.portBase);
+  const stopping = new AbortController();
+  const stopOnSignal = () => stopping.abort();
+  options.signal?.addEventListener('abort', stopOnSignal);
+  let stack: PrivateStack;
+  try {
+    stack = await openPrivateStack(`soak${seed % 1000}`, options.portBase);
+  } catch (err) {
+    ranToItsEnd('start', `its private stack did not start: ${message(err)}`);
+    return result;
+  }
+  const models = Array.from({ length: options.models }, (_, i) => `soak-${seed}-${String.fromCharCode(97 + i)}`);
   const traffic = new AbortController();
   const replays: Promise<unknown>[] = [];
-  let lanesDone = false;
+  let chaos: Promise<void> = Promise.resolve();
+  const lane: Lane = { stack, stop: stopping.signal, result, record, log };
   try {
-    const models = Array.from({ length: options.models }, (_, i) => `soak-${seed}-${String.fromCharCode(97 + i)}`);
     const fixtures = new Map<string, PipelineFixture>();
     const auditLog = createAuditLog(stack.mongo.db);
     for (const model of models) {
@@ -131,26 +171,23 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       replays.push(replayFixtureTraffic(stack.gateways.map((g) => g.url), model, traffic.signal, { ratePerSec: 40, maxDurationMs: 60 * 60_000 }).catch(() => undefined));
     }
 
-    const faultRng = seededRng(seed * 7919 + 1);
-    const chaos = (async () => {
-      if (!options.faults) return;
-      for (;;) {
-        const waitMs = 6000 + Math.floor(faultRng() * 10_000);
-        for (let t = 0; t < waitMs && !lanesDone; t += 200) await sleep(200);
-        if (lanesDone) return;
-        const fault = FAULTS[Math.floor(faultRng() * FAULTS.length)];
-        const what = await strike(stack, fault, faultRng);
-        result.faults++;
-        log(`fault ${result.faults}: ${what}`);
-      }
-    })();
-
-    const lanes = models.map((model, i) => runLane(stack, fixtures.get(model)!, planModel(seededRng(seed * 31 + i), model, options.versions), seededRng(seed * 131 + i), result, record, log));
-    await Promise.all(lanes);
-    lanesDone = true;
+    const lanesDone = new AbortController();
+    if (options.faults) chaos = strikeUntil(lane, seededRng(seed * 7919 + 1), AbortSignal.any([lanesDone.signal, stopping.signal]));
+    await Promise.all(
+      models.map((model, i) =>
+        runLane(lane, fixtures.get(model)!, planModel(seededRng(seed * 31 + i), model, options.versions), seededRng(seed * 131 + i)).catch((err: unknown) => {
+          if (!(err instanceof SoakStopping)) ranToItsEnd(model, `its lane failed: ${message(err)}`);
+        }),
+      ),
+    );
+    lanesDone.abort();
     await chaos;
+    if (stopping.signal.aborted) {
+      ranToItsEnd('stop', `stopped by a signal after ${result.pipelines} pipelines`);
+      return result;
+    }
 
-    record('final', await retrying('system invariants', () => checkSystem(stack.mongo.db, stack.client, () => stack.mails(), models)));
+    record('final', await retrying('system invariants', () => checkSystem(stack.mongo.db, stack.client, () => stack.mails(), models), stopping.signal));
     const { first, last } = quarters(result.checkDurations);
     record('final', [
       {
@@ -159,37 +196,59 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         detail: `first quarter median ${first.medianMs} ms, last ${last.medianMs} ms`,
       },
     ]);
-    if (result.violations.length > 0 && options.evidenceDir) log(`evidence: ${await saveEvidence(stack, models, options.evidenceDir)}`);
+    return result;
+  } catch (err) {
+    ranToItsEnd('run', message(err));
     return result;
   } finally {
-    lanesDone = true;
+    stopping.abort();
+    await chaos;
     traffic.abort();
     await Promise.all(replays);
+    if (options.evidenceDir) log(`evidence: ${await saveEvidence(stack, models, options.evidenceDir, lines).catch((err: unknown) => `not kept: ${message(err)}`)}`);
     await stack.close();
+    options.signal?.removeEventListener('abort', stopOnSignal);
   }
 }
 
-async function runLane(
-  stack: PrivateStack,
-  fixture: PipelineFixture,
-  plan: PlannedVersion[],
-  rng: Rng,
-  result: SoakResult,
-  record: (step: string, checks: Check[]) => void,
-  log: (line: string) => void,
-): Promise<void> {
+/** Strikes a fault every 6 to 16 s until told to stop; a part that does not come back at once is retried, and counted. */
+async function strikeUntil(lane: Lane, rng: Rng, stop: AbortSignal): Promise<void> {
+  const { stack, result, log } = lane;
+  for (;;) {
+    const waitMs = 6000 + Math.floor(rng() * 10_000);
+    for (let t = 0; t < waitMs && !stop.aborted; t += 200) await sleep(200);
+    if (stop.aborted) return;
+    const fault = FAULTS[Math.floor(rng() * FAULTS.length)];
+    try {
+      const struck = await strike(stack, fault, rng, () => stop.aborted);
+      result.faults++;
+      result.failedRestarts += struck.failedRestarts.length;
+      for (const failure of struck.failedRestarts) log(`fault ${result.faults}: bringing the part back failed, tried again: ${failure}`);
+      log(`fault ${result.faults}: ${struck.what}${struck.restored ? '' : ' (not restarted: the soak was stopping)'}`);
+    } catch (err) {
+      // Striking itself failed (the part was already gone); nothing was struck, the soak goes on.
+      log(`fault not struck (${fault}): ${message(err)}`);
+    }
+  }
+}
+
+async function runLane(lane: Lane, fixture: PipelineFixture, plan: PlannedVersion[], rng: Rng): Promise<void> {
+  const { stack, stop, result, record, log } = lane;
   const model = plan[0].model;
   const want: ModelExpectation = { model, champion: null, lastKnownGood: null, statuses: new Map() };
   let monitorRollbacksSeen = 0;
   result.outcomes[model] = {};
   for (const v of plan) {
     const step = `${model}@${v.version} (${v.kind}, ${v.action})`;
-    await retrying('register', () => fixture.register(v.version, { seed: v.seed, faults: TRAINING_FAULTS[v.kind] }));
-    const { handle } = await retrying('start', () => startPipeline(stack.client, specFor(fixture, v), stack.env.TEMPORAL_TASK_QUEUE));
-    const end = await drive(handle, v).catch((err: unknown) => ({ outcome: `stuck: ${err instanceof Error ? err.message : String(err)}`, failure: null }));
+    await retrying('register', () => fixture.register(v.version, { seed: v.seed, faults: TRAINING_FAULTS[v.kind] }), stop);
+    const { handle } = await retrying('start', () => startPipeline(stack.client, specFor(fixture, v), stack.env.TEMPORAL_TASK_QUEUE), stop);
+    const end = await drive(handle, v, stop).catch((err: unknown) => {
+      if (err instanceof SoakStopping) throw err;
+      return { outcome: `stuck: ${message(err)}`, failure: null };
+    });
     const outcome = end.outcome;
     result.pipelines++;
-    result.checkDurations.push(await retrying('history', () => checkDurations(handle)).catch(() => []));
+    result.checkDurations.push(await retrying('history', () => checkDurations(handle), stop).catch(() => []));
     result.outcomes[model][outcome] = (result.outcomes[model][outcome] ?? 0) + 1;
     const expected = expectedOutcome(v);
     // A latent failure that already shows during the rollout is rightly caught there.
@@ -204,7 +263,10 @@ async function runLane(
       want.champion = v.version;
     }
     const monitorRollbacks = async () =>
-      (await retrying('monitor status', () => stack.client.workflow.getHandle(monitorWorkflowId(model)).query(monitorStatusQuery)).catch(() => null))?.rollbacks ?? [];
+      (await retrying('monitor status', () => stack.client.workflow.getHandle(monitorWorkflowId(model)).query(monitorStatusQuery), stop).catch((err: unknown) => {
+        if (err instanceof SoakStopping) throw err;
+        return null;
+      }))?.rollbacks ?? [];
     let rollbacks = await monitorRollbacks();
     if (v.kind === 'latent' && outcome === 'promoted') {
       // The latent failure must be caught in production: a rollback to the last-known-good version, by the monitor.
@@ -227,50 +289,57 @@ async function runLane(
     }
     monitorRollbacksSeen = rollbacks.length;
 
-    record(step, await retrying('registry invariants', () => checkRegistry(fixture.registry, want)));
-    record(step, await retrying('serving invariants', () => checkServing(stack.mongo.db, fixture.registry, stack.gateways.map((g) => g.url), want)));
+    record(step, await retrying('registry invariants', () => checkRegistry(fixture.registry, want), stop));
+    record(step, await retrying('serving invariants', () => checkServing(stack.mongo.db, fixture.registry, stack.gateways.map((g) => g.url), want), stop));
 
     if (want.champion && rng() < 0.25) {
       const drill = await retrying('drill', () =>
-        stack.client.workflow.execute(rollbackDrill.name, { workflowId: `drill-${model}-${v.version}`, taskQueue: stack.env.TEMPORAL_TASK_QUEUE, args: [{ model }] }),
-      ).catch((err: unknown) => ({ outcome: `stuck: ${String(err)}` }));
+        stack.client.workflow.execute(rollbackDrill.name, { workflowId: `drill-${model}-${v.version}`, taskQueue: stack.env.TEMPORAL_TASK_QUEUE, args: [{ model }] }), stop,
+      ).catch((err: unknown) => {
+        if (err instanceof SoakStopping) throw err;
+        return { outcome: `stuck: ${String(err)}` };
+      });
       result.drills++;
       record(`${step} drill`, [{ name: 'a drill passes and leaves production as it was', ok: drill.outcome === 'passed', detail: JSON.stringify(drill).slice(0, 200) }]);
-      record(`${step} drill`, await retrying('serving invariants', () => checkServing(stack.mongo.db, fixture.registry, stack.gateways.map((g) => g.url), want)));
+      record(`${step} drill`, await retrying('serving invariants', () => checkServing(stack.mongo.db, fixture.registry, stack.gateways.map((g) => g.url), want), stop));
     }
   }
 }
 
-async function status(handle: WorkflowHandle): Promise<PipelineStatus> {
-  return retrying('status', () => handle.query(statusQuery));
+/** Where a pipeline stands, in words: a pipeline waiting for a person says so and why, rather than "no progress". */
+export function standing(s: PipelineStatus): string {
+  const where = `${s.step}${s.stage ? ` ${s.stage}` : ''}`;
+  if (!s.paused) return `no progress: ${where}`;
+  const kpis = s.lastCheck ? ` (last check: ${JSON.stringify(s.lastCheck).slice(0, 300)})` : '';
+  return `paused for a decision at ${where}${kpis}`;
 }
 
 /** Waits until the pipeline is at one of the steps or stages, or done; returns its status then. */
-async function until(handle: WorkflowHandle, match: (s: PipelineStatus) => boolean, deadline: number): Promise<PipelineStatus> {
+async function until(handle: WorkflowHandle, match: (s: PipelineStatus) => boolean, deadline: number, stop: AbortSignal): Promise<PipelineStatus> {
   for (;;) {
-    const s = await status(handle);
+    const s = await retrying('status', () => handle.query(statusQuery), stop);
     if (s.step === 'done' || match(s)) return s;
-    if (Date.now() > deadline) throw new Error(`no progress: ${s.step} ${s.stage ?? ''}`);
+    if (Date.now() > deadline) throw new Error(standing(s));
     await sleep(200);
   }
 }
 
 /** Takes the planned action at its moment, waits for the end, and returns the outcome and why it failed, if it did. */
-async function drive(handle: WorkflowHandle, v: PlannedVersion): Promise<{ outcome: string; failure: string | null }> {
+async function drive(handle: WorkflowHandle, v: PlannedVersion, stop: AbortSignal): Promise<{ outcome: string; failure: string | null }> {
   const deadline = Date.now() + PIPELINE_TIMEOUT_MS;
   // A signal to a pipeline that has just ended is moot (a breach while paused ends it before the resume), not an error.
   const signal = <T>(def: Parameters<WorkflowHandle['signal']>[0], arg: T) =>
     retrying('signal', () => handle.signal(def, arg as never).catch((err: unknown) => {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
-    }));
-  const atApproval = await until(handle, (s) => s.step === 'awaiting_approval', deadline);
+    }), stop);
+  const atApproval = await until(handle, (s) => s.step === 'awaiting_approval', deadline, stop);
   if (atApproval.step !== 'done') {
     await sleep(v.delayMs);
     if (v.action === 'reject') await signal(rejectSignal, { approver: 'bob', comment: 'not this one' });
     else if (v.action !== 'expire') {
       await signal(approveSignal, { approver: 'bob', comment: 'evidence reviewed' });
       const ops = { actor: 'ops-dan', reason: `soak ${v.action}` };
-      const inTraffic = (stages: string[]) => until(handle, (s) => s.step === 'rollout' && stages.includes(String(s.stage)), deadline);
+      const inTraffic = (stages: string[]) => until(handle, (s) => s.step === 'rollout' && stages.includes(String(s.stage)), deadline, stop);
       if (v.action === 'pause_resume' && (await inTraffic(['canary', 'full'])).step !== 'done') {
         await signal(pauseSignal, ops);
         await sleep(1500 + v.delayMs);
@@ -282,8 +351,8 @@ async function drive(handle: WorkflowHandle, v: PlannedVersion): Promise<{ outco
       }
     }
   }
-  const done = await until(handle, () => false, deadline).catch(async (err: unknown) => {
-    await handle.terminate('soak: no progress').catch(() => undefined);
+  const done = await until(handle, () => false, deadline, stop).catch(async (err: unknown) => {
+    if (!(err instanceof SoakStopping)) await handle.terminate('soak: no progress').catch(() => undefined);
     throw err;
   });
   return { outcome: done.outcome, failure: done.failure };

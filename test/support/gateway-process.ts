@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from './ports';
+import { stuckAfter } from './time-factor';
 
 export interface GatewayProcess {
   url: string;
@@ -24,12 +25,17 @@ export async function startGateway(env: Record<string, string>, replicaId: strin
   child.stdout!.on('data', (d) => (log += d));
   child.stderr!.on('data', (d) => (log += d));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  const started = Date.now();
+  const deadline = started + stuckAfter(30_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`gateway ${replicaId} exited with ${child.exitCode}:\n${log}`);
     const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
     if (ok) break;
-    if (Date.now() > deadline) throw new Error(`gateway ${replicaId} did not start:\n${log}`);
+    if (Date.now() > deadline) {
+      // Left running, it could come up later on the port a retry wants, unknown to anyone who would stop it.
+      child.kill('SIGKILL');
+      throw new Error(`gateway ${replicaId} did not start within ${deadline - started} ms:\n${log}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {

@@ -11,8 +11,9 @@ import { WORKFLOWS_PATH } from '../../src/worker';
 import { createLocalTestEnv } from '../support/workflow-env';
 import { createWorldFile, fileWorldActivities, MODEL, readWorld } from './crash/file-world';
 import { CHAMPION, LAST_GOOD } from './fake-monitor';
+import { stuckAfter } from '../support/time-factor';
 
-jest.setTimeout(120_000);
+jest.setTimeout(stuckAfter(120_000));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

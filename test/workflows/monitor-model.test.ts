@@ -10,8 +10,9 @@ import { monitorModel } from '../../src/contracts/workflows';
 import { CHAMPION, fakeActivities, LAST_GOOD, newWorld, type World } from './fake-monitor';
 import { createFakeIdentity, type FakePerson } from './fake-identity';
 import { recordHistory } from '../support/record-history';
+import { stuckAfter } from '../support/time-factor';
 
-jest.setTimeout(90_000);
+jest.setTimeout(stuckAfter(90_000));
 
 describe('monitorModelWorkflow and its rollback policies', () => {
   let env: TestWorkflowEnvironment;

@@ -2,8 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { approveSignal, rejectSignal, statusQuery } from '../../src/contracts/messages';
 import { fastSpec, startHarness, type Harness } from './pipeline-harness';
+import { stuckAfter } from '../support/time-factor';
 
-jest.setTimeout(90_000);
+jest.setTimeout(stuckAfter(90_000));
 
 describe('deployModelWorkflow approval gate', () => {
   let h: Harness;

@@ -2,8 +2,9 @@ import { approveSignal, resumeSignal, rollbackSignal, statusQuery } from '../../
 import type { PipelineSpecInput } from '../../src/contracts/pipeline-spec';
 import { STABLE } from './fake-activities';
 import { fastSpec, startHarness, type Harness } from './pipeline-harness';
+import { stuckAfter } from '../support/time-factor';
 
-jest.setTimeout(120_000);
+jest.setTimeout(stuckAfter(120_000));
 
 /** Missing data is never a pass: no path promotes a version whose windows held no candidate data. */
 describe('deployModelWorkflow without evidence', () => {

@@ -2,8 +2,9 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { approveSignal, statusQuery } from '../../src/contracts/messages';
 import { CANDIDATE_SHA, STABLE } from './fake-activities';
 import { fastSpec, startHarness, type Harness } from './pipeline-harness';
+import { stuckAfter } from '../support/time-factor';
 
-jest.setTimeout(90_000);
+jest.setTimeout(stuckAfter(90_000));
 
 describe('deployModelWorkflow, happy path and gates', () => {
   let h: Harness;

@@ -1,8 +1,9 @@
 import { approveSignal, pauseSignal, statusQuery } from '../../src/contracts/messages';
 import { STABLE } from './fake-activities';
 import { fastSpec, startHarness, type Harness } from './pipeline-harness';
+import { stuckAfter } from '../support/time-factor';
 
-jest.setTimeout(120_000);
+jest.setTimeout(stuckAfter(120_000));
 
 const ORIGINAL_ROUTE = { stable: STABLE, candidate: null, shadow: null, killSwitch: 'off' };
 

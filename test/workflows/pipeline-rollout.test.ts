@@ -3,8 +3,9 @@ import type { DeployModelResult } from '../../src/contracts/workflows';
 import { abortSignal, approveSignal, pauseSignal, promoteSignal, resumeSignal, statusQuery } from '../../src/contracts/messages';
 import { STABLE, type Scenario } from './fake-activities';
 import { fastSpec, startHarness, type Harness } from './pipeline-harness';
+import { stuckAfter } from '../support/time-factor';
 
-jest.setTimeout(120_000);
+jest.setTimeout(stuckAfter(120_000));
 
 const ORIGINAL_ROUTE = { stable: STABLE, candidate: null, shadow: null, killSwitch: 'off' };
 

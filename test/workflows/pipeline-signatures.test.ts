@@ -6,8 +6,9 @@ import { pipelineWorkflowId } from '../../src/contracts/pipeline-spec';
 import { CANDIDATE_SHA } from './fake-activities';
 import type { FakePerson } from './fake-identity';
 import { fastSpec, startHarness, type Harness } from './pipeline-harness';
+import { stuckAfter } from '../support/time-factor';
 
-jest.setTimeout(90_000);
+jest.setTimeout(stuckAfter(90_000));
 
 describe('who may start, decide and act, proven by signatures', () => {
   let h: Harness;

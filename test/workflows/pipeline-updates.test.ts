@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { abortUpdate, approveUpdate, pauseUpdate, promoteUpdate, rejectUpdate, resumeUpdate, statusQuery } from '../../src/contracts/messages';
 import { fastSpec, startHarness, type Harness } from './pipeline-harness';
+import { stuckAfter } from '../support/time-factor';
 
-jest.setTimeout(90_000);
+jest.setTimeout(stuckAfter(90_000));
 
 const run = promisify(execFile);
 const TEMPORAL = join(__dirname, '../../.tools/bin/temporal');

@@ -3,8 +3,9 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WORKFLOWS_PATH } from '../../src/worker';
 import { createLocalTestEnv } from '../support/workflow-env';
 import { smoke } from '../../src/contracts/workflows';
+import { stuckAfter } from '../support/time-factor';
 
-jest.setTimeout(60_000);
+jest.setTimeout(stuckAfter(60_000));
 
 describe('smokeWorkflow', () => {
   let env: TestWorkflowEnvironment;

@@ -17,8 +17,9 @@ import { waitForMail } from '../../support/inbox';
 import { openTestDb } from '../../support/mongo';
 import { createPipelineFixture, type PipelineFixture } from '../../support/pipeline-fixture';
 import type { Mongo } from '../../../src/db';
+import { stuckAfter } from '../../support/time-factor';
 
-jest.setTimeout(120_000);
+jest.setTimeout(stuckAfter(120_000));
 
 describe('pipeline activities on FerretDB, SMTP and a real gateway', () => {
   let mongo: Mongo;

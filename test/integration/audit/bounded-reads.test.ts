@@ -13,8 +13,9 @@ import type { Mongo } from '../../../src/db';
 import { isIdLookup, logCommands, type LoggedCommand } from '../../support/command-log';
 import { openMonitoredTestDb } from '../../support/mongo';
 import { auditEvent } from './fixtures';
+import { stuckAfter } from '../../support/time-factor';
 
-jest.setTimeout(180_000);
+jest.setTimeout(stuckAfter(180_000));
 
 const reads = (commands: LoggedCommand[]) => commands.filter((c) => c.name !== 'insert' && c.name !== 'update');
 /** Reads that are not `_id` lookups: each one, on FerretDB, reads every document of its collection. */

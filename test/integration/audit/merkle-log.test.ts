@@ -26,9 +26,10 @@ import { config } from '../../../src/config';
 import { openTestDb } from '../../support/mongo';
 import { runCli } from '../cli/run-cli';
 import { rewriteChains } from './forger';
+import { stuckAfter } from '../../support/time-factor';
 
 // Each test drives the CLI as a process, many times: seconds each, longer on a loaded machine.
-jest.setTimeout(120_000);
+jest.setTimeout(stuckAfter(120_000));
 
 const ROOT = join(__dirname, '../../..');
 const TLOG_CHECK = join(ROOT, '.tools/bin/tlog-check');

@@ -3,6 +3,7 @@ import { verifyAudit, type AuditLog, type StoredAuditEvent } from '../../../src/
 import { AUDIT_INBOX, type InboxDoc } from '../../../src/audit/lanes';
 import { LEASE_MS, sealerTerms } from '../../../src/audit/sealer-lease';
 import { auditEvent, openAudit } from './fixtures';
+import { stuckAfter } from '../../support/time-factor';
 
 let db: Db;
 let close: () => Promise<void>;
@@ -16,7 +17,7 @@ afterEach(() => close());
 const inbox = () => db.collection<InboxDoc>(AUDIT_INBOX);
 const storedIds = async () => new Set((await db.collection<StoredAuditEvent>('audit_events').find({}, { projection: { _id: 1 } }).toArray()).map((e) => e._id));
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, boundMs = 60_000): Promise<T> {
+async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, boundMs = stuckAfter(60_000)): Promise<T> {
   for (const deadline = Date.now() + boundMs; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
     const value = await probe();
     if (value) return value;

@@ -18,8 +18,9 @@ import { stopMonitor } from '../../support/monitors';
 import { openTestDb } from '../../support/mongo';
 import { runCli, writeModelFiles } from './run-cli';
 import { enrolPeople } from '../../support/enrol-people';
+import { stuckAfter } from '../../support/time-factor';
 
-jest.setTimeout(240_000);
+jest.setTimeout(stuckAfter(240_000));
 
 describe('modelship CLI: pipelines on the real stack', () => {
   const model = `cli-${randomUUID().slice(0, 6)}`;

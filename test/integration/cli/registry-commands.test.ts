@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import type { Mongo } from '../../../src/db';
 import { openTestDb } from '../../support/mongo';
 import { runCli, writeModelFiles } from './run-cli';
+import { stuckAfter } from '../../support/time-factor';
 
-jest.setTimeout(120_000);
+jest.setTimeout(stuckAfter(120_000));
 
 describe('modelship CLI: registry, routes, audit and bad input', () => {
   const model = `cli-${randomUUID().slice(0, 6)}`;

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { stuckAfter } from '../../support/time-factor';
 
 export interface CliResult {
   code: number | null;
@@ -11,7 +12,7 @@ const ROOT = join(__dirname, '../../..');
 const BIN = join(ROOT, 'bin/modelship.js');
 
 /** Runs the real `modelship` binary as a subprocess with the given environment on top of this process's. */
-export function runCli(args: string[], env: Record<string, string | undefined>, timeoutMs = 120_000): Promise<CliResult> {
+export function runCli(args: string[], env: Record<string, string | undefined>, timeoutMs = stuckAfter(120_000)): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const merged: NodeJS.ProcessEnv = { ...process.env, ...env };
     for (const [k, v] of Object.entries(env)) if (v === undefined) delete merged[k];

@@ -21,8 +21,9 @@ import { createWorker } from '../../../src/worker';
 import { startGateway, type GatewayProcess } from '../../support/gateway-process';
 import { openTestDb } from '../../support/mongo';
 import { runCli, writeModelFiles } from './run-cli';
+import { stuckAfter } from '../../support/time-factor';
 
-jest.setTimeout(240_000);
+jest.setTimeout(stuckAfter(240_000));
 
 const TEMPORAL = join(__dirname, '../../../.tools/bin/temporal');
 

@@ -11,8 +11,9 @@ import { createRouteStore } from '../../../src/routing';
 import type { InboxMail } from '../../support/inbox';
 import { stackPorts } from '../../support/stack-ports';
 import { isAlive } from '../../support/processes';
+import { stuckAfter } from '../../support/time-factor';
 
-jest.setTimeout(420_000);
+jest.setTimeout(stuckAfter(420_000));
 
 const run = promisify(execFile);
 const root = join(__dirname, '../../..');

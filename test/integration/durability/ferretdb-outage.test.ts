@@ -1,7 +1,8 @@
 import { expectDeliveredOnce, intoCanaryWindow, isAlive, openPrivateStack, sleep, type PrivateStack } from './private-stack';
 import { secondDocs } from '../../support/kpi-docs';
+import { stuckAfter } from '../../support/time-factor';
 
-jest.setTimeout(170_000);
+jest.setTimeout(stuckAfter(170_000));
 
 const OUTAGE_MS = 20_000;
 

@@ -19,6 +19,7 @@ import { createPipelineFixture, replayFixtureTraffic, type PipelineFixture } fro
 import { stackPorts } from '../../support/stack-ports';
 import type { DeployModelResult } from '../../../src/contracts/workflows';
 import { saveEvidence } from '../../soak/evidence';
+import { stuckAfter } from '../../support/time-factor';
 
 const run = promisify(execFile);
 const root = join(__dirname, '../../..');
@@ -50,6 +51,10 @@ export interface PrivateStack {
   worker: WorkerProcess;
   /** Output of every worker process started so far, in order. */
   workerOutputs: () => string[];
+  /** Output of every gateway process started so far (also those killed and replaced), by replica, in order. */
+  gatewayOutputs: () => { replicaId: string; output: string }[];
+  /** Starts a gateway replica again on the port it had, in place of the one at `index` (which must be gone). */
+  restartGateway(index: number): Promise<GatewayProcess>;
   stackScript(cmd: 'start' | 'stop'): Promise<string>;
   pid(service: Service): number;
   startWorker(): Promise<WorkerProcess>;
@@ -85,6 +90,8 @@ export async function openPrivateStack(prefix: string, base: number): Promise<Pr
 
   const workers: WorkerProcess[] = [];
   const gateways: GatewayProcess[] = [];
+  const everyGateway: GatewayProcess[] = [];
+  const gatewayEnv = { MONGODB_URI: env.MONGODB_URI, MONGODB_DB: env.MONGODB_DB, GATEWAY_POLL_MS: '100', GATEWAY_KPI_FLUSH_MS: '250' };
   const traffic = new AbortController();
   setMaxListeners(0, traffic.signal);
   let replay: Promise<unknown> | undefined;
@@ -121,7 +128,11 @@ export async function openPrivateStack(prefix: string, base: number): Promise<Pr
         if (Date.now() > deadline) throw new Error(`worker exited with ${child.exitCode}:\n${log}`);
         return null;
       }
-      if (Date.now() > deadline) throw new Error(`worker did not start:\n${log}`);
+      if (Date.now() > deadline) {
+        // Left running, it would poll unseen by the test that kills "the" worker.
+        child.kill('SIGKILL');
+        throw new Error(`worker did not start:\n${log}`);
+      }
       await sleep(100);
     }
     return worker;
@@ -132,7 +143,7 @@ export async function openPrivateStack(prefix: string, base: number): Promise<Pr
    * exits; it is started again until it polls, as a supervisor would.
    */
   async function startWorker(): Promise<WorkerProcess> {
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + stuckAfter(60_000);
     for (;;) {
       const worker = await spawnWorker(deadline);
       if (worker) {
@@ -167,6 +178,14 @@ export async function openPrivateStack(prefix: string, base: number): Promise<Pr
     client: undefined as unknown as Client,
     worker: undefined as unknown as WorkerProcess,
     workerOutputs: () => workers.map((w) => w.output()),
+    gatewayOutputs: () => everyGateway.map((g) => ({ replicaId: g.replicaId, output: g.output() })),
+    async restartGateway(index) {
+      const gone = gateways[index];
+      const again = await startGateway(gatewayEnv, gone.replicaId, Number(new URL(gone.url).port));
+      everyGateway.push(again);
+      gateways[index] = again;
+      return again;
+    },
     stackScript,
     pid,
     startWorker,
@@ -194,17 +213,20 @@ export async function openPrivateStack(prefix: string, base: number): Promise<Pr
 
     async startUntilApproval(version) {
       const { handle } = await startPipeline(stack.client, stack.spec(version), env.TEMPORAL_TASK_QUEUE);
-      for (let i = 0; i < 600; i++) {
+      const deadline = Date.now() + stuckAfter(120_000);
+      let step = '';
+      while (Date.now() < deadline) {
         const status = await handle.query(statusQuery);
         if (status.step === 'awaiting_approval') return handle;
         if (status.step === 'done') throw new Error(`pipeline ended early: ${status.failure}`);
+        step = status.step;
         await sleep(100);
       }
-      throw new Error(`pipeline ${handle.workflowId} never asked for approval`);
+      throw new Error(`pipeline ${handle.workflowId} never asked for approval: still at ${step}`);
     },
 
     async waitForStage(handle, stages, timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs;
+      const deadline = Date.now() + stuckAfter(timeoutMs);
       for (;;) {
         const status = await handle.query(statusQuery);
         if (status.step === 'done') throw new Error(`pipeline ended before reaching ${stages.join('/')}: ${status.failure}`);
@@ -214,7 +236,8 @@ export async function openPrivateStack(prefix: string, base: number): Promise<Pr
       }
     },
 
-    async resultWithin(handle, timeoutMs = 100_000) {
+    async resultWithin(handle, boundMs = 100_000) {
+      const timeoutMs = stuckAfter(boundMs);
       let timer: NodeJS.Timeout | undefined;
       // A pipeline that never ends leaves its history and the workers' output behind, to be read after the stack is gone.
       const evidence = () => saveEvidence(stack, [model], join(root, '.data', 'durability', handle.workflowId)).then((d) => ` (evidence in ${d})`, () => '');
@@ -251,8 +274,8 @@ export async function openPrivateStack(prefix: string, base: number): Promise<Pr
       for (const w of workers) await killProcess(w.child, 'SIGKILL').catch(() => undefined);
       lap('workers');
       // A gateway that does not exit within 5 s of SIGTERM is SIGKILLed (seen: ~70 s to exit after SIGTERM).
-      const forced = await Promise.all(gateways.map((g) => killProcess(g.child, 'SIGTERM').catch(() => false)));
-      if (forced.some(Boolean)) console.log(`gateway(s) ${gateways.filter((_, i) => forced[i]).map((g) => g.replicaId).join(', ')} ignored SIGTERM for 5 s: SIGKILLed`);
+      const forced = await Promise.all(everyGateway.map((g) => killProcess(g.child, 'SIGTERM').catch(() => false)));
+      if (forced.some(Boolean)) console.log(`gateway(s) ${everyGateway.filter((_, i) => forced[i]).map((g) => g.replicaId).join(', ')} ignored SIGTERM for 5 s: SIGKILLed`);
       lap('gateways');
       await client?.connection.close().catch(() => undefined);
       await mongo?.close().catch(() => undefined);
@@ -268,8 +291,8 @@ export async function openPrivateStack(prefix: string, base: number): Promise<Pr
     mongo = await connectMongo(env, env.MONGODB_DB);
     stack.mongo = mongo;
     stack.fixture = await createPipelineFixture(mongo.db, model);
-    const dbEnv = { MONGODB_URI: env.MONGODB_URI, MONGODB_DB: env.MONGODB_DB, GATEWAY_POLL_MS: '100', GATEWAY_KPI_FLUSH_MS: '250' };
-    gateways.push(...(await Promise.all([startGateway(dbEnv, `${model}-a`), startGateway(dbEnv, `${model}-b`)])));
+    gateways.push(...(await Promise.all([startGateway(gatewayEnv, `${model}-a`), startGateway(gatewayEnv, `${model}-b`)])));
+    everyGateway.push(...gateways);
     await startWorker();
     client = await connectClient(env);
     stack.client = client;

@@ -1,7 +1,8 @@
 import { statusQuery } from '../../../src/contracts/messages';
 import { expectDeliveredOnce, intoCanaryWindow, isAlive, openPrivateStack, sleep, type PrivateStack } from './private-stack';
+import { stuckAfter } from '../../support/time-factor';
 
-jest.setTimeout(150_000);
+jest.setTimeout(stuckAfter(150_000));
 
 describe('the Temporal dev server killed and started again mid-pipeline', () => {
   let stack: PrivateStack | undefined;

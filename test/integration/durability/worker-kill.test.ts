@@ -1,6 +1,7 @@
 import { expectDeliveredOnce, intoCanaryWindow, isAlive, openPrivateStack, sleep, type PrivateStack } from './private-stack';
+import { stuckAfter } from '../../support/time-factor';
 
-jest.setTimeout(150_000);
+jest.setTimeout(stuckAfter(150_000));
 
 describe('a worker killed with SIGKILL during a monitoring window', () => {
   let stack: PrivateStack | undefined;

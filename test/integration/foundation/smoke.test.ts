@@ -10,8 +10,9 @@ import { waitForMail } from '../../support/inbox';
 import type { Mongo } from '../../../src/db';
 import { smoke } from '../../../src/contracts/workflows';
 import { createSmokeStore } from '../../../src/db/smoke-store';
+import { stuckAfter } from '../../support/time-factor';
 
-jest.setTimeout(120_000);
+jest.setTimeout(stuckAfter(120_000));
 
 describe('the local stack end to end', () => {
   const env = { ...config(), TEMPORAL_TASK_QUEUE: `smoke-${randomUUID()}` };

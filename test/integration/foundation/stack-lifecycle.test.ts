@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { isAlive } from '../../support/processes';
+import { stuckAfter } from '../../support/time-factor';
 
-jest.setTimeout(180_000);
+jest.setTimeout(stuckAfter(180_000));
 const run = promisify(execFile);
 const root = join(__dirname, '../../..');
 

@@ -9,8 +9,9 @@ import { startGateway, type GatewayProcess } from '../../support/gateway-process
 import { openTestDb } from '../../support/mongo';
 import { syntheticUsers, trainSmallModel } from '../../support/trained-models';
 import type { Mongo } from '../../../src/db';
+import { stuckAfter } from '../../support/time-factor';
 
-jest.setTimeout(120_000);
+jest.setTimeout(stuckAfter(120_000));
 
 describe('gateway KPIs and operations, two replicas', () => {
   let mongo: Mongo;

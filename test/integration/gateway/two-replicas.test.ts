@@ -9,8 +9,9 @@ import { startGateway, type GatewayProcess } from '../../support/gateway-process
 import { openTestDb } from '../../support/mongo';
 import { syntheticUsers, trainSmallModel } from '../../support/trained-models';
 import type { Mongo } from '../../../src/db';
+import { stuckAfter } from '../../support/time-factor';
 
-jest.setTimeout(120_000);
+jest.setTimeout(stuckAfter(120_000));
 
 interface Rec { version: string; variant: string; items: number[]; generation: number; fallback: boolean }
 

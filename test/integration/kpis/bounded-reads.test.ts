@@ -7,8 +7,9 @@ import type { SecondCounts } from '../../../src/kpis/slot-writes';
 import { mulberry32 } from '../../../src/models/prng';
 import { explainedAsIndexed, isIdLookup, logCommands, type LoggedCommand } from '../../support/command-log';
 import { openMonitoredTestDb } from '../../support/mongo';
+import { stuckAfter } from '../../support/time-factor';
 
-jest.setTimeout(120_000);
+jest.setTimeout(stuckAfter(120_000));
 
 const NOW = Date.parse('2026-12-07T12:00:00.000Z');
 const DAY = 86_400_000;

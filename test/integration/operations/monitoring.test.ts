@@ -7,8 +7,9 @@ import { createRouteStore } from '../../../src/routing';
 import { listMail } from '../../support/inbox';
 import { openStack, sample, sleep, type Stack } from '../pipeline/stack-fixture';
 import { putInProduction } from './production';
+import { stuckAfter } from '../../support/time-factor';
 
-jest.setTimeout(180_000);
+jest.setTimeout(stuckAfter(180_000));
 
 describe('continuous monitoring on the real stack', () => {
   let stack: Stack;
@@ -17,7 +18,7 @@ describe('continuous monitoring on the real stack', () => {
   });
   afterAll(() => stack?.close());
 
-  async function waitForStatus(check: (s: MonitorStatus) => boolean, timeoutMs = 60_000): Promise<MonitorStatus> {
+  async function waitForStatus(check: (s: MonitorStatus) => boolean, timeoutMs = stuckAfter(60_000)): Promise<MonitorStatus> {
     const handle = stack.client.workflow.getHandle(monitorWorkflowId(stack.model));
     const deadline = Date.now() + timeoutMs;
     for (;;) {

@@ -13,8 +13,9 @@ import { waitForMail } from '../../support/inbox';
 import { openStack, sleep, type Stack } from '../pipeline/stack-fixture';
 import { putInProduction } from './production';
 import type { rollbackDrillWorkflow } from '../../../workflows/monitoring/rollback-drill';
+import { stuckAfter } from '../../support/time-factor';
 
-jest.setTimeout(180_000);
+jest.setTimeout(stuckAfter(180_000));
 
 describe('deployment triggers and rollback drills on the real stack', () => {
   let stack: Stack;

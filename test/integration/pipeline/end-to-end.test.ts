@@ -15,8 +15,9 @@ import { ModelNameKey, ModelVersionKey, OutcomeKey, PipelineStageKey } from '../
 import { webUiStory } from '../../support/web-ui-story';
 import { config } from '../../../src/config';
 import { webUiLink } from '../../../src/temporal/web-ui';
+import { stuckAfter } from '../../support/time-factor';
 
-jest.setTimeout(240_000);
+jest.setTimeout(stuckAfter(240_000));
 
 /** The KPI buckets of one version, summed over replicas into the steps of [from, to). */
 async function bucketSteps(stack: Stack, version: string, from: Date, to: Date, stepMs: number): Promise<KpiCounters[]> {

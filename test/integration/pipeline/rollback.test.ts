@@ -4,8 +4,9 @@ import type { RollbackDocument } from '../../../src/reports';
 import { createRouteStore, ROUTE_HISTORY } from '../../../src/routing';
 import type { RouteHistoryDoc } from '../../../src/contracts/routes';
 import { openStack, sleep, type Stack } from './stack-fixture';
+import { stuckAfter } from '../../support/time-factor';
 
-jest.setTimeout(180_000);
+jest.setTimeout(stuckAfter(180_000));
 
 const CHECK_INTERVAL_MS = 500;
 

@@ -18,13 +18,14 @@ import { listMail, type InboxMail } from '../../support/inbox';
 import { stopMonitor } from '../../support/monitors';
 import { openTestDb } from '../../support/mongo';
 import { createPipelineFixture, replayFixtureTraffic, type PipelineFixture } from '../../support/pipeline-fixture';
+import { stuckAfter } from '../../support/time-factor';
 
 /** How often the gateways in these tests read the routes and flush their KPI counts. */
 export const GATEWAY_POLL_MS = 100;
 export const GATEWAY_KPI_FLUSH_MS = 250;
 
 /** How long a pipeline may take to reach approval before a test calls it stuck. */
-const APPROVAL_WAIT_MS = 300_000;
+const APPROVAL_WAIT_MS = stuckAfter(300_000);
 
 export interface SpecOverrides {
   approval?: Record<string, unknown>;

@@ -7,8 +7,9 @@ import type { RollbackDocument } from '../../../src/reports';
 import { createRouteStore } from '../../../src/routing';
 import { OPEN_GATES, STATISTICAL_JUDGE, STATISTICAL_ROLLOUT, SUBTLE_FAULT, SUBTLE_SEED, SUBTLE_USERS } from '../../../scripts/lib/subtle-regression';
 import { openStack, sleep, type SpecOverrides, type Stack } from './stack-fixture';
+import { stuckAfter } from '../../support/time-factor';
 
-jest.setTimeout(600_000);
+jest.setTimeout(stuckAfter(600_000));
 
 /**
  * The default judge on real traffic: replayed users through both gateway replicas, feedback credited to the version

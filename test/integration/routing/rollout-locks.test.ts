@@ -7,8 +7,9 @@ import { createRolloutLocks, ROLLOUT_LOCK_TAKEOVERS } from '../../../src/routing
 import { connectClient } from '../../../src/temporal';
 import { openTestDb } from '../../support/mongo';
 import { deployModel } from '../../../src/contracts/workflows';
+import { stuckAfter } from '../../support/time-factor';
 
-jest.setTimeout(60_000);
+jest.setTimeout(stuckAfter(60_000));
 
 describe('rollout locks against the Temporal server that knows their holders', () => {
   let mongo: Mongo;

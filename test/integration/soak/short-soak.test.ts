@@ -1,6 +1,7 @@
 import { runSoak } from '../../soak/driver';
+import { stuckAfter } from '../../support/time-factor';
 
-jest.setTimeout(600_000);
+jest.setTimeout(stuckAfter(600_000));
 
 describe('a short lifecycle soak on a private real stack', () => {
   it('lives three models through three versions each, with faults, and breaks no invariant', async () => {

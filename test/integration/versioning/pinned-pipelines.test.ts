@@ -15,8 +15,9 @@ import { createWorker } from '../../../src/worker';
 import { openTestDb } from '../../support/mongo';
 import { createPipelineFixture, type PipelineFixture } from '../../support/pipeline-fixture';
 import { makeBuildCurrent } from '../../support/worker-deployments';
+import { stuckAfter } from '../../support/time-factor';
 
-jest.setTimeout(120_000);
+jest.setTimeout(stuckAfter(120_000));
 
 /** The build a pipeline's workflow tasks ran on: every completed task names its worker's deployment version. */
 async function buildsOf(handle: WorkflowHandle): Promise<string[]> {
