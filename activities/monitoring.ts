@@ -5,6 +5,8 @@ import type { Db } from 'mongodb';
 import { handoverSignal, monitorWorkflowId, type Handover, type MonitorActivities, type MonitorInput, type PopulationDrift } from '../src/contracts/monitoring';
 import { describeRollback } from '../src/verdicts/describe';
 import { populationDrift, trainingActivity } from '../src/monitoring/population-drift';
+import { describeSilence, silenceOf } from '../src/monitoring/silence';
+import { durationMs } from '../src/contracts/primitives';
 import { getModelPolicy } from '../src/operations/policies';
 import type { Registry } from '../src/registry';
 import type { InputCache } from './inputs';
@@ -71,9 +73,13 @@ export function createMonitorActivities(
       const kpiReasons = kpi.judgement
         ? [describeRollback(kpi.judgement)].filter((r) => kpi.verdict === 'breach' && r)
         : kpi.rules.filter((r) => r.verdict === 'breach').map((r) => `${r.rule} ${r.value} vs ${r.threshold}`);
-      const reasons = [...kpiReasons, ...(drift.verdict === 'drift' ? drift.reasons : [])];
-      const verdict = kpi.verdict === 'breach' || (drift.verdict === 'drift' && policy.drift.action === 'rollback') ? 'breach' : drift.verdict === 'drift' ? 'alert' : 'ok';
-      return { model, version, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), kpi, drift, verdict, reasons };
+      const from = new Date(fromMs).toISOString();
+      const baselineFromMs = fromMs - durationMs(policy.baseline);
+      const silence = window.counters.requests === 0 ? silenceOf(0, (await readWindow(db, model, version, baselineFromMs, fromMs)).counters.requests, baselineFromMs) : null;
+      const reasons = [...kpiReasons, ...(drift.verdict === 'drift' ? drift.reasons : []), ...(silence ? [describeSilence(silence, from)] : [])];
+      const breach = kpi.verdict === 'breach' || (drift.verdict === 'drift' && policy.drift.action === 'rollback') || (silence !== null && policy.noTraffic.action === 'rollback');
+      const verdict = breach ? 'breach' : silence ? 'no_traffic' : drift.verdict === 'drift' ? 'alert' : 'ok';
+      return { model, version, from, to: new Date(toMs).toISOString(), kpi, drift, verdict, reasons, ...(silence ? { silence } : {}) };
     },
 
     async handOverMonitoring({ model, handover }) {

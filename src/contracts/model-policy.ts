@@ -32,6 +32,15 @@ export const monitoringPolicySchema = z
       })
       .strict()
       .default({ maxPsi: 0.25, maxColdShare: 0.3, minSamples: 100, action: 'rollback' }),
+    /**
+     * A champion that served requests in the baseline before a window and none in it: an upstream outage or a broken
+     * route, never a quiet pass. `alert` mails and audits it and holds the breach streak; `rollback` counts it like a
+     * KPI breach.
+     */
+    noTraffic: z
+      .object({ action: z.enum(['rollback', 'alert'], { message: 'must be rollback or alert' }).default('alert') })
+      .strict()
+      .default({ action: 'alert' }),
     /** Consecutive breaching checks that make a breach sustained. */
     sustainedChecks: z.number().int('must be an integer').min(1, 'must be at least 1').max(100, 'must be at most 100').default(3),
     rollback: z.enum(['automatic', 'approval', 'alert-only'], { message: 'must be automatic, approval or alert-only' }).default('automatic'),

@@ -40,9 +40,21 @@ export interface ProductionCheck {
   to: string;
   kpi: KpiCheck;
   drift: PopulationDrift;
-  /** `breach` counts towards a rollback; `alert` is mailed and audited but never rolls back by itself. */
-  verdict: 'ok' | 'breach' | 'alert';
+  /**
+   * `breach` counts towards a rollback; `alert` (drift set to alert) and `no_traffic` (no requests where the baseline
+   * had some, set to alert) are mailed and audited but never roll back by themselves, nor end a breach streak.
+   */
+  verdict: 'ok' | 'breach' | 'alert' | 'no_traffic';
   reasons: string[];
+  /** Set when the window had no request: how many the baseline before it had. */
+  silence?: Silence;
+}
+
+/** A window without requests, and the traffic the champion had in the baseline just before it. */
+export interface Silence {
+  windowRequests: 0;
+  baselineRequests: number;
+  baselineFrom: string;
 }
 
 export type MonitorState = 'watching' | 'awaiting_rollback_approval' | 'rolling_back' | 'idle';

@@ -51,7 +51,8 @@ export interface SoakResult {
   drills: number;
 }
 
-const PIPELINE_TIMEOUT_MS = stuckAfter(240_000);
+/** A pipeline whose status has not changed for this long (or could not be read) is stuck. */
+const PIPELINE_STALL_MS = stuckAfter(240_000);
 const MONITOR_ROLLBACK_TIMEOUT_MS = stuckAfter(120_000);
 const TRAINING_FAULTS: Record<Kind, TrainingFaults | undefined> = {
   good: undefined,
@@ -246,14 +247,14 @@ async function runLane(lane: Lane, fixture: PipelineFixture, plan: PlannedVersio
       if (err instanceof SoakStopping) throw err;
       return { outcome: `stuck: ${message(err)}`, failure: null };
     });
-    const outcome = end.outcome;
+    const { outcome } = end;
     result.pipelines++;
     result.checkDurations.push(await retrying('history', () => checkDurations(handle), stop).catch(() => []));
     result.outcomes[model][outcome] = (result.outcomes[model][outcome] ?? 0) + 1;
     const expected = expectedOutcome(v);
     // A latent failure that already shows during the rollout is rightly caught there.
     const caughtEarly = v.kind === 'latent' && outcome === 'rolled_back' && String(end.failure).startsWith('KPI breach');
-    log(`${step}: ${outcome}${outcome === expected || caughtEarly ? '' : ` (expected ${expected})`}`);
+    log(`${step}: ${outcome}${outcome === expected || caughtEarly ? '' : ` (expected ${expected}${end.failure ? `; ${end.failure}` : ''})`}`);
     record(step, [{ name: 'outcome is the one the version and the action imply', ok: outcome === expected || caughtEarly, detail: `${outcome}, expected ${expected}` }]);
 
     // The model's own history: what this pipeline did, then any rollback the monitor made meanwhile.
@@ -314,32 +315,47 @@ export function standing(s: PipelineStatus): string {
   return `paused for a decision at ${where}${kpis}`;
 }
 
-/** Waits until the pipeline is at one of the steps or stages, or done; returns its status then. */
-async function until(handle: WorkflowHandle, match: (s: PipelineStatus) => boolean, deadline: number, stop: AbortSignal): Promise<PipelineStatus> {
+/** What changes when a pipeline moves: its step, stage, pause, decisions and checks. */
+const progressOf = (s: PipelineStatus) => JSON.stringify([s.step, s.stage, s.paused, s.approvals.length, s.lastCheck?.at ?? null]);
+
+/**
+ * Waits until the pipeline is at one of the steps or stages, or done; returns its status then. It is stuck only when
+ * its status has not changed for PIPELINE_STALL_MS: a worker or server down for a while (a fault, a starved machine)
+ * makes the status unreadable, which is waited out like any other pause in progress.
+ */
+async function until(handle: WorkflowHandle, match: (s: PipelineStatus) => boolean, stop: AbortSignal): Promise<PipelineStatus> {
+  let last: { progress: string; at: number; status: PipelineStatus | null; error: string | null } = { progress: '', at: Date.now(), status: null, error: null };
   for (;;) {
-    const s = await retrying('status', () => handle.query(statusQuery), stop);
-    if (s.step === 'done' || match(s)) return s;
-    if (Date.now() > deadline) throw new Error(standing(s));
-    await sleep(200);
+    if (stop.aborted) throw new SoakStopping();
+    const s = await handle.query(statusQuery).catch((err: unknown) => {
+      last.error = message(err);
+      return null;
+    });
+    if (s && (s.step === 'done' || match(s))) return s;
+    if (s && progressOf(s) !== last.progress) last = { progress: progressOf(s), at: Date.now(), status: s, error: null };
+    if (Date.now() - last.at > PIPELINE_STALL_MS) {
+      const unread = last.error ? `; status unreadable since: ${last.error}` : '';
+      throw new Error(`${last.status ? standing(last.status) : 'no status ever read'} for ${Math.round(PIPELINE_STALL_MS / 1000)} s${unread}`);
+    }
+    await sleep(s ? 200 : 1000);
   }
 }
 
 /** Takes the planned action at its moment, waits for the end, and returns the outcome and why it failed, if it did. */
 async function drive(handle: WorkflowHandle, v: PlannedVersion, stop: AbortSignal): Promise<{ outcome: string; failure: string | null }> {
-  const deadline = Date.now() + PIPELINE_TIMEOUT_MS;
   // A signal to a pipeline that has just ended is moot (a breach while paused ends it before the resume), not an error.
   const signal = <T>(def: Parameters<WorkflowHandle['signal']>[0], arg: T) =>
     retrying('signal', () => handle.signal(def, arg as never).catch((err: unknown) => {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
     }), stop);
-  const atApproval = await until(handle, (s) => s.step === 'awaiting_approval', deadline, stop);
+  const atApproval = await until(handle, (s) => s.step === 'awaiting_approval', stop);
   if (atApproval.step !== 'done') {
     await sleep(v.delayMs);
     if (v.action === 'reject') await signal(rejectSignal, { approver: 'bob', comment: 'not this one' });
     else if (v.action !== 'expire') {
       await signal(approveSignal, { approver: 'bob', comment: 'evidence reviewed' });
       const ops = { actor: 'ops-dan', reason: `soak ${v.action}` };
-      const inTraffic = (stages: string[]) => until(handle, (s) => s.step === 'rollout' && stages.includes(String(s.stage)), deadline, stop);
+      const inTraffic = (stages: string[]) => until(handle, (s) => s.step === 'rollout' && stages.includes(String(s.stage)), stop);
       if (v.action === 'pause_resume' && (await inTraffic(['canary', 'full'])).step !== 'done') {
         await signal(pauseSignal, ops);
         await sleep(1500 + v.delayMs);
@@ -351,7 +367,7 @@ async function drive(handle: WorkflowHandle, v: PlannedVersion, stop: AbortSigna
       }
     }
   }
-  const done = await until(handle, () => false, deadline, stop).catch(async (err: unknown) => {
+  const done = await until(handle, () => false, stop).catch(async (err: unknown) => {
     if (!(err instanceof SoakStopping)) await handle.terminate('soak: no progress').catch(() => undefined);
     throw err;
   });

@@ -52,7 +52,7 @@ export function productionCheck(model: string, version: string, verdict: Product
     verdict: verdict === 'breach' ? 'breach' : 'pass',
   } as unknown as KpiCheck;
   const drift = { samples: 200, coldShare: verdict === 'alert' ? 0.6 : 0.1, psi: 0.05, verdict: verdict === 'alert' ? 'drift' : 'pass', reasons: verdict === 'alert' ? ['cold share 0.6 above 0.3'] : [] } as const;
-  const reasons = verdict === 'breach' ? ['error_rate 0.5 vs 0.05'] : verdict === 'alert' ? ['cold share 0.6 above 0.3'] : [];
+  const reasons = { breach: ['error_rate 0.5 vs 0.05'], alert: ['cold share 0.6 above 0.3'], no_traffic: ['no traffic: 0 requests'], ok: [] }[verdict];
   return { model, version, from: now, to: now, kpi, drift: { ...drift, reasons: [...drift.reasons] }, verdict, reasons };
 }
 

@@ -196,6 +196,14 @@ describe('monitorModelWorkflow and its rollback policies', () => {
     ]);
   });
 
+  it('alerts on a champion gone silent and holds the breach streak through silence: only a passing check with traffic resets it', async () => {
+    const { handle, world } = await watch('silent', { sustainedChecks: 2, rollback: 'automatic' }, ['no_traffic', 'breach', 'no_traffic', 'breach']);
+    const status = await until(handle, (s) => s.rollbacks.length === 1);
+    expect(status.rollbacks[0]).toMatchObject({ from: '2.0.0', to: '1.0.0' });
+    expect(world.audits.map((a) => a.type)).toEqual(['monitor.no_traffic', 'monitor.rolled_back']);
+    expect(world.mails[0]).toEqual({ kind: 'monitor_alert', subject: 'Alert: silent 2.0.0 in production: no traffic: 0 requests' });
+  });
+
   it('alerts once on population drift set to alert, and never rolls back for it', async () => {
     const { handle, world } = await watch('drift', { sustainedChecks: 1, drift: { action: 'alert' } }, ['alert', 'alert', 'alert']);
     const status = await until(handle, (s) => s.checks >= 3);

@@ -24,6 +24,9 @@ import { updateValidator } from '../common/update-validator';
 import { rollbackToLastKnownGood } from './rollback-to-lkg';
 import { mails, steps, verdicts } from './steps';
 
+/** The audit event of the first check of an alert episode; a check that is `ok` ends the episode. */
+const ALERT_EVENT = { breach: 'monitor.breach', alert: 'monitor.drift_alert', no_traffic: 'monitor.no_traffic' } as const;
+
 /**
  * Watches one model in production for as long as it has one: every check interval it judges the champion's KPIs
  * from the gateway's buckets and the drift of the users it serves, alerts on a breach, and on a sustained breach
@@ -223,6 +226,7 @@ export async function monitorModelWorkflow(input: MonitorInput): Promise<void> {
     status.checks++;
     // Paused by an operator: the check is shown, and nothing follows from it.
     if (status.paused) return;
+    // Only a check with traffic that passes clears the streak: silence is not evidence of health.
     if (result.verdict === 'ok') {
       if (alerting) await audit('recovered', 'monitor.recovered', 'success', { check: result, streak: status.breachStreak });
       status.breachStreak = 0;
@@ -232,7 +236,7 @@ export async function monitorModelWorkflow(input: MonitorInput): Promise<void> {
     if (result.verdict === 'breach') status.breachStreak++;
     if (!alerting) {
       alerting = true;
-      await audit('alert', result.verdict === 'breach' ? 'monitor.breach' : 'monitor.drift_alert', 'failure', { check: result, streak: status.breachStreak });
+      await audit('alert', ALERT_EVENT[result.verdict], 'failure', { check: result, streak: status.breachStreak });
       await notify('alert', alertMail(ref(), policy, result, status.breachStreak));
     }
     if (result.verdict === 'breach' && status.breachStreak >= policy.sustainedChecks) await onSustainedBreach(policy, result);

@@ -14,7 +14,12 @@ function checkLines(check: ProductionCheck): string[] {
 }
 
 export function alertMail(ref: PipelineRef, policy: MonitoringPolicy, check: ProductionCheck, streak: number): Omit<NotifyInput, 'key'> {
-  const sustained = check.verdict === 'breach' ? `${streak} of ${policy.sustainedChecks} consecutive breaching checks make it sustained` : 'drift is set to alert only';
+  const sustained =
+    check.verdict === 'breach'
+      ? `${streak} of ${policy.sustainedChecks} consecutive breaching checks make it sustained`
+      : check.verdict === 'no_traffic'
+        ? 'no traffic is set to alert only (monitoring.noTraffic.action); check the route and what sends requests'
+        : 'drift is set to alert only';
   return {
     ref,
     kind: 'monitor_alert',
