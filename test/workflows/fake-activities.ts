@@ -39,6 +39,8 @@ export interface Scenario {
   lastKnownGood?: string | null;
   /** Each KPI check waits for this before it answers: a test holds a check in flight with it. */
   checkGate?: () => Promise<void>;
+  /** Each route confirmation waits for this before it answers: a replica held back. */
+  confirmGate?: () => Promise<void>;
 }
 
 export interface World {
@@ -170,6 +172,7 @@ export function createFakeActivities(
       return track(ref.model, 'applyRoute', { key, spec }, { generation: next.generation });
     },
     async confirmRouteLive({ model, generation }) {
+      await scenarios.get(model)?.confirmGate?.();
       return track(model, 'confirmRouteLive', generation, { replicas: ['fake-a', 'fake-b'] });
     },
     async checkKpis(input) {

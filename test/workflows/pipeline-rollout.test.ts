@@ -1,6 +1,6 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import type { DeployModelResult } from '../../src/contracts/workflows';
-import { abortSignal, approveSignal, pauseSignal, promoteSignal, resumeSignal, statusQuery } from '../../src/contracts/messages';
+import { abortSignal, approveSignal, pauseSignal, pauseUpdate, promoteSignal, resumeSignal, resumeUpdate, statusQuery } from '../../src/contracts/messages';
 import { STABLE, type Scenario } from './fake-activities';
 import { fastSpec, startHarness, type Harness } from './pipeline-harness';
 import { stuckAfter } from '../support/time-factor';
@@ -139,6 +139,36 @@ describe('deployModelWorkflow staged rollout and saga', () => {
     release();
     expect(await handle.result()).toMatchObject({ outcome: 'promoted' });
     expect((await handle.query(statusQuery)).paused).toBe(false);
+  });
+
+  it('answers an Update while a route confirmation waits on a replica held back', async () => {
+    let release: () => void = () => undefined;
+    let confirming: () => void = () => undefined;
+    const waiting = new Promise<void>((resolve) => (confirming = resolve));
+    const scenario: Scenario = {
+      confirmGate: () => {
+        scenario.confirmGate = undefined;
+        confirming();
+        return new Promise<void>((resolve) => (release = resolve));
+      },
+    };
+    const handle = await approved('held-replica', scenario, { rollout: { window: '1s', checkInterval: '100ms', bake: '300ms', confirmTimeout: '60s', judge: 'thresholds' } });
+    await waiting;
+    // Released after 20 s whatever happens, so a pipeline that cannot answer fails this test rather than hanging it.
+    let released = false;
+    const fallback = setTimeout(() => ((released = true), release()), 20_000);
+    const sent = Date.now();
+    const answer = await handle.executeUpdate(pauseUpdate, { args: [{ actor: 'ops-dan', reason: 'a replica lags' }] });
+    const answeredWhileHeld = !released;
+    console.log(`pause answered ${Date.now() - sent} ms after it was sent, the confirmation still held back: ${answeredWhileHeld}`);
+    clearTimeout(fallback);
+    release();
+    expect(answer).toMatchObject({ accepted: true });
+    expect(answeredWhileHeld).toBe(true);
+    // The pause holds from the window on, and a resume is taken: the pipeline ends as it would have.
+    await h.waitForStep(handle, (st) => st.paused);
+    expect(await handle.executeUpdate(resumeUpdate, { args: [{ actor: 'ops-dan', reason: 'caught up' }] })).toMatchObject({ accepted: true });
+    expect(await handle.result()).toMatchObject({ outcome: 'promoted' });
   });
 
   it('holds the window open while paused, checking all along, and continues after resume', async () => {

@@ -63,9 +63,12 @@ const routingOptions = {
  * the worker that runs the workflow, with the same timeouts and retries, and their results are recorded with the next
  * workflow task. Every one of them is idempotent by key, so a worker crash that replays them changes nothing.
  * Reads of small documents are retried until the database is back (bounded at 30 min); routing changes decide how
- * fast a rollback reverts traffic, so they retry quickly and often; a confirmation polls the replicas inside the
- * activity, up to the spec's confirm timeout. Those that move the rollout carry a summary the Web UI shows.
- * KPI checks are the exception, ordinary activities: the stage changes and the rollback that follow a verdict must
+ * fast a rollback reverts traffic, so they retry quickly and often. Those that move the rollout carry a summary the
+ * Web UI shows.
+ * A confirmation polls the replicas inside the activity, up to the spec's confirm timeout, and is an ordinary activity:
+ * a local activity holds the workflow task while it runs, so a decision or an operator action sent while a replica
+ * lags would wait for it (seen: an approval answered after 32 s).
+ * KPI checks are the exception too, ordinary activities: the stage changes and the rollback that follow a verdict must
  * follow the verdict recorded in the history. As local activities, a worker killed after acting on a check but before
  * its task completed would check again on replay, over another window and on a production that its own action
  * already changed.
@@ -76,7 +79,7 @@ export function stepActivities() {
     mail: proxyLocalActivities<PipelineActivities>(mailOptions),
     routing: (summary: string) => proxyLocalActivities<PipelineActivities>({ ...routingOptions, summary }),
     confirming: (timeoutMs: number, summary: string) =>
-      proxyLocalActivities<PipelineActivities>({ startToCloseTimeout: timeoutMs + CONFIRM_SLACK_MS, retry: { initialInterval: '1s', maximumAttempts: 3, nonRetryableErrorTypes }, summary }),
+      proxyActivities<PipelineActivities>({ startToCloseTimeout: timeoutMs + CONFIRM_SLACK_MS, retry: { initialInterval: '1s', maximumAttempts: 3, nonRetryableErrorTypes }, summary }),
     checking: (summary: string) => proxyActivities<PipelineActivities>({ ...fastIoOptions, summary }),
   };
 }

@@ -43,7 +43,8 @@ export function installHandlers(run: PipelineRun): void {
   installOperatorActions({
     prove: (kind, actor, reason, signature) => run.prove(kind, actor, reason, signature),
     requireSignatures: () => run.requireSignatures,
-    refusalOf: (kind) => refusalOf(kind, { status: state.status, promoteBy: controls.promote?.actor ?? null, stop: controls.stop }),
+    // Paused or not is what was last accepted, which the window shows only once it acts on it.
+    refusalOf: (kind) => refusalOf(kind, { status: { ...state.status, paused: controls.paused }, promoteBy: controls.promote?.actor ?? null, stop: controls.stop }),
     carryOut(kind, actor, reason) {
       if (kind === 'pause' || kind === 'resume') controls.paused = kind === 'pause';
       else if (kind === 'promote') controls.promote = { actor, reason };

@@ -82,6 +82,8 @@ export async function watchWindow(ctx: WindowContext, w: Window): Promise<KpiChe
   // the window compares with what it last acted on, never with a reading taken at the top of the loop.
   let held = controls.paused;
   if (held) windowEnd.stop();
+  // A pause or resume accepted between windows (while a route was being confirmed) is shown from the window on.
+  if (state.status.paused !== held) state.paused(held);
   let checksWithData = 0;
   let last: KpiCheck | null = null;
   const restart = (ms: number) => {
