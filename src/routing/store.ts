@@ -142,6 +142,11 @@ export function createRouteStore(db: Db) {
     }
   }
 
+  /** One generation of a model's routing, as it was written, by `_id`. */
+  async function entry(model: string, generation: number): Promise<RouteHistoryDoc | null> {
+    return history.findOne({ _id: historyId(model, generation) });
+  }
+
   /** What was being served at time `at`. */
   async function at(model: string, when: Date): Promise<RouteSpec> {
     const row = await history.find({ model, at: { $lte: when } }).sort({ at: -1, generation: -1 }).limit(1).next();
@@ -152,7 +157,7 @@ export function createRouteStore(db: Db) {
     return routes.find({}).sort({ _id: 1 }).toArray();
   }
 
-  return { current, apply, at, list };
+  return { current, apply, at, list, entry };
 }
 
 export type RouteStore = ReturnType<typeof createRouteStore>;
