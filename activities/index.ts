@@ -15,6 +15,7 @@ import { createReportActivities } from './report-steps';
 import { createRoutingActivities } from './routing-steps';
 import { createSmokeActivities } from './smoke';
 import { closedRunProbe } from './workflow-runs';
+import { createAbandonedRunCheck } from './abandoned-runs';
 import { LOCAL_WEB_UI } from '../src/temporal/web-ui';
 
 export type { ActivityDeps } from './deps';
@@ -22,19 +23,21 @@ export type { ActivityDeps } from './deps';
 export function createActivities(deps: ActivityDeps) {
   const registry = createRegistry(deps.db);
   const inputs = createInputCache(registry, deps.modelRuntime);
-  const routing = createRoutingActivities(deps.db, deps.replicaStaleMs, deps.temporal ? closedRunProbe(deps.temporal.client) : undefined);
+  const auditLog = deps.auditLog ?? createAuditLog(deps.db);
+  const restoreAbandoned = createAbandonedRunCheck(deps.db, registry, auditLog, deps.temporal?.client);
+  const routing = createRoutingActivities(deps.db, deps.replicaStaleMs, deps.temporal ? closedRunProbe(deps.temporal.client) : undefined, restoreAbandoned);
   const pipeline: PipelineActivities = {
     ...createIngestActivities(registry, inputs, deps.allowUnsigned === true),
     ...createGateActivities(inputs),
     ...createRegistryActivities(registry),
-    ...createAuditActivities(deps.auditLog ?? createAuditLog(deps.db)),
+    ...createAuditActivities(auditLog),
     ...createNotifyActivities(deps.db, deps.mailer, deps.webUi ?? LOCAL_WEB_UI),
     ...routing,
     ...createKpiActivities(deps.db),
     ...createReportActivities(deps.db, deps.reportsDir ?? 'reports'),
     ...createIdentityActivities(deps.db, registry),
   };
-  const monitoring = createMonitorActivities(deps.db, registry, inputs, routing, deps.temporal, deps.allowUnsigned === true);
+  const monitoring = { ...createMonitorActivities(deps.db, registry, inputs, routing, deps.temporal, deps.allowUnsigned === true), restoreAbandoned: ({ model }: { model: string }) => restoreAbandoned(model) };
   return { ...createSmokeActivities(deps), ...pipeline, ...monitoring };
 }
 

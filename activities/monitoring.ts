@@ -33,7 +33,7 @@ export function createMonitorActivities(
   routing: ReturnType<typeof createRoutingActivities>,
   temporal?: TemporalDeps,
   allowUnsigned = false,
-): MonitorActivities {
+): Omit<MonitorActivities, 'restoreAbandoned'> {
   const activityBySha = new LRUCache<string, Promise<Map<number, number>>>({ max: 8 });
 
   /** The training users of a version, when its training data is a dataset stored in the registry. */

@@ -10,6 +10,8 @@ export function createRoutingActivities(
   db: Db,
   replicaStaleMs = 5000,
   isClosed?: IsClosed,
+  /** Run before every attempt to take a model's lock: restores what a closed run that still holds it left. */
+  restoreAbandoned?: (model: string) => Promise<unknown>,
 ): Pick<PipelineActivities, 'readRoute' | 'applyRoute' | 'confirmRouteLive' | 'acquireRolloutLock' | 'releaseRolloutLock'> {
   const routes = createRouteStore(db);
   const locks = createRolloutLocks(db, isClosed);
@@ -51,6 +53,7 @@ export function createRoutingActivities(
     },
 
     async acquireRolloutLock({ ref }) {
+      await restoreAbandoned?.(ref.model);
       const result = await locks.acquire(ref.model, me(ref.pipelineId));
       return { acquired: result.acquired, holder: result.holder, ...(result.acquired && result.takenOverFrom ? { takenOverFrom: result.takenOverFrom } : {}) };
     },

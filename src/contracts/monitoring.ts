@@ -1,3 +1,4 @@
+import type { AbandonedFindings } from '../operations/abandoned-rollout';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { KpiCheck } from './messages';
 import type { DrillPolicy, MonitoringPolicy } from './model-policy';
@@ -120,6 +121,8 @@ export interface MonitorActivities {
   handOverMonitoring(input: { model: string; handover: Handover }): Promise<void>;
   /** Champion and last-known-good as the registry has them, with their artifacts. */
   readAliases(input: { model: string }): Promise<{ champion: VersionRef | null; lastKnownGood: VersionRef | null }>;
+  /** Puts back what pipeline runs of the model that closed without finishing left in production (docs/operations.md). */
+  restoreAbandoned(input: { model: string }): Promise<AbandonedFindings>;
   /** Applies a routing change and waits until every healthy replica serves it, timing both together. */
   revertRoute(input: { routeName: string; key: string; spec: RouteSpec; actor: string; reason: string; timeoutMs: number }): Promise<{ generation: number; replicas: string[]; revertMs: number }>;
   recordDrill(input: DrillResult): Promise<void>;

@@ -13,6 +13,8 @@ export interface RunState {
   running: boolean;
   status: string;
   version: string | null;
+  /** The run described: the latest of its workflow id when asked without one. */
+  runId: string;
 }
 
 export type DescribeRun = (run: LockHolder) => Promise<RunState>;
@@ -26,7 +28,22 @@ export interface AbandonedRestore {
   status: { from: Status; to: 'rolled_back' } | null;
 }
 
-const ACTOR = 'modelship:restore';
+/** A version left in flight by a run that closed before it changed production. */
+export interface Orphan {
+  version: string;
+  from: Status;
+  run: LockHolder;
+  closedAs: string;
+}
+
+/** What one look at a model found and put back. */
+export interface AbandonedFindings {
+  restored: AbandonedRestore | null;
+  orphans: Orphan[];
+}
+
+export const RESTORE_ACTOR = 'modelship:restore';
+const ACTOR = RESTORE_ACTOR;
 const ALIASES: AliasName[] = ['champion', 'last-known-good'];
 
 /**
@@ -99,15 +116,16 @@ export function createAbandonedRollouts(db: Db, registry: Registry, routes: Rout
      * nothing of production changed, only their status says a pipeline still works on them. Each is marked
      * rolled_back, from which a new pipeline may take it again.
      */
-    async settleOrphans(model: string, pipelineIdOf: (version: string) => string): Promise<{ version: string; from: Status; closedAs: string }[]> {
+    async settleOrphans(model: string, pipelineIdOf: (version: string) => string): Promise<Orphan[]> {
       const settled = [];
       for (const v of await registry.listVersions(model, { limit: 20 })) {
         const from = v.status as Status;
         if (from !== 'validating' && from !== 'awaiting_approval') continue;
         const state = await describe({ workflowId: pipelineIdOf(v.version), runId: '' });
         if (state.running) continue;
-        await registry.transition({ model, version: v.version, to: 'rolled_back', from, actor: ACTOR, reason: `its pipeline run closed (${state.status}) without finishing`, key: `${pipelineIdOf(v.version)}:orphan:${from}` });
-        settled.push({ version: v.version, from, closedAs: state.status });
+        const run = { workflowId: pipelineIdOf(v.version), runId: state.runId };
+        await registry.transition({ model, version: v.version, to: 'rolled_back', from, actor: ACTOR, reason: `its pipeline run closed (${state.status}) without finishing`, key: `${run.workflowId}:${run.runId}:restore:status` });
+        settled.push({ version: v.version, from, run, closedAs: state.status });
       }
       return settled;
     },

@@ -23,6 +23,8 @@ export function pipelineDescription(spec: PipelineSpec): WorkflowDescription {
       ['Approvers', `${approval.approvers.join(', ')} (${approval.required} needed within ${approval.deadline})`],
       ['Stages', rollout.stages.map(stageLabel).join(' → ')],
       ['Policy', `window ${rollout.window}, check every ${rollout.checkInterval}, bake ${rollout.bake}; judge ${judge}`],
+      ['To stop it', 'abort or rollback (modelship abort / rollback): the rollout is undone step by step, audited and mailed'],
+      ['Terminate', `skips all of that: production stays as the run left it until the monitor of ${spec.model}, or its next pipeline, restores it (docs/operations.md)`],
     ]),
   };
 }

@@ -61,11 +61,15 @@ export function fakeActivities(worlds: Map<string, World>, identity: FakeIdentit
   const w = (model: string) => worlds.get(model)!;
   /** True the first time a key is written in a model's world. */
   const first = (model: string, key: string) => !w(model).done.has(key) && Boolean(w(model).done.add(key));
-  const activities: Pick<MonitorActivities, 'readModelPolicy' | 'checkProduction' | 'revertRoute' | 'abortRollout'> &
+  const activities: Pick<MonitorActivities, 'readModelPolicy' | 'checkProduction' | 'revertRoute' | 'abortRollout' | 'restoreAbandoned'> &
     Pick<PipelineActivities, 'audit' | 'notify' | 'acquireRolloutLock' | 'releaseRolloutLock' | 'readRoute' | 'moveAlias' | 'transitionStatus' | 'verifyIdentity'> = {
     verifyIdentity: (req) => identity.verify(req),
     async readModelPolicy({ model }) {
       return { monitoring: w(model).policy, drill: null };
+    },
+    // No pipeline run of these worlds closes without finishing.
+    async restoreAbandoned() {
+      return { restored: null, orphans: [] };
     },
     async checkProduction({ model, version }) {
       return productionCheck(model, version, w(model).verdicts.shift() ?? 'ok');

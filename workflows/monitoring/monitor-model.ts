@@ -17,7 +17,7 @@ import { detailLines } from '../../src/temporal/workflow-descriptions';
 import { identityCheck, messageAudit } from '../pipeline/activity-options';
 import type { IdentityVerdict } from '../../src/contracts/identity';
 import { judgeDecision, refuseDecision, type ReceivedDecision } from '../pipeline/decisions';
-import { alertMail, rollbackApprovalMail, rolledBackByOperatorMail, rolledBackMail, sustainedWithoutRollbackMail } from '../../src/notify/mail-texts/monitoring';
+import { abandonedRestoredMail, alertMail, rollbackApprovalMail, rolledBackByOperatorMail, rolledBackMail, sustainedWithoutRollbackMail } from '../../src/notify/mail-texts/monitoring';
 import { MONITOR_ACTION_EFFECTS, monitorRefusalOf } from '../../src/policy/monitor-actions';
 import { installOperatorActions } from '../common/operator-actions';
 import { updateValidator } from '../common/update-validator';
@@ -242,6 +242,22 @@ export async function monitorModelWorkflow(input: MonitorInput): Promise<void> {
     if (result.verdict === 'breach' && status.breachStreak >= policy.sustainedChecks) await onSustainedBreach(policy, result);
   }
 
+  /**
+   * A pipeline run of this model that closed without finishing (terminated from the Web UI, timed out) leaves
+   * production as it stood; each iteration puts it back (the activity audits it), and the monitor then watches the
+   * champion the aliases name again.
+   */
+  async function restoreAbandoned(policy: MonitoringPolicy): Promise<void> {
+    const { restored } = await verdicts.restoreAbandoned({ model });
+    if (!restored) return;
+    if (restored.aliases.length > 0) {
+      const aliases = await steps.readAliases({ model });
+      Object.assign(status, { champion: aliases.champion, lastKnownGood: aliases.lastKnownGood, breachStreak: 0, state: aliases.champion ? 'watching' : 'idle' });
+      alerting = escalated = false;
+    }
+    await notify(`abandoned:${restored.run.runId}`, abandonedRestoredMail(ref(), policy, restored));
+  }
+
   /** What the Web UI shows: the champion and state as search attributes (upserted only when they change), and details. */
   let shown = '';
   function show(): void {
@@ -279,7 +295,10 @@ export async function monitorModelWorkflow(input: MonitorInput): Promise<void> {
     await refuseStrayDecisions();
     if (handovers.length > 0) await takeHandovers();
     else if (rollbackRequest) await operatorRollback(policy);
-    else if (status.champion) await check(policy);
+    else {
+      await restoreAbandoned(policy);
+      if (status.champion) await check(policy);
+    }
     // A monitor is pinned to its worker build like every workflow; it moves to a newer build at its next run.
     const info = workflowInfo();
     if ((iteration >= policy.checksPerRun || info.continueAsNewSuggested || info.targetWorkerDeploymentVersionChanged) && handovers.length === 0 && decisions.length === 0 && !rollbackRequest && allHandlersFinished()) {

@@ -1,4 +1,5 @@
 import type { MonitoringPolicy } from '../../contracts/model-policy';
+import type { AbandonedRestore } from '../../operations/abandoned-rollout';
 import type { ProductionCheck, VersionRef } from '../../contracts/monitoring';
 import type { NotifyInput, PipelineRef } from '../../contracts/pipeline-activities';
 
@@ -87,6 +88,22 @@ export function rolledBackMail(ref: PipelineRef, policy: MonitoringPolicy, check
       `${ref.version} is marked rolled_back in the registry.`,
       '',
       ...checkLines(check),
+    ],
+  };
+}
+
+/** Production put back after a pipeline run closed without finishing (terminated, timed out). */
+export function abandonedRestoredMail(ref: PipelineRef, policy: MonitoringPolicy, r: AbandonedRestore): Omit<NotifyInput, 'key'> {
+  const route = r.route ? `routing generation ${r.route.generation} serves what generation ${r.route.backTo} served` : 'routing was not changed by the run';
+  return {
+    ref,
+    kind: 'monitor_rolled_back',
+    to: policy.recipients,
+    subject: `Production restored after ${r.run.workflowId} closed (${r.closedAs}): ${ref.model}${r.version ? ` ${r.version}` : ''}`,
+    lines: [
+      `Pipeline run ${r.run.workflowId} (run ${r.run.runId}) closed as ${r.closedAs} without finishing, holding the rollout lock of ${ref.model}.`,
+      `What it changed is put back: ${route}; ${r.aliases.length ? r.aliases.map((a) => `${a.alias} ${a.from ?? 'unset'} -> ${a.to ?? 'unset'}`).join(', ') : 'no alias was moved'}; ${r.status ? `${r.version} ${r.status.from} -> ${r.status.to}` : 'no status changed'}; the lock is free.`,
+      'Audited as rollout.abandoned_restored.',
     ],
   };
 }
