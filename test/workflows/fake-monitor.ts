@@ -4,6 +4,7 @@ import type { KpiCheck } from '../../src/contracts/messages';
 import { monitoringPolicySchema, type MonitoringPolicy } from '../../src/contracts/model-policy';
 import type { MonitorActivities, ProductionCheck } from '../../src/contracts/monitoring';
 import type { PipelineActivities } from '../../src/contracts/pipeline-activities';
+import type { AbandonedRestore } from '../../src/operations/abandoned-rollout';
 
 export const CHAMPION = { version: '2.0.0', sha256: 'b'.repeat(64) };
 export const LAST_GOOD = { version: '1.0.0', sha256: 'a'.repeat(64) };
@@ -24,6 +25,8 @@ export interface World {
   aborts: string[];
   /** Keys of the writes done: like the real steps, a write retried under its key happens once. */
   done: Set<string>;
+  /** What the next look for runs closed without finishing finds, once: it puts the aliases it names back. */
+  abandoned: AbandonedRestore | null;
 }
 
 /** A model whose champion is 2.0.0 with 1.0.0 as last known good, under the policy given (checks every 100 ms). */
@@ -40,6 +43,7 @@ export function newWorld(policy: Record<string, unknown>, verdicts: ProductionCh
     lockHolder: null,
     aborts: [],
     done: new Set(),
+    abandoned: null,
   };
 }
 
@@ -61,15 +65,21 @@ export function fakeActivities(worlds: Map<string, World>, identity: FakeIdentit
   const w = (model: string) => worlds.get(model)!;
   /** True the first time a key is written in a model's world. */
   const first = (model: string, key: string) => !w(model).done.has(key) && Boolean(w(model).done.add(key));
-  const activities: Pick<MonitorActivities, 'readModelPolicy' | 'checkProduction' | 'revertRoute' | 'abortRollout' | 'restoreAbandoned'> &
+  const activities: Pick<MonitorActivities, 'readModelPolicy' | 'checkProduction' | 'revertRoute' | 'abortRollout' | 'restoreAbandoned' | 'readAliases'> &
     Pick<PipelineActivities, 'audit' | 'notify' | 'acquireRolloutLock' | 'releaseRolloutLock' | 'readRoute' | 'moveAlias' | 'transitionStatus' | 'verifyIdentity'> = {
     verifyIdentity: (req) => identity.verify(req),
     async readModelPolicy({ model }) {
       return { monitoring: w(model).policy, drill: null };
     },
-    // No pipeline run of these worlds closes without finishing.
-    async restoreAbandoned() {
-      return { restored: null, orphans: [] };
+    async restoreAbandoned({ model }) {
+      const restored = w(model).abandoned;
+      w(model).abandoned = null;
+      for (const a of restored?.aliases ?? []) w(model).holds[a.alias] = a.to;
+      return { restored, orphans: [] };
+    },
+    async readAliases({ model }) {
+      const ref = (v: string | null) => (v === null ? null : [CHAMPION, LAST_GOOD].find((x) => x.version === v) ?? { version: v, sha256: 'c'.repeat(64) });
+      return { champion: ref(w(model).holds.champion), lastKnownGood: ref(w(model).holds['last-known-good']) };
     },
     async checkProduction({ model, version }) {
       return productionCheck(model, version, w(model).verdicts.shift() ?? 'ok');

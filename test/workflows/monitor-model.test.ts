@@ -204,6 +204,19 @@ describe('monitorModelWorkflow and its rollback policies', () => {
     expect(world.mails[0]).toEqual({ kind: 'monitor_alert', subject: 'Alert: silent 2.0.0 in production: no traffic: 0 requests' });
   });
 
+  it('watches the champion the aliases name again after a closed run\'s changes were put back, and mails it', async () => {
+    const { handle, world } = await watch('abandoned', {}, []);
+    world.abandoned = {
+      run: { workflowId: 'deploy-abandoned-3.0.0', runId: 'r1' }, closedAs: 'TERMINATED', version: '3.0.0',
+      route: { from: 5, backTo: 3, generation: 6 },
+      aliases: [{ alias: 'champion', from: '2.0.0', to: '1.0.0' }, { alias: 'last-known-good', from: '1.0.0', to: null }],
+      status: { from: 'rolling_out', to: 'rolled_back' },
+    };
+    const status = await until(handle, (s) => s.champion?.version === '1.0.0');
+    expect(status).toMatchObject({ champion: LAST_GOOD, lastKnownGood: null, breachStreak: 0, state: 'watching' });
+    expect(world.mails).toEqual([{ kind: 'monitor_rolled_back', subject: 'Production restored after deploy-abandoned-3.0.0 closed (TERMINATED): abandoned 3.0.0' }]);
+  });
+
   it('alerts once on population drift set to alert, and never rolls back for it', async () => {
     const { handle, world } = await watch('drift', { sustainedChecks: 1, drift: { action: 'alert' } }, ['alert', 'alert', 'alert']);
     const status = await until(handle, (s) => s.checks >= 3);
