@@ -65,7 +65,7 @@ const share = (cell: Cell, what: string) => cell.checks.filter((c) => outcome(c)
 const numbers = (cell: Cell, key: string) => cell.checks.map((c) => c.values[key]).filter((v): v is number => typeof v === 'number').sort((a, b) => a - b);
 /** The p99 ratio the check does not judge on, to show why: p99 of 300 users is the third slowest. */
 const p99Ratios = (cell: Cell) =>
-  cell.checks.flatMap((c) => (typeof c.values.p99Us === 'number' && typeof c.values.championP99Us === 'number' ? [c.values.p99Us / c.values.championP99Us] : [])).sort((a, b) => a - b);
+  cell.checks.flatMap((c) => (typeof c.values.p99Us === 'number' && typeof c.values.championP99Us === 'number' ? [Math.round((c.values.p99Us / c.values.championP99Us) * 100) / 100] : [])).sort((a, b) => a - b);
 const at = (sorted: number[], q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] : NaN);
 
 async function main(): Promise<void> {
