@@ -23,11 +23,12 @@ export function sampleUsers(heldOut: readonly HeldOutUser[], n: number): HeldOut
 }
 
 /**
- * Times both models on the same users, in the same run, interleaved: for each user the calls alternate, candidate
- * then champion, champion then candidate, and so on (champion first on every other user), so a stretch where the
- * machine is slow lands on both.
- * A user's latency is the fastest of its calls: the work a model does for a user is the same on every call, while
- * a preemption or a neighbour's burst hits one call, not both. What is left is the model's own spread over users.
+ * Times both models on the same users, in the same run, interleaved: each user is ranked by both models one right
+ * after the other (champion first on every other user, and the other way round on the next pass), so a stretch where
+ * the machine is slow lands on both. The sample is passed over CALLS_PER_USER times, and a user's latency is the
+ * fastest of its calls: the work a model does for a user is the same on every pass, while a preemption, a busy event
+ * loop or a neighbour's burst would have to last the whole run to hit every pass. What is left is each model's own
+ * spread over users.
  */
 export async function measureInterleaved(candidate: Ranker, champion: Ranker | null, sample: readonly HeldOutUser[], k: number): Promise<LatencySample> {
   const n = sample.length;
@@ -44,9 +45,9 @@ export async function measureInterleaved(candidate: Ranker, champion: Ranker | n
       await timed(candidate, sample[i % n]);
       if (champion) await timed(champion, sample[i % n]);
     }
-    for (let i = 0; i < n; i++) {
-      const user = sample[i];
-      for (let c = 0; c < CALLS_PER_USER; c++) {
+    for (let c = 0; c < CALLS_PER_USER; c++) {
+      for (let i = 0; i < n; i++) {
+        const user = sample[i];
         const championFirst = (i + c) % 2 === 1;
         if (champion && champ && championFirst) champ[i] = Math.min(champ[i], await timed(champion, user));
         cand[i] = Math.min(cand[i], await timed(candidate, user));
