@@ -1,5 +1,6 @@
 import type { GateEvidence } from '../src/contracts/evidence';
 import type { PipelineActivities } from '../src/contracts/pipeline-activities';
+import { scenarioGateSchema } from '../src/contracts/pipeline-spec';
 import { checkQuality, runScenarios, validateModel } from '../src/evaluation';
 import { cpuWork } from '../src/models';
 import { asPermanent } from './failures';
@@ -27,6 +28,10 @@ async function runOne(inputs: InputCache, { gate, spec, ingest }: Parameters<Pip
     [ingest.datasets.train.sha256, ingest.datasets.validation.sha256, ingest.datasets.recent.sha256].map((sha) => inputs.dataset(sha)),
   );
   if (gate === 'validation') return validateModel({ candidate, champion, train, validation, gate: spec.gates.validation });
-  if (gate === 'scenarios') return runScenarios({ candidate, champion, train, validation, gate: spec.gates.scenarios, k: spec.gates.validation.k });
+  if (gate === 'scenarios') {
+    // A spec accepted before a field existed carries no value for it: the field's default applies.
+    const scenarios = scenarioGateSchema.parse(spec.gates.scenarios);
+    return runScenarios({ candidate, champion, train, validation, gate: scenarios, k: spec.gates.validation.k });
+  }
   return checkQuality({ candidate, train, recent, gate: spec.gates.quality });
 }

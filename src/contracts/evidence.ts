@@ -24,7 +24,12 @@ const checkFields = {
 };
 
 export const checkSchema = z.discriminatedUnion('verdict', [
-  z.object({ ...checkFields, verdict: z.enum(['pass', 'fail']) }).strict(),
+  z.object({ ...checkFields, verdict: z.literal('pass') }).strict(),
+  /**
+   * `environmental`: the failure lies outside the model (the machine measured too slow or too noisily to judge it),
+   * so the pipeline stops without rejecting the version. Absent, a failure is the model's and final.
+   */
+  z.object({ ...checkFields, verdict: z.literal('fail'), environmental: z.literal(true).optional() }).strict(),
   /** A skipped check neither passes nor fails its gate, and always says why it was skipped. */
   z.object({ ...checkFields, verdict: z.literal('skipped'), reason: z.string().min(1) }).strict(),
 ]);

@@ -6,6 +6,8 @@ export const FailureType = {
   UnknownModel: 'UnknownModel',
   IllegalTransition: 'IllegalTransition',
   GateFailed: 'GateFailed',
+  /** Gates failed only for reasons outside the model (a machine too slow to measure on): not final, may run again. */
+  GateInconclusive: 'GateInconclusive',
   ApprovalRejected: 'ApprovalRejected',
   ApprovalExpired: 'ApprovalExpired',
   KpiBreach: 'KpiBreach',

@@ -59,7 +59,8 @@ export const PIPELINE_STEPS = [
 ] as const;
 export type PipelineStep = (typeof PIPELINE_STEPS)[number];
 
-export type Outcome = 'running' | 'promoted' | 'rolled_back' | 'rejected' | 'expired' | 'failed';
+/** `inconclusive`: the gates could not judge the model (see FailureType.GateInconclusive); the version may run again. */
+export type Outcome = 'running' | 'promoted' | 'rolled_back' | 'rejected' | 'expired' | 'failed' | 'inconclusive';
 
 export interface KpiSide {
   requests: number;

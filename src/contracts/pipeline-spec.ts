@@ -25,7 +25,10 @@ export const scenarioGateSchema = z
     heavyUserMinInteractions: positiveInt.default(100),
     /** Every slice's NDCG must reach this share of the candidate's overall NDCG. */
     minSliceNdcgRatio: share('minSliceNdcgRatio').default(0.3),
-    latencyBudgetP99Ms: z.number().positive('must be positive').default(5),
+    /** Absolute ceiling on the candidate's top-k p99, far above a busy machine's noise (docs/gates.md). */
+    latencyBudgetP99Ms: z.number().positive('must be positive').default(50),
+    /** Largest candidate p95 / champion p95, both measured interleaved in the same run: 1.5 lets it be 50% slower. */
+    latencyMaxRatio: z.number().min(1, 'must be at least 1').default(1.5),
     latencySampleUsers: positiveInt.default(300),
     /** Shadow comparison on replayed held-out traffic against the champion. */
     minShadowOverlap: share('minShadowOverlap').default(0),
@@ -36,7 +39,8 @@ export const scenarioGateSchema = z
     coldStartMaxInteractions: 5,
     heavyUserMinInteractions: 100,
     minSliceNdcgRatio: 0.3,
-    latencyBudgetP99Ms: 5,
+    latencyBudgetP99Ms: 50,
+    latencyMaxRatio: 1.5,
     latencySampleUsers: 300,
     minShadowOverlap: 0,
     maxShadowNdcgDrop: 0.1,

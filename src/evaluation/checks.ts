@@ -18,6 +18,20 @@ export function judged(name: string, pass: boolean, values: Record<string, numbe
   return { name, verdict: pass ? 'pass' : 'fail', values: storable(values), thresholds, summary };
 }
 
+/**
+ * A check that failed for a reason outside the model (the machine it was measured on): it fails its gate, but the
+ * pipeline ends without rejecting the version, which may be run again.
+ */
+export function environmental(name: string, values: Record<string, number | boolean | null>, thresholds: Thresholds, summary: string): Check {
+  return { name, verdict: 'fail', environmental: true, values: storable(values), thresholds, summary };
+}
+
+/** Whether every failed check of these gates failed for a reason outside the model; false when none failed. */
+export function failedOnlyOutsideModel(checks: readonly Check[]): boolean {
+  const failed = checks.filter((c) => c.verdict === 'fail');
+  return failed.length > 0 && failed.every((c) => c.verdict === 'fail' && c.environmental === true);
+}
+
 /** A check that could not be meaningfully run; the summary repeats the reason for readers of one line. */
 export function skipped(name: string, what: string, reason: string, thresholds: Thresholds, values: Record<string, number | boolean | null> = {}): Check {
   return { name, verdict: 'skipped', reason, values: storable(values), thresholds, summary: `${what}: skipped, ${reason}` };

@@ -33,7 +33,7 @@ export async function runScenarios(input: RunScenariosInput): Promise<ScenarioEv
   const checks = [
     ...sliceChecks(report, countBy(input.train.users), gate),
     await unknownUserCheck(input.candidate, k),
-    await latencyCheck(input.candidate, heldOut, k, gate),
+    await latencyCheck(input.candidate, input.champion, heldOut, k, gate),
     await shadowCheck(input.candidate, input.champion, heldOut, k, gate),
   ];
   return { gate: 'scenarios', pass: gatePasses(checks), k, checks };

@@ -14,6 +14,7 @@ const OUTCOME_TONE: Record<PerformanceReport['outcome'], Tone> = {
   rejected: 'bad',
   expired: 'warn',
   failed: 'bad',
+  inconclusive: 'warn',
 };
 const GATE_TITLES: Record<GateSection['gate'], string> = { validation: 'Validation gate', scenarios: 'Scenario gate', quality: 'Data quality gate' };
 const CHECK_TONE: Record<GateSection['checks'][number]['verdict'], Tone> = { pass: 'good', fail: 'bad', skipped: 'neutral' };

@@ -27,6 +27,7 @@ const PATHS = [
   'signed-decisions',
   'operator-actions-as-updates',
   ...['validation', 'scenarios', 'quality'].map((g) => `gate-${g}-failed`),
+  'gate-inconclusive',
   ...['shadow', 'canary', 'quarter', 'half', 'full'].map((s) => `breach-at-${s}`),
   'breach-while-paused',
   'aborted',

@@ -14,6 +14,8 @@ export const STABLE = { version: '1.0.0', sha256: 's'.repeat(64).replace(/s/g, '
 /** How one pipeline's world behaves, keyed by model name so tests sharing a worker stay apart. */
 export interface Scenario {
   failGate?: GateName;
+  /** Gates that fail only for a reason outside the model, as a latency check on a machine too slow to measure on. */
+  failOutsideModel?: GateName[];
   /** Stage labels (the bake is 'bake') where the candidate fails a tenth of its requests. */
   breachAt?: string[];
   /** Stage labels where the candidate gets no requests. */
@@ -57,8 +59,11 @@ export interface World {
   compensatingRoutes: number;
 }
 
-function gateEvidence(gate: GateName, pass: boolean): GateEvidence {
-  const check = { name: `${gate}_check`, values: { value: pass ? 1 : 0 }, thresholds: { min: 1 }, summary: `${gate} ${pass ? 'ok' : 'below floor'}`, verdict: pass ? ('pass' as const) : ('fail' as const) };
+function gateEvidence(gate: GateName, pass: boolean, outsideModel = false): GateEvidence {
+  const check = outsideModel
+    ? { name: `${gate}_check`, values: { value: 0 }, thresholds: { min: 1 }, summary: `${gate} inconclusive: the machine was slow`, verdict: 'fail' as const, environmental: true as const }
+    : { name: `${gate}_check`, values: { value: pass ? 1 : 0 }, thresholds: { min: 1 }, summary: `${gate} ${pass ? 'ok' : 'below floor'}`, verdict: pass ? ('pass' as const) : ('fail' as const) };
+  pass = pass && !outsideModel;
   if (gate === 'validation') {
     const m = { ndcg: 0.1, recall: 0.1, precision: 0.1, map: 0.1, hitRate: 0.1, coverage: 0.1, users: 10, fallbackUsers: 0 };
     return { gate, k: 10, candidate: m, champion: null, pass, checks: [check] };
@@ -124,7 +129,8 @@ export function createFakeActivities(
     async runGate({ ref, gate }) {
       const delay = scenarios.get(ref.model)?.gateDelayMs;
       if (delay) await new Promise((r) => setTimeout(r, delay));
-      return track(ref.model, 'runGate', gate, gateEvidence(gate, scenarios.get(ref.model)?.failGate !== gate));
+      const scenario = scenarios.get(ref.model);
+      return track(ref.model, 'runGate', gate, gateEvidence(gate, scenario?.failGate !== gate, scenario?.failOutsideModel?.includes(gate)));
     },
     async audit({ ref, key, type, outcome, actor }) {
       const w = world(ref.model);

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import type { GateEvidence, GateName } from '../../src/contracts/evidence';
 import { FailureType } from '../../src/contracts/failures';
+import { failedOnlyOutsideModel } from '../../src/evaluation/checks';
 import type { IngestSummary } from '../../src/contracts/pipeline-activities';
 import type { PipelineSpec } from '../../src/contracts/pipeline-spec';
 import { evaluation } from './activity-options';
@@ -8,8 +9,8 @@ import type { PipelineRun } from './pipeline-run';
 
 const GATES: GateName[] = ['validation', 'scenarios', 'quality'];
 
-function gateFailure(evidence: GateEvidence): string {
-  return `${evidence.gate} gate failed: ${evidence.checks.filter((c) => c.verdict === 'fail').map((c) => c.summary).join('; ')}`;
+function gateFailure(evidence: GateEvidence, verdict: string): string {
+  return `${evidence.gate} gate ${verdict}: ${evidence.checks.filter((c) => c.verdict === 'fail').map((c) => c.summary).join('; ')}`;
 }
 
 /**
@@ -25,5 +26,11 @@ export async function passGates(run: PipelineRun, spec: PipelineSpec, ingested: 
     await run.audit(`gate:${e.gate}`, `gate.${e.gate}`, e.pass ? 'success' : 'failure', { pass: e.pass, checks: e.checks });
   }
   const failed = evidence.filter((e) => !e.pass);
-  if (failed.length) throw ApplicationFailure.nonRetryable(failed.map(gateFailure).join('; '), FailureType.GateFailed);
+  if (!failed.length) return;
+  // Only when nothing failed because of the model is the failure not final: one model failure rejects the version.
+  if (failedOnlyOutsideModel(failed.flatMap((e) => e.checks))) {
+    const why = failed.map((e) => gateFailure(e, 'inconclusive')).join('; ');
+    throw ApplicationFailure.nonRetryable(`${why}. The version is not rejected: run the same version again`, FailureType.GateInconclusive);
+  }
+  throw ApplicationFailure.nonRetryable(failed.map((e) => gateFailure(e, 'failed')).join('; '), FailureType.GateFailed);
 }

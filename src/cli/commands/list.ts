@@ -5,7 +5,7 @@ import { usageError } from '../exit-codes';
 import { isoOrDash, print, printJson, table } from '../output';
 import { deployModel } from '../../contracts/workflows';
 
-const OUTCOMES = ['running', 'promoted', 'rolled_back', 'rejected', 'expired', 'failed'];
+const OUTCOMES = ['running', 'promoted', 'rolled_back', 'rejected', 'expired', 'failed', 'inconclusive'];
 
 /** A visibility-query literal; values are checked, never spliced in with quotes. */
 function literal(flag: string, value: string): string {

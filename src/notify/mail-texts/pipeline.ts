@@ -94,6 +94,8 @@ export function deployed(ref: PipelineRef, spec: PipelineSpec, reportPath: strin
 export interface UnwoundMail {
   kind: 'rejected' | 'rolled_back';
   subject: string;
+  /** The gates could not judge the model: say that the version is not rejected and how to run it again. */
+  rerun: boolean;
   message: string;
   check: KpiCheck | null;
   productionChanged: boolean;
@@ -105,6 +107,12 @@ export interface UnwoundMail {
 export function unwound(ref: PipelineRef, spec: PipelineSpec, m: UnwoundMail): Omit<NotifyInput, 'key'> {
   return simple(ref, spec, m.kind, m.subject, [
     `Why: ${m.message}`,
+    ...(m.rerun
+      ? [
+          'The gates could not judge the model: they failed for a reason outside it (the machine it was measured on), so the version is not rejected.',
+          `Run the same version again, on a less busy worker if you can: modelship deploy <the same spec> (pipeline ${ref.pipelineId}).`,
+        ]
+      : []),
     ...(m.check ? verdictLines(m.check) : []),
     m.productionChanged ? 'Every change was undone in reverse:' : 'Production was not changed.',
     ...m.compensations.map((r) => `  ${r.outcome === 'done' ? '✔' : '✘'} ${r.description}${r.error ? ` (${r.error})` : ''}`),

@@ -80,6 +80,13 @@ describe('pipeline activities on FerretDB, SMTP and a real gateway', () => {
     }
   });
 
+  it('judges a spec accepted before latencyMaxRatio existed with its default', async () => {
+    const { latencyMaxRatio: _added, ...before } = spec.gates.scenarios;
+    const older = { ...spec, gates: { ...spec.gates, scenarios: before } } as PipelineSpec;
+    const evidence = await run.run(acts.runGate, { ref, gate: 'scenarios', spec: older, ingest });
+    expect(evidence.checks.find((c) => c.name === 'latency_p99')!.thresholds).toMatchObject({ latencyMaxRatio: 1.5 });
+  });
+
   it('changes status once per key, and refuses an illegal transition permanently', async () => {
     for (let i = 0; i < 3; i++) await run.run(acts.transitionStatus, { ref, to: 'validating', key: `${ref.pipelineId}:status:validating`, actor: 'pipeline', reason: 'test' });
     const version = await fixture.registry.getVersion(model, '1.1.0');

@@ -78,6 +78,12 @@ describe('pipeline spec at the edge', () => {
     expect(parseSpec({ ...withData, rollout: { window: '90d', checkInterval: '1h', bake: '2160h' } }).rollout.window).toBe('90d');
   });
 
+  it('fills the latency defaults, a p95 ratio of 1.5 to the champion under a 50 ms ceiling, and refuses a ratio under 1', () => {
+    const { scenarios } = parseSpec({ ...withData, gates: {} }).gates;
+    expect([scenarios.latencyMaxRatio, scenarios.latencyBudgetP99Ms]).toEqual([1.5, 50]);
+    expect(() => parseSpec({ ...withData, gates: { scenarios: { latencyMaxRatio: 0.9 } } })).toThrow(/gates\.scenarios\.latencyMaxRatio: must be at least 1/);
+  });
+
   it('refuses a rollout that never reaches 100% and an approval by the submitter alone', () => {
     expect(() => parseSpec({ ...withData, rollout: { stages: [{ name: 'canary', kind: 'traffic', percent: 5 }] } })).toThrow(/rollout\.stages: must end with a traffic stage at 100 percent/);
     expect(() => parseSpec({ ...withData, approval: { approvers: ['alice'] } })).toThrow(/approval\.approvers: must name someone other than the submitter/);

@@ -78,18 +78,34 @@ describe('runScenarios', () => {
     expect(check.summary).toBe('unknown user 301: 10 non-finite scores');
   });
 
-  it('measures top-k latency on the sampled users against the budget', async () => {
-    const check = byName((await run()).checks).latency_p99;
-    const { users, p50Us, p99Us, maxUs } = check.values as Record<string, number>;
-    expect(users).toBe(300);
-    expect(p50Us).toBeGreaterThan(0);
-    expect(p99Us).toBeGreaterThanOrEqual(p50Us);
-    expect(maxUs).toBeGreaterThanOrEqual(p99Us);
-    expect(check.thresholds).toEqual({ latencyBudgetP99Ms: 1000, sampleUsers: 300 });
-    const impossible = byName((await run(good, popularity, { ...scenarioGate, latencyBudgetP99Ms: 1e-9, latencySampleUsers: 40 })).checks).latency_p99;
-    expect(impossible.verdict).toBe('fail');
-    expect(impossible.values.users).toBe(40);
-    expect(impossible.summary).toMatch(/^top-10 latency over 40 users: p99 [\d.]+ µs > budget 1e-9 ms/);
+  it('measures top-k latency of the candidate and the champion on the same sampled users', async () => {
+    const check = byName((await run(good, sibling)).checks).latency_p99;
+    const v = check.values as Record<string, number>;
+    expect([v.users, v.championUsers, v.callsPerUser]).toEqual([300, 300, 3]);
+    expect(v.p50Us).toBeGreaterThan(0);
+    expect(v.p95Us).toBeGreaterThanOrEqual(v.p50Us);
+    expect(v.p99Us).toBeGreaterThanOrEqual(v.p95Us);
+    expect(v.maxUs).toBeGreaterThanOrEqual(v.p99Us);
+    expect(v.championP99Us).toBeGreaterThanOrEqual(v.championP95Us);
+    expect(v.p95Ratio).toBe(Math.round((v.p95Us / v.championP95Us) * 100) / 100);
+    expect(check.thresholds).toEqual({ latencyBudgetP99Ms: 1000, latencyMaxRatio: 1000, sampleUsers: 300 });
+  });
+
+  it('judges a machine too slow for the ceiling as inconclusive when there is a champion to compare with', async () => {
+    const tiny = { ...scenarioGate, latencyBudgetP99Ms: 1e-9, latencySampleUsers: 40 };
+    const evidence = await run(good, sibling, tiny);
+    const check = byName(evidence.checks).latency_p99;
+    expect(evidence.pass).toBe(false);
+    expect(check).toMatchObject({ verdict: 'fail', environmental: true, values: { users: 40, championUsers: 40 } });
+    expect(check.summary).toMatch(/inconclusive: the champion's own p99 is over the ceiling 1e-9 ms: the machine was too slow to compare them; the gate can be run again$/);
+  });
+
+  it("fails a model whose median request is over the ceiling, without a champion, as the model's failure", async () => {
+    const check = byName((await run(good, null, { ...scenarioGate, latencyBudgetP99Ms: 1e-9, latencySampleUsers: 40 })).checks).latency_p99;
+    expect(check.verdict).toBe('fail');
+    expect(check).not.toHaveProperty('environmental');
+    expect(check.values).toMatchObject({ users: 40, championUsers: 0, championP99Us: null, p95Ratio: null });
+    expect(check.summary).toMatch(/^top-10 latency over 40 users: p50 [\d.]+, p95 [\d.]+, p99 [\d.]+ µs; no champion; p50 and p99 over the ceiling 1e-9 ms$/);
   });
 
   it('fails the shadow comparison of a model with shuffled factors against a good champion', async () => {

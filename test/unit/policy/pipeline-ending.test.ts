@@ -7,8 +7,17 @@ describe('how a pipeline that stopped short of a promotion ends', () => {
     expect(pipelineEnding(facts({ type: 'GateFailed', versionStatus: 'validating' }))).toEqual({
       outcome: 'rejected',
       finalStatus: 'rejected',
-      mail: { kind: 'rejected', subject: 'Rejected' },
+      mail: { kind: 'rejected', subject: 'Rejected', rerun: false },
       completes: true,
+    });
+  });
+
+  it('fails an inconclusive gate without rejecting the version: rolled back, so the same version may run again', () => {
+    expect(pipelineEnding(facts({ type: 'GateInconclusive', versionStatus: 'validating' }))).toEqual({
+      outcome: 'inconclusive',
+      finalStatus: 'rolled_back',
+      mail: { kind: 'rolled_back', subject: 'Gates inconclusive, run it again', rerun: true },
+      completes: false,
     });
   });
 
