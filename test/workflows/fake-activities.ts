@@ -50,7 +50,7 @@ export interface World {
   /** The lock holder's workflow id, or null. */
   lock: string | null;
   statuses: string[];
-  audits: { key: string; type: string; outcome: string; actor: string }[];
+  audits: { key: string; type: string; outcome: string; actor: string; evidence?: Record<string, unknown> }[];
   mails: { key: string; kind: string; subject: string; lines: string[] }[];
   compensatingRoutes: number;
 }
@@ -124,9 +124,9 @@ export function createFakeActivities(
       if (delay) await new Promise((r) => setTimeout(r, delay));
       return track(ref.model, 'runGate', gate, gateEvidence(gate, scenarios.get(ref.model)?.failGate !== gate));
     },
-    async audit({ ref, key, type, outcome, actor }) {
+    async audit({ ref, key, type, outcome, actor, evidence }) {
       const w = world(ref.model);
-      if (!w.audits.some((a) => a.key === key)) w.audits.push({ key, type, outcome, actor });
+      if (!w.audits.some((a) => a.key === key)) w.audits.push({ key, type, outcome, actor, evidence });
     },
     async notify({ ref, key, kind, subject, lines }) {
       const scenario = scenarios.get(ref.model);
