@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import type { Db } from 'mongodb';
 import type { PipelineActivities } from '../src/contracts/pipeline-activities';
 import { readKpiSeries, seriesQueryFor, writeReport, writeRollbackDocument } from '../src/reports';
@@ -11,7 +12,9 @@ export function createReportActivities(db: Db, dir: string): Pick<PipelineActivi
       return writeReport({ db, dir }, doc, series, { stages: doc.stages, routeBefore: doc.routeBefore });
     },
     async writeRollbackDocument(doc) {
-      const { path } = await writeRollbackDocument({ db, dir }, doc, { stages: doc.stages, routeBefore: doc.routeBefore });
+      // Keyed by the run that writes it, so a version deployed again keeps each run's document.
+      const runId = Context.current().info.workflowExecution?.runId ?? 'outside-a-workflow';
+      const { path } = await writeRollbackDocument({ db, dir }, doc, runId, { stages: doc.stages, routeBefore: doc.routeBefore });
       return { path };
     },
   };

@@ -19,8 +19,16 @@ source scripts/lib/pids.sh
 
 started_stack=0
 sleeper=
+demo=
 cleanup() {
-  [ -z "$sleeper" ] || kill "$sleeper" 2>/dev/null || true
+  # Nothing may cut the cleanup short: not a second signal, nor a reader of the output that has gone away.
+  trap '' INT TERM PIPE
+  set +e
+  [ -z "$sleeper" ] || kill "$sleeper" 2>/dev/null
+  if [ -n "$demo" ] && kill -0 "$demo" 2>/dev/null; then
+    kill -TERM "$demo" 2>/dev/null
+    for _ in $(seq 1 100); do kill -0 "$demo" 2>/dev/null || break; sleep 0.1; done
+  fi
   stop_bg demo-worker
   stop_bg demo-gateway-a
   stop_bg demo-gateway-b
@@ -42,7 +50,12 @@ start_bg demo-worker "$LOGS/demo-worker.log" node --import tsx src/worker/main.t
 for port in $GATEWAY_A $GATEWAY_B; do
   for _ in $(seq 1 150); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 done
-node --import tsx scripts/demo.ts
+# In the background and waited for, so that a signal sent to this script alone is acted on at once: bash runs a trap
+# only after the foreground command ends, and the demo would otherwise go on deploying until it was done.
+node --import tsx scripts/demo.ts &
+demo=$!
+wait "$demo"
+demo=
 if [ "$keep_open" = 1 ]; then
   echo
   echo "The stack, the worker and the gateways keep running: explore the Web UI, the inbox and the reports above."

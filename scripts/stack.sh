@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts, stops and reports the local stack: Temporal dev server (with Web UI), FerretDB and MailDev.
-# A service whose address is given from outside (TEMPORAL_ADDRESS, MONGODB_URI, SMTP_URL) is used as is and not started.
+# A service whose address is given from outside (TEMPORAL_ADDRESS, MONGODB_URI, SMTP_URL) is used as is and not started,
+# but start-up still waits for it to answer and fails, naming it, when it does not.
 # Every process is recorded by pid under $STACK_DIR/pids and stopped by that pid.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,6 +43,19 @@ wait_for() { # name, probe command...
   done
 }
 
+# A given service has no process here to watch: only the deadline ends the wait.
+wait_for_given() { # variable name, probe command...
+  local var=$1; shift
+  local deadline=$((SECONDS + READY_TIMEOUT))
+  until "$@" >/dev/null 2>&1; do
+    if [ $SECONDS -ge $deadline ]; then say "$var was given ($(redact "${!var}")) but does not answer after ${READY_TIMEOUT}s; nothing is started in its place" >&2; return 1; fi
+    sleep 0.2
+  done
+}
+
+# Shows a given address without a password it may carry.
+redact() { sed -E 's#(://[^:/@]*):[^@/]*@#\1:***@#' <<<"$1"; }
+
 temporal_healthy() { "$BIN/temporal" operator cluster health --address "127.0.0.1:$TEMPORAL_PORT" | grep -q SERVING; }
 mongo_ready() { node "$ROOT/scripts/lib/mongo-ping.js" "mongodb://127.0.0.1:$MONGO_PORT/"; }
 inbox_ready() { curl -fsS "http://127.0.0.1:$INBOX_PORT/email" >/dev/null; }
@@ -72,10 +86,32 @@ start() {
       --smtp "$SMTP_PORT" --web "$INBOX_PORT" --silent
   else say "using SMTP at the given SMTP_URL"; fi
 
-  [ -n "${TEMPORAL_ADDRESS:-}" ] || wait_for temporal temporal_healthy
-  [ -n "${MONGODB_URI:-}" ] || wait_for ferretdb mongo_ready
-  [ -n "${SMTP_URL:-}" ] || wait_for maildev inbox_ready
-  say "ready — Temporal 127.0.0.1:$TEMPORAL_PORT, Web UI http://127.0.0.1:$TEMPORAL_UI_PORT, MongoDB 127.0.0.1:$MONGO_PORT, SMTP 127.0.0.1:$SMTP_PORT, inbox http://127.0.0.1:$INBOX_PORT"
+  # Every wait runs, so one failed start names every service that does not answer, not only the first.
+  local failed=0 ready=()
+  if [ -z "${TEMPORAL_ADDRESS:-}" ]; then
+    wait_for temporal temporal_healthy || failed=1
+    ready+=("Temporal 127.0.0.1:$TEMPORAL_PORT, Web UI http://127.0.0.1:$TEMPORAL_UI_PORT")
+  else
+    # The given cluster may want TLS or a key this script does not hold: that it accepts connections is what is checked.
+    wait_for_given TEMPORAL_ADDRESS node "$ROOT/scripts/lib/tcp-probe.js" "$TEMPORAL_ADDRESS" || failed=1
+    ready+=("Temporal $TEMPORAL_ADDRESS (given, accepts connections)")
+  fi
+  if [ -z "${MONGODB_URI:-}" ]; then
+    wait_for ferretdb mongo_ready || failed=1
+    ready+=("MongoDB 127.0.0.1:$MONGO_PORT")
+  else
+    wait_for_given MONGODB_URI node "$ROOT/scripts/lib/mongo-ping.js" "$MONGODB_URI" || failed=1
+    ready+=("MongoDB $(redact "$MONGODB_URI") (given, answers a ping)")
+  fi
+  if [ -z "${SMTP_URL:-}" ]; then
+    wait_for maildev inbox_ready || failed=1
+    ready+=("SMTP 127.0.0.1:$SMTP_PORT, inbox http://127.0.0.1:$INBOX_PORT")
+  else
+    wait_for_given SMTP_URL node "$ROOT/scripts/lib/tcp-probe.js" "$SMTP_URL" || failed=1
+    ready+=("SMTP $(redact "$SMTP_URL") (given, accepts connections)")
+  fi
+  if [ "$failed" -ne 0 ]; then say "not ready" >&2; return 1; fi
+  say "ready — $(printf '%s; ' "${ready[@]}" | sed 's/; $//')"
 }
 
 stop_one() {

@@ -34,22 +34,53 @@ import {
 
 const DEFAULT_RATINGS = resolve(__dirname, '../../shared/data/ml-latest-small/ratings.csv');
 
-const { values: args } = parseArgs({
-  options: {
-    ratings: { type: 'string' },
-    out: { type: 'string', default: '.data/models/model.mship' },
-    kind: { type: 'string', default: 'als' },
-    format: { type: 'string', default: 'msa' },
-    factors: { type: 'string', default: String(ALS_DEFAULTS.factors) },
-    iterations: { type: 'string', default: String(ALS_DEFAULTS.iterations) },
-    seed: { type: 'string', default: String(ALS_DEFAULTS.seed) },
-    holdout: { type: 'string', default: '10' },
-    fault: { type: 'string', multiple: true, default: [] },
-    'shuffled-item-share': { type: 'string' },
-    'latency-ms': { type: 'string' },
-    'failure-rate': { type: 'string' },
-  },
-});
+const USAGE = `usage: npm run train -- [options]
+
+  --ratings <csv or dir>      MovieLens-format ratings (default: MovieLens beside the checkout, else synthetic data)
+  --out <file>                where the artifact is written (default .data/models/model.mship)
+  --kind als|popularity       what to train (default als)
+  --format msa|onnx           modelship artifact or ONNX model, ALS only (default msa)
+  --factors <n>               ALS latent factors (default ${ALS_DEFAULTS.factors})
+  --iterations <n>            ALS iterations (default ${ALS_DEFAULTS.iterations})
+  --seed <n>                  random seed (default ${ALS_DEFAULTS.seed})
+  --holdout <n>               each user's last n interactions held out to report NDCG@10; 0 trains on all (default 10)
+  --fault shuffle             shuffle the item factors (repeatable fault injection)
+  --shuffled-item-share <0..1>  share of item factors shuffled
+  --latency-ms <ms>           latency the served model adds
+  --failure-rate <0..1>       share of requests the served model fails
+  --help                      print this and exit`;
+
+const OPTIONS = {
+  help: { type: 'boolean', default: false },
+  ratings: { type: 'string' },
+  out: { type: 'string', default: '.data/models/model.mship' },
+  kind: { type: 'string', default: 'als' },
+  format: { type: 'string', default: 'msa' },
+  factors: { type: 'string', default: String(ALS_DEFAULTS.factors) },
+  iterations: { type: 'string', default: String(ALS_DEFAULTS.iterations) },
+  seed: { type: 'string', default: String(ALS_DEFAULTS.seed) },
+  holdout: { type: 'string', default: '10' },
+  fault: { type: 'string', multiple: true, default: [] as string[] },
+  'shuffled-item-share': { type: 'string' },
+  'latency-ms': { type: 'string' },
+  'failure-rate': { type: 'string' },
+} as const;
+
+function parseCommandLine() {
+  try {
+    return parseArgs({ options: OPTIONS }).values;
+  } catch (err) {
+    // A mistyped flag gets the reason and the usage, not a stack trace.
+    console.error(`${(err as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const args = parseCommandLine();
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 function numberArg(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

@@ -27,6 +27,8 @@ export interface BrokenLink {
   /** Position in its pipeline chain (null if the document is too damaged to say). */
   seq: number | null;
   globalSeq: number | null;
+  /** Set when a checkpoint bounds the damage but cannot name the event: it is one of `globalSeq`..`throughGlobalSeq`. */
+  throughGlobalSeq?: number;
   pipelineId: string | null;
   reason: BreakReason;
   detail: string;
@@ -34,7 +36,10 @@ export interface BrokenLink {
 
 export interface VerifyReport {
   ok: boolean;
-  /** Events verified before the first break (all of them when ok). */
+  /**
+   * Events verified before the first break (all of them when ok). A checkpoint is checked where it ends, after the
+   * events it covers: when it finds an earlier event changed, the count stops before that event, not where the walk was.
+   */
   checked: number;
   firstBroken?: BrokenLink;
   /** Last verified point of the global chain (whole-log verification only): record it outside to detect truncation. */
@@ -115,7 +120,7 @@ export async function verifyAudit(db: Db, options: VerifyOptions = {}): Promise<
       anchorSeen = true;
     }
     const finding = await audit?.add(e);
-    if (finding) return { ok: false, checked, firstBroken: fromFinding(finding) };
+    if (finding) return { ok: false, checked: verifiedBefore(finding, checked), firstBroken: fromFinding(finding) };
     chains.set(e.pipelineId, { seq: e.seq, hash: e.hash });
     global = { seq: e.globalSeq, hash: e.globalHash };
     checked++;
@@ -125,7 +130,7 @@ export async function verifyAudit(db: Db, options: VerifyOptions = {}): Promise<
     return { ok: false, checked, firstBroken: { eventId: '', seq: null, globalSeq: anchor.globalSeq, pipelineId: null, reason: 'anchor_mismatch', detail } };
   }
   const summary = audit?.finish();
-  if (summary && 'reason' in summary) return { ok: false, checked, firstBroken: fromFinding(summary) };
+  if (summary && 'reason' in summary) return { ok: false, checked: verifiedBefore(summary, checked), firstBroken: fromFinding(summary) };
   return {
     ok: true,
     checked,
@@ -134,9 +139,16 @@ export async function verifyAudit(db: Db, options: VerifyOptions = {}): Promise<
   };
 }
 
+/** The whole log is walked from global seq 1 without gaps, so the events before a global seq are one fewer than it. */
+function verifiedBefore(f: CheckpointFinding, walked: number): number {
+  const first = f.event?.globalSeq ?? f.globalSeq;
+  return first === undefined ? walked : Math.min(walked, first - 1);
+}
+
 function fromFinding(f: CheckpointFinding): BrokenLink {
   const e = f.event;
-  return { eventId: e?.eventId ?? '', seq: e?.seq ?? null, globalSeq: e?.globalSeq ?? f.globalSeq ?? null, pipelineId: e?.pipelineId ?? null, reason: f.reason, detail: f.detail };
+  const link: BrokenLink = { eventId: e?.eventId ?? '', seq: e?.seq ?? null, globalSeq: e?.globalSeq ?? f.globalSeq ?? null, pipelineId: e?.pipelineId ?? null, reason: f.reason, detail: f.detail };
+  return f.throughGlobalSeq === undefined ? link : { ...link, throughGlobalSeq: f.throughGlobalSeq };
 }
 
 function check(e: StoredAuditEvent, chain: Head, global: Head | undefined, key: string | Buffer): [BreakReason, string] | undefined {

@@ -3,6 +3,9 @@ import { describeIssues } from '../validation/issues';
 import { usageError } from './exit-codes';
 
 /** The flag that sets each metadata field, so an error names what the person typed. */
+/** Metadata travels in the version document, workflow inputs and audit events: it describes a model, it does not carry one. */
+export const METADATA_MAX_BYTES = 256 * 1024;
+
 const FLAGS: Record<string, string> = {
   trainingDataVersion: '--training-data-version',
   codeVersion: '--code-version',
@@ -17,7 +20,8 @@ const FLAGS: Record<string, string> = {
  */
 export function checkMetadata(metadata: Record<string, unknown>, fromFlags: ReadonlySet<string>, metadataFile?: string): void {
   const parsed = versionMetadataSchema.safeParse(metadata);
-  if (parsed.success) return;
+  // Measured only once the schema has bounded its depth, so serialising it cannot overflow the stack.
+  if (parsed.success) return checkSize(metadata, fromFlags, metadataFile);
   const problems = describeIssues(parsed.error, 'the metadata').map(({ field, rule }) => {
     const top = field.split(/[.[]/)[0];
     const rest = field.slice(top.length);
@@ -25,4 +29,11 @@ export function checkMetadata(metadata: Record<string, unknown>, fromFlags: Read
     return `--metadata ${metadataFile}: ${field}: ${rule}`;
   });
   throw usageError(problems.join('\n'));
+}
+
+function checkSize(metadata: Record<string, unknown>, fromFlags: ReadonlySet<string>, metadataFile?: string): void {
+  const size = Buffer.byteLength(JSON.stringify(metadata));
+  if (size <= METADATA_MAX_BYTES) return;
+  const where = [...(metadataFile ? [`--metadata ${metadataFile}`] : []), ...[...fromFlags].map((f) => FLAGS[f])].join(', ');
+  throw usageError(`${where}: the metadata is ${size} bytes as JSON; it may be at most ${METADATA_MAX_BYTES} bytes (256 KiB)`);
 }

@@ -33,8 +33,11 @@ export async function describePipeline(client: Client | WorkflowClient, workflow
   return { handle, description, running, outcome, approvers };
 }
 
+/** A status as read: `fromSearchAttributes` when a closed pipeline did not answer its query and only those were left. */
+export type ReadStatus = PipelineStatus & { fromSearchAttributes?: true };
+
 /** The workflow's status query; for a closed pipeline that cannot be queried, what its search attributes say. */
-export async function readStatus(info: PipelineInfo): Promise<PipelineStatus> {
+export async function readStatus(info: PipelineInfo): Promise<ReadStatus> {
   try {
     return await info.handle.query(statusQuery);
   } catch (err) {
@@ -47,6 +50,7 @@ export async function readStatus(info: PipelineInfo): Promise<PipelineStatus> {
       stage: sa.get(PipelineStageKey) ?? null,
       trafficPercent: sa.get(TrafficPercentKey) ?? 0,
       outcome: (info.outcome as PipelineStatus['outcome']) ?? 'failed',
+      fromSearchAttributes: true,
     };
   }
 }
@@ -54,14 +58,14 @@ export async function readStatus(info: PipelineInfo): Promise<PipelineStatus> {
 export const isFinished = (s: Pick<PipelineStatus, 'outcome' | 'step'>) => s.outcome !== 'running' || s.step === 'done';
 
 /** The status snapshot as a block of text: used by `status` and redrawn by `watch`. */
-export function renderStatus(s: PipelineStatus): string {
+export function renderStatus(s: ReadStatus): string {
   const accepted = s.approvals.filter((a) => a.accepted && a.decision === 'approve').length;
   const lines = [
     `pipeline   ${s.pipelineId}  (${s.model} ${s.version})`,
     `outcome    ${s.outcome}`,
     `step       ${s.step}${s.stage ? `  stage ${s.stage}` : ''}${s.paused ? '  PAUSED' : ''}`,
     `traffic    ${trafficBar(s.trafficPercent)}${s.shadowPercent ? `  shadow ${s.shadowPercent}%` : ''}`,
-    `champion   ${s.champion ?? '-'}`,
+    `champion   ${championText(s)}`,
     `approvals  ${accepted}/${s.approvalsRequired}${s.approvalDeadline ? `  deadline ${isoOrDash(s.approvalDeadline)}` : ''}`,
   ];
   for (const a of s.approvals) {
@@ -70,6 +74,16 @@ export function renderStatus(s: PipelineStatus): string {
   lines.push(...(s.lastCheck ? checkLines(s.lastCheck) : ['last check -']));
   if (s.failure) lines.push(`failure    ${s.failure}`);
   return lines.join('\n');
+}
+
+/**
+ * The status carries the champion the pipeline started from (what a rollback restores), not the one after it: said
+ * in words, with this version named when it was promoted, so a first version does not read as "no champion".
+ */
+function championText(s: ReadStatus): string {
+  if (s.fromSearchAttributes) return `unknown: the pipeline has ended and no worker answered its status query (modelship models show ${s.model} names the champion)`;
+  const before = s.champion ? `${s.champion} before this pipeline` : 'none before this pipeline (the first version of the model)';
+  return s.outcome === 'promoted' ? `${s.version} (this version, promoted); ${before}` : before;
 }
 
 /** The last check: under the statistical judge its verdict and one line per KPI, else the thresholds rules. */

@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import type { RouteStore } from '../routing';
 import { errorHandler, HttpError, parseOr400 } from './http-errors';
+import { parseJsonBodies } from './json-body';
 import type { KpiRecorder } from './kpi-recorder';
 import type { GatewayMetrics } from './metrics';
 import type { RecentRecommendations } from './recent-recommendations';
@@ -29,6 +30,7 @@ export function buildGatewayApp(deps: GatewayAppDeps): FastifyInstance {
   // Keep-alive clients must not hold a stopping replica open.
   const app = Fastify({ logger: deps.logger ?? false, forceCloseConnections: true });
   app.setErrorHandler(errorHandler);
+  parseJsonBodies(app);
   const recommend = createRecommender({ ...deps, log: app.log });
 
   function requireAdmin(request: FastifyRequest): void {

@@ -17,4 +17,4 @@ export { renderRollbackMarkdown } from './rollback-markdown';
 export { seriesQueryFor, type KpiSeries, type SeriesQuery, type SeriesStep } from './series';
 export type { StageWindow } from './stages';
 export { BUNDLE_FILE } from './bundle-file';
-export { bundlePath, pipelineDir, REPORTS, ROLLBACK_DOCUMENTS, storedFiles, writeReport, writeRollbackDocument, type ReportStore } from './store';
+export { bundlePath, pipelineDir, REPORTS, ROLLBACK_DOCUMENTS, storedFiles, storedRollbackRuns, writeReport, writeRollbackDocument, type ReportStore, type StoredRollbackRun } from './store';

@@ -33,6 +33,8 @@ export type RollbackTrigger =
 export interface RollbackDocument {
   kind: 'rollback_document';
   pipelineId: string;
+  /** The Temporal run it was written by: a version deployed again keeps one document per run. */
+  runId?: string;
   model: string;
   version: string;
   outcome: Outcome;

@@ -6,7 +6,7 @@ import type { PipelineOutcomeDoc } from '../contracts/pipeline-activities';
 import { BUNDLE_FILE } from './bundle-file';
 import type { ReportContext } from './context';
 import { renderPerformanceReport } from './render';
-import { buildRollbackDocument } from './rollback';
+import { buildRollbackDocument, type RollbackDocument } from './rollback';
 import { renderRollbackMarkdown } from './rollback-markdown';
 import type { KpiSeries } from './series';
 
@@ -67,20 +67,56 @@ export async function writeReport(
   return paths;
 }
 
-/** Writes rollback.md and rollback.json under REPORTS_DIR/<pipelineId>/ and upserts the JSON into `rollback_documents`. */
-export async function writeRollbackDocument(store: ReportStore, doc: PipelineOutcomeDoc, context: ReportContext = {}): Promise<{ path: string; jsonPath: string }> {
-  const json = buildRollbackDocument(doc, context);
+/**
+ * Writes one run's rollback document: rollback.md and rollback.json under REPORTS_DIR/<pipelineId>/runs/<runId>/, kept
+ * when the version is deployed again, with a copy of the newest run's beside them in REPORTS_DIR/<pipelineId>/. The
+ * stored document is the newest run's, and keeps every run's under `runs.<runId>`. Returns the run's own files.
+ */
+export async function writeRollbackDocument(store: ReportStore, doc: PipelineOutcomeDoc, runId: string, context: ReportContext = {}): Promise<{ path: string; jsonPath: string }> {
+  const json: RollbackDocument = { ...buildRollbackDocument(doc, context), runId };
   const dir = pipelineDir(store.dir, doc.ref.pipelineId);
-  const paths = { path: join(dir, 'rollback.md'), jsonPath: join(dir, 'rollback.json') };
-  await mkdir(dir, { recursive: true });
-  await writeAtomically(paths.jsonPath, `${JSON.stringify(json, null, 2)}\n`);
-  await writeAtomically(paths.path, renderRollbackMarkdown(json));
-  await save(store, ROLLBACK_DOCUMENTS, doc.ref.pipelineId, { markdown: paths.path, json: paths.jsonPath }, json);
-  return paths;
+  const runDir = join(dir, 'runs', runId.replace(/[^A-Za-z0-9._-]/g, '_'));
+  const run = { path: join(runDir, 'rollback.md'), jsonPath: join(runDir, 'rollback.json') };
+  const newest = { path: join(dir, 'rollback.md'), jsonPath: join(dir, 'rollback.json') };
+  await mkdir(runDir, { recursive: true });
+  for (const paths of [run, newest]) {
+    await writeAtomically(paths.jsonPath, `${JSON.stringify(json, null, 2)}\n`);
+    await writeAtomically(paths.path, renderRollbackMarkdown(json));
+  }
+  const collection = store.db.collection<StoredDocument>(ROLLBACK_DOCUMENTS);
+  const before = await collection.findOne({ _id: doc.ref.pipelineId }, { projection: { runs: 1 } });
+  const writtenAt = new Date();
+  // A JSON round trip drops undefined fields, which FerretDB and the JSON file would otherwise disagree on.
+  const plain = JSON.parse(JSON.stringify(json)) as object;
+  const runs = { ...(before?.runs as Record<string, StoredRun> | undefined), [runId]: { ...plain, files: { markdown: run.path, json: run.jsonPath }, writtenAt } };
+  await collection.replaceOne({ _id: doc.ref.pipelineId }, { ...plain, _id: doc.ref.pipelineId, files: { markdown: newest.path, json: newest.jsonPath }, writtenAt, runs }, { upsert: true });
+  return run;
 }
 
-/** Where a pipeline's performance report (html, json) or rollback document (markdown, json) was written, if it was. */
-export async function storedFiles(db: Db, kind: 'report' | 'rollback', pipelineId: string): Promise<Record<string, string> | null> {
-  const doc = await db.collection<StoredDocument>(kind === 'report' ? REPORTS : ROLLBACK_DOCUMENTS).findOne({ _id: pipelineId });
+interface StoredRun {
+  files: Record<string, string>;
+  writtenAt: Date;
+}
+
+/** Where a pipeline's performance report (html, json) was written, if it was. */
+export async function storedFiles(db: Db, _kind: 'report', pipelineId: string): Promise<Record<string, string> | null> {
+  const doc = await db.collection<StoredDocument>(REPORTS).findOne({ _id: pipelineId });
   return doc?.files ?? null;
+}
+
+export interface StoredRollbackRun {
+  runId: string | null;
+  files: Record<string, string>;
+  writtenAt: Date;
+}
+
+/** Every run's rollback document of a pipeline, newest first; a document written before runs were kept counts as one. */
+export async function storedRollbackRuns(db: Db, pipelineId: string): Promise<StoredRollbackRun[]> {
+  const doc = await db.collection<StoredDocument>(ROLLBACK_DOCUMENTS).findOne({ _id: pipelineId });
+  if (!doc) return [];
+  const runs = doc.runs as Record<string, StoredRun> | undefined;
+  if (!runs) return [{ runId: null, files: doc.files, writtenAt: doc.writtenAt }];
+  return Object.entries(runs)
+    .map(([runId, r]) => ({ runId, files: r.files, writtenAt: r.writtenAt }))
+    .sort((a, b) => b.writtenAt.getTime() - a.writtenAt.getTime());
 }

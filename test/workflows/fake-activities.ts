@@ -54,7 +54,7 @@ export interface World {
   /** The lock holder's workflow id, or null. */
   lock: string | null;
   statuses: string[];
-  audits: { key: string; type: string; outcome: string; actor: string }[];
+  audits: { key: string; type: string; outcome: string; actor: string; evidence?: Record<string, unknown> }[];
   mails: { key: string; kind: string; subject: string; lines: string[] }[];
   compensatingRoutes: number;
 }
@@ -132,9 +132,9 @@ export function createFakeActivities(
       const scenario = scenarios.get(ref.model);
       return track(ref.model, 'runGate', gate, gateEvidence(gate, scenario?.failGate !== gate, scenario?.failOutsideModel?.includes(gate)));
     },
-    async audit({ ref, key, type, outcome, actor }) {
+    async audit({ ref, key, type, outcome, actor, evidence }) {
       const w = world(ref.model);
-      if (!w.audits.some((a) => a.key === key)) w.audits.push({ key, type, outcome, actor });
+      if (!w.audits.some((a) => a.key === key)) w.audits.push({ key, type, outcome, actor, evidence });
     },
     async notify({ ref, key, kind, subject, lines }) {
       const scenario = scenarios.get(ref.model);

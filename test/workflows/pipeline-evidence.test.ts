@@ -41,7 +41,14 @@ describe('deployModelWorkflow without evidence', () => {
     const mail = w.mails.find((m) => m.kind === 'undecided')!;
     expect(mail.subject).toBe(`Decision needed at ${stage}: ${model} 2.0.0`);
     expect(mail.lines.join('\n')).toContain(`modelship rollback deploy-${model}-2.0.0`);
-    expect(w.audits.map((a) => a.type)).toContain('rollout.awaiting_decision');
+    // The audit event says why the rollout waits: the stage, the reason, and each KPI or rule with its figures.
+    const awaiting = w.audits.find((a) => a.type === 'rollout.awaiting_decision')!;
+    const label = stage === 'bake' ? 'bake' : stage;
+    expect(awaiting.evidence).toMatchObject({ stage: expect.stringContaining(label), reason: expect.stringContaining('ended without the evidence to promote or roll back'), check: { stage: expect.any(String) } });
+    const kpis = awaiting.evidence!.kpis as string[];
+    expect(kpis.length).toBeGreaterThan(0);
+    if (_judge === 'statistical') expect(kpis.join('\n')).toMatch(/always-valid .* interval .* — (undecided|non-inferior|regressed)/);
+    else expect(kpis.join('\n')).toMatch(/^\w+: (n\/a|[\d.]+) \(threshold [\d.]+\) (pass|breach)/);
     // Still waiting after more checks: nothing promotes it by itself.
     await new Promise((r) => setTimeout(r, 2500));
     expect((await handle.query(statusQuery)).paused).toBe(true);

@@ -7,7 +7,7 @@ import { durationMs } from '../../src/contracts/primitives';
 import type { JudgedKpi } from '../../src/contracts/verdicts';
 import { awaitingDecision } from '../../src/notify/mail-texts/pipeline';
 import { stageLabel } from '../../src/temporal/workflow-descriptions';
-import { describeRollback } from '../../src/verdicts/describe';
+import { describeJudgement, describeRollback } from '../../src/verdicts/describe';
 import { checkAction, extensionOf, holdsCandidateData, undecidedAction } from '../../src/verdicts/stage-decision';
 import type { Controls } from './controls';
 import { Deadline } from './deadline';
@@ -49,11 +49,21 @@ function breachFailure(w: Window, check: KpiCheck): ApplicationFailure {
   return ApplicationFailure.nonRetryable(`KPI breach at ${w.label}: ${reasons}`, FailureType.KpiBreach, check);
 }
 
+/**
+ * Why the rollout waits, for whoever reads the audit log rather than the mail: the stage, the reason, each KPI (or
+ * thresholds rule) with its figures and verdict, and the check itself.
+ */
+function waitingEvidence(label: string, check: KpiCheck | null): Record<string, unknown> {
+  const kpis = !check ? [] : check.judgement ? describeJudgement(check.judgement) : check.rules.map((r) => `${r.rule}: ${r.value ?? 'n/a'} (threshold ${r.threshold}) ${r.verdict}`);
+  const reason = `the ${label} window and its extension ended without the evidence to promote or roll back; traffic stays as it is until a person promotes, resumes or rolls back`;
+  return { stage: label, reason, kpis, check };
+}
+
 /** A window ended, and its extension too, without proof: audited, and mailed while the checks go on. */
 function awaitDecision(ctx: WindowContext, label: string, check: KpiCheck | null): Promise<void> {
   const { run } = ctx;
   const key = `undecided:${label}:${check?.at ?? ''}`;
-  return run.auditAndMail(() => run.audit(key, 'rollout.awaiting_decision', 'success', { stage: label, check }), key, awaitingDecision(run.ref, ctx.spec, label, check));
+  return run.auditAndMail(() => run.audit(key, 'rollout.awaiting_decision', 'success', waitingEvidence(label, check)), key, awaitingDecision(run.ref, ctx.spec, label, check));
 }
 
 /**

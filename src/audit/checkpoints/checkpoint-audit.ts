@@ -16,7 +16,10 @@ export interface CheckpointFinding {
   detail: string;
   /** The first event that differs from what a checkpoint signed, when it can be told. */
   event?: EventPlace;
+  /** Where the damage starts when no event can be named: the first global seq that is not as signed, or may not be. */
   globalSeq?: number;
+  /** When the damage can only be bounded: the last global seq it may be at (`globalSeq` is the first). */
+  throughGlobalSeq?: number;
 }
 
 export interface CheckpointSummary {
@@ -123,7 +126,8 @@ export class CheckpointAudit {
     }
     return {
       reason: 'checkpoint_mismatch',
-      event: this.events[head.size - 1]!,
+      globalSeq: verifiedBefore + 1,
+      throughGlobalSeq: head.size,
       detail: `the log's root at ${head.size} events differs from ${head.source}: an event with global seq in ${verifiedBefore + 1}..${head.size} was changed`,
     };
   }

@@ -41,8 +41,10 @@ export function auditCommand(program: Command, ctx: CliContext): void {
         if (report.ok) print(`audit log intact: ${report.checked} events verified${pipelineId ? ` for ${pipelineId}` : ''}`);
         else {
           const b = report.firstBroken!;
-          print(`audit log BROKEN after ${report.checked} verified events`);
-          const where = b.eventId ? `event ${b.eventId} (pipeline ${b.pipelineId ?? '?'}, seq ${b.seq ?? '?'}, global seq ${b.globalSeq ?? '?'})` : b.globalSeq ? `global seq ${b.globalSeq}` : 'checkpoints';
+          print(brokenLine(b, report.checked, pipelineId));
+          const where = b.eventId
+            ? `event ${b.eventId} (pipeline ${b.pipelineId ?? '?'}, seq ${b.seq ?? '?'}, global seq ${b.globalSeq ?? '?'})`
+            : b.throughGlobalSeq !== undefined ? `one of global seq ${b.globalSeq}..${b.throughGlobalSeq}` : b.globalSeq ? `global seq ${b.globalSeq}` : 'checkpoints';
           print(`first bad entry: ${where}: ${b.reason}: ${b.detail}`);
         }
         if (report.ok && !pipelineId) print(checkpointLine(report));
@@ -90,6 +92,15 @@ async function checkpointsToCheck(ctx: CliContext, db: Db, files: string[]): Pro
     }
   });
   return [...stored, ...kept, ...given];
+}
+
+/** Where the log first goes wrong, by the position a reader counts in (the global order, or the one pipeline's). */
+function brokenLine(b: VerifyReport['firstBroken'] & object, checked: number, pipelineId: string | undefined): string {
+  const before = `the ${checked} event${checked === 1 ? '' : 's'} before it verified`;
+  if (pipelineId) return b.seq !== null ? `audit log BROKEN at event ${b.seq} of ${pipelineId}: ${before}` : `audit log BROKEN after ${checked} verified events of ${pipelineId}`;
+  if (b.throughGlobalSeq !== undefined) return `audit log BROKEN between global seq ${b.globalSeq} and ${b.throughGlobalSeq}: the ${checked} events before them verified`;
+  if (b.globalSeq !== null) return `audit log BROKEN at global seq ${b.globalSeq}: ${before}`;
+  return `audit log BROKEN: ${b.reason}`;
 }
 
 function checkpointLine(report: VerifyReport): string {

@@ -1,9 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import type { Db } from 'mongodb';
 import { ROLES, type Role } from '../../contracts/identity';
+import { createRegistry } from '../../registry';
 import { addPerson, grantRoles, grantsOf, PeopleError, type Admin } from '../../identity/admin';
 import { KeyFormatError, parsePublicKey } from '../../identity/keys';
-import { createPeopleStore, isRole, type PersonDoc } from '../../identity/people';
+import { createPeopleStore, EVERY_MODEL, isRole, type PersonDoc } from '../../identity/people';
 import type { CliContext } from '../context';
 import { failure, usageError } from '../exit-codes';
 import { collect } from '../options';
@@ -56,6 +58,7 @@ export function peopleCommand(program: Command, ctx: CliContext): void {
     .option('--as <admin>', 'the admin making the change, signing with their key (default MODELSHIP_USER)')
     .action(async (name: string, opts: { publicKey: string; role: string[]; model: string[]; as?: string }) => {
       const grants = grantsOfOrUsage(roles(opts.role), opts.model);
+      await requireModels(await ctx.db(), opts.model);
       const doc = await run(async () => addPerson(await ctx.db(), await ctx.auditLog(), { name, publicKey: publicKeyArg(opts.publicKey), grants, admin: admin(opts.as) }));
       print(`added ${name} (${doc.keys[0].fingerprint}): ${describe(doc)}`);
     });
@@ -69,6 +72,7 @@ export function peopleCommand(program: Command, ctx: CliContext): void {
     .option('--as <admin>', 'the admin making the change (default MODELSHIP_USER)')
     .action(async (name: string, opts: { role: string[]; model: string[]; as?: string }) => {
       const grants = grantsOfOrUsage(roles(opts.role), opts.model);
+      await requireModels(await ctx.db(), opts.model);
       const doc = await run(async () => grantRoles(await ctx.db(), await ctx.auditLog(), { name, grants, admin: admin(opts.as) }));
       print(`${name} now holds: ${describe(doc)}`);
     });
@@ -90,5 +94,14 @@ function grantsOfOrUsage(r: Role[], models: string[]) {
   } catch (err) {
     if (err instanceof PeopleError) throw usageError(err.message);
     throw err;
+  }
+}
+
+/** A role on a model nobody registered is a typo more often than a plan: it would grant what no pipeline ever asks. */
+async function requireModels(db: Db, models: string[]): Promise<void> {
+  const registry = createRegistry(db);
+  for (const model of models) {
+    if (model === EVERY_MODEL || (await registry.getModel(model))) continue;
+    throw failure(`--model "${model}": no model named "${model}"; register it first (modelship register ... --create-model --owner TEAM), or leave --model out to grant on every model`);
   }
 }

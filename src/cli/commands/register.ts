@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { artifactSha256, carriedProvenance } from '../../models';
@@ -6,7 +7,7 @@ import { triggerOnRegistration } from '../../operations/trigger';
 import { signFor } from '../signing';
 import { adoptProvenance } from '../adopt-provenance';
 import { checkArtifact, checkDataset } from '../check-inputs';
-import { checkMetadata } from '../check-metadata';
+import { checkMetadata, METADATA_MAX_BYTES } from '../check-metadata';
 import type { CliContext } from '../context';
 import { failure, usageError } from '../exit-codes';
 import { collect, keyValues, parseLoose, readBytes, readJsonFile } from '../options';
@@ -116,6 +117,10 @@ function flagFields(opts: RegisterOptions): Set<string> {
 }
 
 function buildMetadata(opts: RegisterOptions): Record<string, unknown> {
+  if (opts.metadata) {
+    const size = fileSize(opts.metadata);
+    if (size !== undefined && size > METADATA_MAX_BYTES) throw usageError(`--metadata ${opts.metadata}: the file is ${size} bytes; version metadata may be at most ${METADATA_MAX_BYTES} bytes (256 KiB)`);
+  }
   const base = opts.metadata ? readJsonFile(opts.metadata, 'metadata') : {};
   if (typeof base !== 'object' || base === null || Array.isArray(base)) throw usageError(`metadata ${opts.metadata}: must be a JSON object`);
   const metadata: Record<string, unknown> = { hyperparameters: {}, metrics: {}, ...(base as Record<string, unknown>) };
@@ -129,4 +134,13 @@ function buildMetadata(opts: RegisterOptions): Record<string, unknown> {
   if (opts.metric.length) metadata.metrics = { ...(metadata.metrics as object), ...keyValues(opts.metric, '--metric', true) };
   if (opts.description) metadata.description = opts.description;
   return metadata;
+}
+
+/** The file's size, or undefined when it cannot be read: reading it then says why. */
+function fileSize(path: string): number | undefined {
+  try {
+    return statSync(path).size;
+  } catch {
+    return undefined;
+  }
 }

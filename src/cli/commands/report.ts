@@ -2,9 +2,10 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { Command } from 'commander';
-import { pipelineDir, storedFiles } from '../../reports';
+import type { Db } from 'mongodb';
+import { pipelineDir, storedFiles, storedRollbackRuns } from '../../reports';
 import type { CliContext } from '../context';
-import { failure } from '../exit-codes';
+import { failure, usageError } from '../exit-codes';
 import { parsePipelineId } from '../pipeline-id';
 import { print } from '../output';
 
@@ -27,14 +28,15 @@ export function reportCommand(program: Command, ctx: CliContext): void {
     .description('print the path of a pipeline\'s performance report (or, with --rollback, its rollback document)')
     .argument('<pipeline-id>', 'deploy-<model>-<version> or <model>@<version>')
     .option('--rollback', 'the rollback document (rollback.md) instead of the performance report')
+    .option('--run <run-id>', 'with --rollback: that Temporal run\'s document, when the version was deployed more than once (default: the newest)')
     .option('--open', 'open it with xdg-open when available')
-    .action(async (id: string, opts: { rollback?: boolean; open?: boolean }) => {
+    .action(async (id: string, opts: { rollback?: boolean; run?: string; open?: boolean }) => {
       const workflowId = parsePipelineId(id);
+      if (opts.run !== undefined && !opts.rollback) throw usageError('--run: only with --rollback (a version keeps one rollback document per run)');
       const what = opts.rollback ? 'rollback document' : 'performance report';
-      const files = await storedFiles(await ctx.db(), opts.rollback ? 'rollback' : 'report', workflowId);
-      const recorded = opts.rollback ? files?.markdown : files?.html;
+      const recorded = opts.rollback ? await rollbackMarkdown(await ctx.db(), workflowId, opts.run) : (await storedFiles(await ctx.db(), 'report', workflowId))?.html;
       const local = join(pipelineDir(ctx.env().REPORTS_DIR, workflowId), opts.rollback ? 'rollback.md' : 'report.html');
-      const path = recorded ?? (existsSync(local) ? local : undefined);
+      const path = recorded ?? (opts.run === undefined && existsSync(local) ? local : undefined);
       if (!path) throw failure(`no ${what} for pipeline ${workflowId}${opts.rollback ? ' (it is written when a pipeline fails or is rolled back)' : ''}`);
       if (!existsSync(path)) throw failure(`the ${what} of ${workflowId} was written to ${path}, which is not on this machine`);
       print(path);
@@ -44,4 +46,16 @@ export function reportCommand(program: Command, ctx: CliContext): void {
         spawn(opener, [path], { detached: true, stdio: 'ignore' }).unref();
       }
     });
+}
+
+/** The newest run's rollback document, or the named run's; says on stderr which run it is when there were several. */
+async function rollbackMarkdown(db: Db, workflowId: string, runId: string | undefined): Promise<string | undefined> {
+  const runs = await storedRollbackRuns(db, workflowId);
+  if (runId === undefined) {
+    if (runs.length > 1) process.stderr.write(`newest of ${runs.length} runs' rollback documents (run ${runs[0]!.runId}); the others: ${runs.slice(1).map((r) => `--run ${r.runId}`).join(', ')}\n`);
+    return runs[0]?.files.markdown;
+  }
+  const run = runs.find((r) => r.runId === runId);
+  if (!run) throw failure(`--run ${runId}: no rollback document of ${workflowId} was written by that run${runs.length > 0 ? `; runs with one: ${runs.map((r) => r.runId ?? '(unrecorded)').join(', ')}` : ''}`);
+  return run.files.markdown;
 }

@@ -238,6 +238,17 @@ describe('tampering on the real database is caught, naming the first bad entry',
     expect(v.out).toContain('first bad entry: event deploy-recs-1.4.2:s3 (pipeline deploy-recs-1.4.2, seq 2, global seq 3): checkpoint_mismatch: differs from the event checkpoint 4 (database) signed at global seq 3');
   });
 
+  it('an edited 10th event, rechained, found by the checkpoint at 12: the count stops before the 10th, not at 12', async () => {
+    await l.events.updateOne({ _id: 'deploy-recs-1.5.0:s10' }, { $set: { actor: 'user:mallory' } });
+    await rewriteChains(l.events);
+    const v = await verdict(l);
+    expect(v.code).toBe(1);
+    expect(v.out).toContain('audit log BROKEN at global seq 10: the 9 events before it verified\n');
+    expect(v.out).toContain('first bad entry: event deploy-recs-1.5.0:s10 (pipeline deploy-recs-1.5.0, seq 5, global seq 10): checkpoint_mismatch');
+    const json = JSON.parse((await cli(l, 'audit', 'verify', '--json')).stdout) as { checked: number; firstBroken: { globalSeq: number } };
+    expect(json).toMatchObject({ checked: 9, firstBroken: { globalSeq: 10 } });
+  });
+
   it('a deleted event', async () => {
     await l.events.deleteOne({ _id: 'deploy-recs-1.5.0:s6' });
     const v = await verdict(l);
@@ -282,7 +293,9 @@ describe('tampering on the real database is caught, naming the first bad entry',
     await l.db.collection(AUDIT_CHECKPOINTS).deleteMany({});
     await l.db.collection(AUDIT_TILES).deleteMany({});
     const v = await verdict(l);
-    expect(v.out).toContain(`first bad entry: event deploy-recs-1.5.0:s4 (pipeline deploy-recs-1.5.0, seq 2, global seq 4): checkpoint_mismatch: the log's root at 4 events differs from ${join(l.folder, '4.checkpoint')}: an event with global seq in 1..4 was changed`);
+    // The edited event is the 2nd: without the tiles no event can be named, only the span the checkpoint covers.
+    expect(v.out).toContain('audit log BROKEN between global seq 1 and 4: the 0 events before them verified\n');
+    expect(v.out).toContain(`first bad entry: one of global seq 1..4: checkpoint_mismatch: the log's root at 4 events differs from ${join(l.folder, '4.checkpoint')}: an event with global seq in 1..4 was changed`);
     // Nor will the log's own signer vouch for the rewritten history: it holds it to the folder's newest checkpoint.
     const resigned = await cli(l, 'audit', 'checkpoint');
     expect(resigned.code).toBe(1);

@@ -123,15 +123,19 @@ describe('modelship CLI: registry, routes, audit and bad input', () => {
     }
     // Metadata too deep to store, and a missing field, named by the file or the flag, with no library text.
     const deep = write('deep.json', `{"trainingDataVersion":"v1","codeVersion":"c1","hyperparameters":${'{"a":'.repeat(20_000)}{}${'}'.repeat(20_000)}}`);
-    const [tooDeep, noCode] = await Promise.all([
+    const huge = write('huge.json', JSON.stringify({ trainingDataVersion: 'v1', codeVersion: 'c1', hyperparameters: { blob: 'x'.repeat(20 * 1024 * 1024) } }));
+    const [tooDeep, noCode, tooBig] = await Promise.all([
       cli('register', files.artifacts[1], '--model', fresh, '--version', '1.0.0', '--create-model', '--owner', 'team-reco', '--metadata', deep),
       cli('register', files.artifacts[1], '--model', fresh, '--version', '1.0.0', '--create-model', '--owner', 'team-reco', '--training-data-version', 'v1'),
+      cli('register', files.artifacts[1], '--model', fresh, '--version', '1.0.0', '--create-model', '--owner', 'team-reco', '--metadata', huge),
     ]);
+    expect(tooBig.code).toBe(2);
+    expect(tooBig.stderr).toMatch(/^error: --metadata .*huge\.json: the file is 20971\d\d\d bytes; version metadata may be at most 262144 bytes \(256 KiB\)\n$/);
     expect(tooDeep.code).toBe(2);
     expect(tooDeep.stderr).toMatch(/--metadata .*deep\.json: hyperparameters(\.a)+: must not nest deeper than 32 levels/);
     expect(noCode.code).toBe(2);
     expect(noCode.stderr).toBe('error: --code-version: is required\n');
-    for (const res of [tooDeep, noCode]) expect(res.stderr).not.toMatch(/RangeError|call stack|Invalid input|metadata\.codeVersion/);
+    for (const res of [tooDeep, noCode, tooBig]) expect(res.stderr).not.toMatch(/RangeError|call stack|Invalid input|metadata\.codeVersion/);
     expect(garbageCsv.code).toBe(2);
     expect(garbageCsv.stderr).toMatch(/--train-data .*garbage\.csv: not a ratings CSV this pipeline can read: line 1, field header/);
     // Nothing was written: not the model, not a version, not a dataset.

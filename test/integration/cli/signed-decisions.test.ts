@@ -109,7 +109,18 @@ describe('signed starts, decisions and actions', () => {
       expect(added.stderr).toBe('');
       expect(added.code).toBe(0);
     }
+    // A role on a model nobody registered (a typo) is refused by its flag, and changes nothing.
+    const typo = `${model}x`;
+    const [addTypo, grantTypo] = [
+      await as('root', 'people', 'add', 'eve', '--public-key', pub('eve'), '--role', 'approver', '--model', typo),
+      await as('root', 'people', 'grant', 'bob', '--role', 'operator', '--model', typo),
+    ];
+    for (const res of [addTypo, grantTypo]) {
+      expect(res.code).toBe(1);
+      expect(res.stderr).toBe(`error: --model "${typo}": no model named "${typo}"; register it first (modelship register ... --create-model --owner TEAM), or leave --model out to grant on every model\n`);
+    }
     const list = JSON.parse((await cli('people', 'list', '--json')).stdout) as { name: string; roles: { role: string; model: string }[] }[];
+    expect(list.find((p) => p.name === 'eve')).toBeUndefined();
     expect(list.find((p) => p.name === 'bob')?.roles).toEqual([{ role: 'approver', model }]);
     expect(await mongo.db.collection('audit_events').countDocuments({ type: 'people.added' })).toBe(5);
   });

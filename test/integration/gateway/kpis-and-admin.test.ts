@@ -102,6 +102,28 @@ describe('gateway KPIs and operations, two replicas', () => {
     );
   });
 
+  it('refuses a JSON body with a prototype key by naming the key and the rule, and malformed JSON as not valid JSON', async () => {
+    const post = async (path: string, body: string, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${gateways[0].url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+      return { status: res.status, body: (await res.json()) as { error: string; message: string } };
+    };
+    const feedback = `{"model":"${model}","user":1,"item":2,"version":"2.0.0","event":"click"`;
+    const rule = 'keys that would reach an object\'s prototype (__proto__, constructor.prototype) are not accepted anywhere in a body';
+    expect(await post('/v1/feedback', `${feedback},"__proto__":{"polluted":true}}`)).toEqual({ status: 400, body: { error: 'bad_request', message: `body: the key "__proto__" is refused: ${rule}` } });
+    expect(await post('/v1/feedback', `${feedback},"extra":{"constructor":{"prototype":{"polluted":true}}}}`)).toEqual({
+      status: 400,
+      body: { error: 'bad_request', message: `body: the key "constructor.prototype" is refused: ${rule}` },
+    });
+    const killSwitch = await post(`/admin/models/${model}/kill-switch`, '{"mode":"stable-only","reason":"x","actor":"ops","__proto__":{}}', { authorization: `Bearer ${token}` });
+    expect(killSwitch.status).toBe(400);
+    expect(killSwitch.body.message).toContain('body: the key "__proto__" is refused');
+    expect(await createRouteStore(mongo.db).current(model)).toMatchObject({ killSwitch: 'off' });
+    const malformed = await post('/v1/feedback', `${feedback},}`);
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.message).toMatch(/^body: not valid JSON \(/);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('flips the kill switch through the admin API with the token, at once on both replicas', async () => {
     const res = await fetch(`${gateways[0].url}/admin/models/${model}/kill-switch`, {
       method: 'POST',

@@ -157,10 +157,10 @@ describe('report store on FerretDB', () => {
       cause: { type: 'Aborted', message: 'abort requested by erin', check: null },
     };
     const store = { db: mongo.db, dir };
-    const first = await writeRollbackDocument(store, failed);
-    const again = await writeRollbackDocument(store, failed);
+    const first = await writeRollbackDocument(store, failed, 'run-1');
+    const again = await writeRollbackDocument(store, failed, 'run-1');
     expect(again).toEqual(first);
-    expect(first).toEqual({ path: join(dir, PIPELINE_ID, 'rollback.md'), jsonPath: join(dir, PIPELINE_ID, 'rollback.json') });
+    expect(first).toEqual({ path: join(dir, PIPELINE_ID, 'runs', 'run-1', 'rollback.md'), jsonPath: join(dir, PIPELINE_ID, 'runs', 'run-1', 'rollback.json') });
     expect(await readFile(first.path, 'utf8')).toContain('restored exactly as before');
     const json = JSON.parse(await readFile(first.jsonPath, 'utf8')) as RollbackDocument;
     expect(json.production).toMatchObject({ changed: true, restored: true });

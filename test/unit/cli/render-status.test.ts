@@ -34,6 +34,17 @@ describe('status and watch rendering', () => {
     ]);
   });
 
+  it('says the champion a pipeline started from, and names this version once it is promoted, a first version included', () => {
+    const champion = (s: Parameters<typeof renderStatus>[0]) => renderStatus(s).split('\n').find((l) => l.startsWith('champion'));
+    expect(champion({ ...thresholds, champion: '2.0.0' })).toBe('champion   2.0.0 before this pipeline');
+    const first = { ...thresholds, champion: null, outcome: 'promoted' as const, step: 'done' as const };
+    expect(champion(first)).toBe(`champion   ${first.version} (this version, promoted); none before this pipeline (the first version of the model)`);
+    expect(champion({ ...first, outcome: 'rolled_back' })).toBe('champion   none before this pipeline (the first version of the model)');
+    expect(champion({ ...first, fromSearchAttributes: true })).toBe(
+      `champion   unknown: the pipeline has ended and no worker answered its status query (modelship models show ${first.model} names the champion)`,
+    );
+  });
+
   it('follows a pipe with one status line per change, the KPI lines of a statistical check beneath it', () => {
     expect(statusLine(statistical)).toContain(' check=breach@canary(regressed) ');
     expect(statusLine(thresholds)).toContain(' check=breach@canary ');
