@@ -1,4 +1,4 @@
-import type { AbandonedFindings } from '../operations/abandoned-rollout';
+import type { AbandonedFindings } from './abandoned';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { KpiCheck } from './messages';
 import type { DrillPolicy, MonitoringPolicy } from './model-policy';

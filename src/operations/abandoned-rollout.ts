@@ -1,10 +1,10 @@
 import type { Db } from 'mongodb';
+import type { AbandonedRestore, Orphan } from '../contracts/abandoned';
 import type { RouteSpec } from '../contracts/routes';
 import { EMPTY_ROUTE } from '../contracts/routes';
 import { aliasRowId, registryCollections } from '../registry/collections';
 import { IN_FLIGHT, type Status } from '../registry/lifecycle';
 import type { Registry } from '../registry';
-import type { AliasName } from '../registry/schemas';
 import type { LockHolder, RolloutLocks } from '../routing/rollout-locks';
 import type { RouteStore } from '../routing/store';
 
@@ -19,32 +19,8 @@ export interface RunState {
 
 export type DescribeRun = (run: LockHolder) => Promise<RunState>;
 
-export interface AbandonedRestore {
-  run: LockHolder;
-  closedAs: string;
-  version: string | null;
-  route: { from: number; backTo: number; generation: number } | null;
-  aliases: { alias: AliasName; from: string | null; to: string | null }[];
-  status: { from: Status; to: 'rolled_back' } | null;
-}
-
-/** A version left in flight by a run that closed before it changed production. */
-export interface Orphan {
-  version: string;
-  from: Status;
-  run: LockHolder;
-  closedAs: string;
-}
-
-/** What one look at a model found and put back. */
-export interface AbandonedFindings {
-  restored: AbandonedRestore | null;
-  orphans: Orphan[];
-}
-
 export const RESTORE_ACTOR = 'modelship:restore';
-const ACTOR = RESTORE_ACTOR;
-const ALIASES: AliasName[] = ['champion', 'last-known-good'];
+const ALIASES = ['champion', 'last-known-good'] as const;
 
 /**
  * Production left behind by a pipeline run that closed without finishing (terminated from the Web UI, timed out): the
@@ -64,18 +40,18 @@ export function createAbandonedRollouts(db: Db, registry: Registry, routes: Rout
     if (generation === current.generation) return null;
     const before = generation > 0 ? await routes.entry(model, generation) : null;
     const spec: RouteSpec = before ? { stable: before.stable, candidate: before.candidate, shadow: before.shadow, killSwitch: before.killSwitch } : EMPTY_ROUTE;
-    const applied = await routes.apply({ model, spec, key: `${prefix}restore:route`, actor: ACTOR, reason: 'the run that changed it closed without finishing', expectedGeneration: current.generation });
+    const applied = await routes.apply({ model, spec, key: `${prefix}restore:route`, actor: RESTORE_ACTOR, reason: 'the run that changed it closed without finishing', expectedGeneration: current.generation });
     return { from: current.generation, backTo: generation, generation: applied.generation };
   }
 
-  async function restoreAlias(model: string, alias: AliasName, prefix: string): Promise<AbandonedRestore['aliases'][number] | null> {
+  async function restoreAlias(model: string, alias: (typeof ALIASES)[number], prefix: string): Promise<AbandonedRestore['aliases'][number] | null> {
     const state = await registry.getAlias(model, alias);
     let revision = state.revision;
     while (revision > 0 && (await cols.aliasHistory.findOne({ _id: aliasRowId(model, alias, revision) }))?.key?.startsWith(prefix)) revision--;
     if (revision === state.revision) return null;
     const before = revision > 0 ? ((await cols.aliasHistory.findOne({ _id: aliasRowId(model, alias, revision) }))?.to ?? null) : null;
     if (before === state.version) return null;
-    await registry.moveAlias({ model, alias, to: before, expected: state.version, actor: ACTOR, reason: 'the run that moved it closed without finishing', key: `${prefix}restore:alias:${alias}` });
+    await registry.moveAlias({ model, alias, to: before, expected: state.version, actor: RESTORE_ACTOR, reason: 'the run that moved it closed without finishing', key: `${prefix}restore:alias:${alias}` });
     return { alias, from: state.version, to: before };
   }
 
@@ -85,7 +61,7 @@ export function createAbandonedRollouts(db: Db, registry: Registry, routes: Rout
     const from = doc.status as Status;
     // In production only by the run's own promotion, which the aliases no longer show.
     if (!IN_FLIGHT.includes(from) && !(from === 'production' && champion !== version)) return null;
-    await registry.transition({ model, version: version!, to: 'rolled_back', actor: ACTOR, reason: 'its pipeline run closed without finishing', key: `${prefix}restore:status` });
+    await registry.transition({ model, version: version!, to: 'rolled_back', actor: RESTORE_ACTOR, reason: 'its pipeline run closed without finishing', key: `${prefix}restore:status` });
     return { from, to: 'rolled_back' };
   }
 
@@ -124,7 +100,7 @@ export function createAbandonedRollouts(db: Db, registry: Registry, routes: Rout
         const state = await describe({ workflowId: pipelineIdOf(v.version), runId: '' });
         if (state.running) continue;
         const run = { workflowId: pipelineIdOf(v.version), runId: state.runId };
-        await registry.transition({ model, version: v.version, to: 'rolled_back', from, actor: ACTOR, reason: `its pipeline run closed (${state.status}) without finishing`, key: `${run.workflowId}:${run.runId}:restore:status` });
+        await registry.transition({ model, version: v.version, to: 'rolled_back', from, actor: RESTORE_ACTOR, reason: `its pipeline run closed (${state.status}) without finishing`, key: `${run.workflowId}:${run.runId}:restore:status` });
         settled.push({ version: v.version, from, run, closedAs: state.status });
       }
       return settled;

@@ -4,7 +4,7 @@ import type { KpiCheck } from '../../src/contracts/messages';
 import { monitoringPolicySchema, type MonitoringPolicy } from '../../src/contracts/model-policy';
 import type { MonitorActivities, ProductionCheck } from '../../src/contracts/monitoring';
 import type { PipelineActivities } from '../../src/contracts/pipeline-activities';
-import type { AbandonedRestore } from '../../src/operations/abandoned-rollout';
+import type { AbandonedRestore } from '../../src/contracts/abandoned';
 
 export const CHAMPION = { version: '2.0.0', sha256: 'b'.repeat(64) };
 export const LAST_GOOD = { version: '1.0.0', sha256: 'a'.repeat(64) };

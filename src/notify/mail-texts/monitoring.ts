@@ -1,5 +1,5 @@
 import type { MonitoringPolicy } from '../../contracts/model-policy';
-import type { AbandonedRestore } from '../../operations/abandoned-rollout';
+import type { AbandonedRestore } from '../../contracts/abandoned';
 import type { ProductionCheck, VersionRef } from '../../contracts/monitoring';
 import type { NotifyInput, PipelineRef } from '../../contracts/pipeline-activities';
 
