@@ -121,7 +121,8 @@ async function hotPaths(db: Db, nowMs: number, version: string): Promise<Paths> 
 /** Appends per second from `writers` separate processes, each with its own connection and audit log, started together. */
 async function appendRate(dbName: string, writers: number): Promise<number> {
   const children = Array.from({ length: writers }, (_, w) =>
-    spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'scripts/lib/bench-aged/append-worker.ts'), config().MONGODB_URI, dbName, `w${w}-${writers}-${Date.now()}`, String(APPEND_SECONDS * 1000)], { stdio: ['pipe', 'pipe', 'inherit'] }),
+    // Node with tsx's loader, not the tsx command, which would start a second process per writer.
+    spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/lib/bench-aged/append-worker.ts'), config().MONGODB_URI, dbName, `w${w}-${writers}-${Date.now()}`, String(APPEND_SECONDS * 1000)], { stdio: ['pipe', 'pipe', 'inherit'] }),
   );
   const lines = children.map((child) => {
     const out: string[] = [];
