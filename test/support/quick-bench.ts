@@ -9,6 +9,8 @@ import { join } from 'node:path';
 const ROOT = join(__dirname, '../..');
 
 export interface BenchRun {
+  /** The bench's own process: it runs in the child node starts, with tsx's loader. */
+  pid: number;
   code: number | null;
   stdout: string;
   stderr: string;
@@ -33,7 +35,7 @@ export function runQuickBench(script: string, boundMs: number, env: NodeJS.Proce
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(bound);
-      resolve({ code, stdout, stderr });
+      resolve({ pid: child.pid!, code, stdout, stderr });
     });
   });
 }

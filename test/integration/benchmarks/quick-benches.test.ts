@@ -65,7 +65,8 @@ describe('benchmarks on the stack, quick mode', () => {
   }, PIPELINE_MS + 10_000);
 
   it('bench:aged finishes on a private database and leaves none behind', async () => {
-    const json = lastJson(await runQuickBench('bench-aged.ts', AGED_MS));
+    const run = await runQuickBench('bench-aged.ts', AGED_MS);
+    const json = lastJson(run);
     const paths = ['rollout_check', 'monitor_check', 'approval_answer', 'champion_read', 'version_read', 'versions_list', 'report_read', 'audit_prove', 'audit_bundle', 'gateway_request'];
     const appends = ['audit_append_1_process_per_s', 'audit_append_8_processes_per_s'].flatMap((k) => [`${k}_empty`, `${k}_aged`]);
     const figures = [...paths.flatMap((p) => [`${p}_p50_ms_empty`, `${p}_p50_ms_aged`]), ...appends, 'worst_aged_ratio', 'audit_append_share_of_one_process', 'audit_verify_events_per_s', 'aged_events'];
@@ -75,7 +76,9 @@ describe('benchmarks on the stack, quick mode', () => {
     const client = await MongoClient.connect(process.env.MONGODB_URI!);
     try {
       const { databases } = await client.db().admin().listDatabases();
-      expect(databases.map((d) => d.name).filter((n) => n.startsWith('ms_bench_aged_quick_') || n.startsWith('ms_bench_fresh_'))).toEqual([]);
+      // The bench names both of its databases after its process.
+      const own = [`ms_bench_aged_quick_${run.pid}`, `ms_bench_fresh_${run.pid}`];
+      expect(databases.map((d) => d.name).filter((n) => own.includes(n))).toEqual([]);
     } finally {
       await client.close();
     }
