@@ -7,6 +7,11 @@
  * for the gateway request. Prints a table, then one line of JSON.
  *
  *   npm run stack:start && npm run bench:aged
+ *   npm run bench:aged -- --quick
+ *
+ * --quick ages a private database of this run (`ms_bench_aged_quick_<pid>`, dropped at the end with its files) by
+ * one hour of KPIs instead of a year, at 1 model, 1,000 events and 40 versions, with 3 repeats and 1 s append rounds,
+ * unless the variables above say otherwise: the same figures on a small history, to check that the benchmark runs.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -25,19 +30,25 @@ import { createRegistry, ensureIndexes, LISTED_VERSIONS } from '../src/registry'
 import { storedFiles } from '../src/reports';
 import { approvalAnswer } from './lib/bench-aged/approval';
 import { loadAuditLog } from './lib/bench-aged/load-audit';
-import { loadKpiYear, REPLICAS } from './lib/bench-aged/load-kpis';
+import { loadKpiYear, REPLICAS, YEAR_MS } from './lib/bench-aged/load-kpis';
 import { loadRegistry } from './lib/bench-aged/load-registry';
 import { gatewayRequest } from './lib/bench-aged/gateway-request';
 import { liveTraffic } from './lib/bench-aged/live-traffic';
+import { quickFlag, sizeFromEnv } from './lib/bench-size';
 import { percentile } from './lib/percentile';
 
-const MODELS = Number(process.env.BENCH_AGED_MODELS ?? 20);
-const EVENTS = Number(process.env.BENCH_AGED_EVENTS ?? 1_000_000);
-const VERSIONS = Number(process.env.BENCH_AGED_VERSIONS ?? 10_000);
-const REPEATS = Number(process.env.BENCH_AGED_REPEATS ?? 15);
-const APPEND_SECONDS = Number(process.env.BENCH_AGED_APPEND_SECONDS ?? 10);
+const QUICK = quickFlag();
+const MODELS = sizeFromEnv('BENCH_AGED_MODELS', QUICK, { full: 20, quick: 1 });
+/** A year of KPIs is some 136,000 documents per model, most of them the finest levels' last day. */
+const KPI_SPAN_MS = QUICK ? 3_600_000 : YEAR_MS;
+// The sealed deployment below is the third pipeline's, so the log needs at least three of 100 events.
+const EVENTS = sizeFromEnv('BENCH_AGED_EVENTS', QUICK, { full: 1_000_000, quick: 1000 }, 300);
+const VERSIONS = sizeFromEnv('BENCH_AGED_VERSIONS', QUICK, { full: 10_000, quick: 40 });
+const REPEATS = sizeFromEnv('BENCH_AGED_REPEATS', QUICK, { full: 15, quick: 3 });
+const APPEND_SECONDS = sizeFromEnv('BENCH_AGED_APPEND_SECONDS', QUICK, { full: 10, quick: 1 });
 const WRITERS = 8;
-const AGED_DB = 'modelship_bench_aged';
+/** The full run keeps its aged database between runs, since loading it takes long; a quick run owns its own. */
+const AGED_DB = QUICK ? `ms_bench_aged_quick_${process.pid}` : 'modelship_bench_aged';
 const ROOT = join(__dirname, '..');
 const MODEL = 'm00';
 /** A deployment of 100 events on either stack that nothing in the bench appends to, so both prove and bundle the same. */
@@ -110,7 +121,8 @@ async function hotPaths(db: Db, nowMs: number, version: string): Promise<Paths> 
 /** Appends per second from `writers` separate processes, each with its own connection and audit log, started together. */
 async function appendRate(dbName: string, writers: number): Promise<number> {
   const children = Array.from({ length: writers }, (_, w) =>
-    spawn(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'scripts/lib/bench-aged/append-worker.ts'), config().MONGODB_URI, dbName, `w${w}-${writers}-${Date.now()}`, String(APPEND_SECONDS * 1000)], { stdio: ['pipe', 'pipe', 'inherit'] }),
+    // Node with tsx's loader, not the tsx command, which would start a second process per writer.
+    spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/lib/bench-aged/append-worker.ts'), config().MONGODB_URI, dbName, `w${w}-${writers}-${Date.now()}`, String(APPEND_SECONDS * 1000)], { stdio: ['pipe', 'pipe', 'inherit'] }),
   );
   const lines = children.map((child) => {
     const out: string[] = [];
@@ -148,7 +160,7 @@ async function prepare(db: Db, aged: boolean, nowMs: number): Promise<string> {
   if (aged && !loaded) {
     const t = performance.now();
     let kpiDocs = 0;
-    for (let m = 0; m < MODELS; m++) kpiDocs += await loadKpiYear(db, `m${String(m).padStart(2, '0')}`, '1.0.0', nowMs);
+    for (let m = 0; m < MODELS; m++) kpiDocs += await loadKpiYear(db, `m${String(m).padStart(2, '0')}`, '1.0.0', nowMs, KPI_SPAN_MS);
     console.log(`aged stack: ${kpiDocs} KPI documents (${((performance.now() - t) / 1000).toFixed(0)} s)`);
     const versions = await loadRegistry(db, { models: MODELS, versions: VERSIONS });
     console.log(`aged stack: ${versions} versions (${((performance.now() - t) / 1000).toFixed(0)} s)`);
@@ -219,6 +231,8 @@ async function main(): Promise<void> {
     console.log(`audit verify: ${verified.checked} events at ${verifyRate.toFixed(0)} events/s, ${verified.ok ? 'intact' : 'BROKEN'}`);
     console.log(
       JSON.stringify({
+        bench: 'aged',
+        quick: QUICK,
         ...figures,
         worst_aged_ratio: Number(worst.toFixed(3)),
         ...Object.fromEntries(Object.entries(rates).map(([k, v]) => [k, Number(v.toFixed(1))])),
@@ -229,6 +243,11 @@ async function main(): Promise<void> {
     );
   } finally {
     await empty.dropDatabase().catch(() => undefined);
+    rmSync(benchFolder(empty), { recursive: true, force: true });
+    if (QUICK) {
+      await aged.dropDatabase().catch(() => undefined);
+      rmSync(benchFolder(aged), { recursive: true, force: true });
+    }
     await mongo.close();
   }
 }

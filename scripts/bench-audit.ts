@@ -6,6 +6,7 @@
  *
  *   npm run bench:audit      # BENCH_SEQ_APPENDS, BENCH_CONCURRENT_APPENDS, BENCH_SEPARATE_APPENDS, BENCH_TREE_EVENTS
  *                            # resize the phases
+ *   npm run bench:audit -- --quick   # 300, 300, 48 and 1,000 events unless those are set: proofs at 10^3 only
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -28,15 +29,17 @@ import {
 } from '../src/audit';
 import { checkpointOfSize, proveConsistency, proveLeaves } from '../src/audit/checkpoints/proofs';
 import { leafHash } from '../src/audit/merkle/tree-hash';
+import { quickFlag, sizeFromEnv } from './lib/bench-size';
 import { percentile } from './lib/percentile';
 import { config } from '../src/config';
 import { connectMongo, type Mongo } from '../src/db';
 import { createRegistry, ensureIndexes } from '../src/registry';
 
-const SEQ_APPENDS = Number(process.env.BENCH_SEQ_APPENDS ?? 3000);
-const CONCURRENT_APPENDS = Number(process.env.BENCH_CONCURRENT_APPENDS ?? 3000);
-const SEPARATE_APPENDS = Number(process.env.BENCH_SEPARATE_APPENDS ?? 240);
-const TREE_EVENTS = Number(process.env.BENCH_TREE_EVENTS ?? 100_000);
+const QUICK = quickFlag();
+const SEQ_APPENDS = sizeFromEnv('BENCH_SEQ_APPENDS', QUICK, { full: 3000, quick: 300 });
+const CONCURRENT_APPENDS = sizeFromEnv('BENCH_CONCURRENT_APPENDS', QUICK, { full: 3000, quick: 300 });
+const SEPARATE_APPENDS = sizeFromEnv('BENCH_SEPARATE_APPENDS', QUICK, { full: 240, quick: 48 });
+const TREE_EVENTS = sizeFromEnv('BENCH_TREE_EVENTS', QUICK, { full: 100_000, quick: 1000 });
 const WRITERS = 8;
 const PIPELINES = 8;
 const keys = generateNoteKeys('bench.modelship.local/audit');
@@ -231,6 +234,7 @@ async function main(): Promise<void> {
 
   const figures = {
     bench: 'audit',
+    quick: QUICK,
     seq_appends_per_s: Math.round(seq.appends),
     seq_raw_inserts_per_s: Math.round(seq.rawInserts),
     seq_appends_vs_raw_ratio: Number((seq.appends / seq.rawInserts).toFixed(2)),

@@ -5,6 +5,7 @@
  * end. Prints a table, then one line of JSON (keys carry their units).
  *
  *   npm run bench:identity        # BENCH_SIGNATURES (default 5000) and BENCH_CHECKS (default 300) resize it
+ *   npm run bench:identity -- --quick   # 500 signatures and 30 checks unless those are set
  */
 import { randomBytes } from 'node:crypto';
 import { createAuditLog } from '../src/audit';
@@ -16,10 +17,12 @@ import { createPeopleStore } from '../src/identity/people';
 import { createSignatureUses } from '../src/identity/signature-uses';
 import { signAction, signatureHolds } from '../src/identity/signed-fields';
 import { verifyIdentity } from '../src/identity/verify-identity';
+import { quickFlag, sizeFromEnv } from './lib/bench-size';
 import { percentile } from './lib/percentile';
 
-const SIGNATURES = Number(process.env.BENCH_SIGNATURES ?? 5000);
-const CHECKS = Number(process.env.BENCH_CHECKS ?? 300);
+const QUICK = quickFlag();
+const SIGNATURES = sizeFromEnv('BENCH_SIGNATURES', QUICK, { full: 5000, quick: 500 });
+const CHECKS = sizeFromEnv('BENCH_CHECKS', QUICK, { full: 300, quick: 30 });
 const SHA = 'c'.repeat(64);
 
 function timed(fn: () => void): number {
@@ -72,6 +75,8 @@ async function main(): Promise<void> {
     console.log(`the whole check costs ${ratio.toFixed(1)}x a plain read at p50`);
     console.log(
       JSON.stringify({
+        bench: 'identity',
+        quick: QUICK,
         sign_p50_us: percentile(signUs, 0.5),
         verify_p50_us: percentile(verifyUs, 0.5),
         verify_p99_us: percentile(verifyUs, 0.99),

@@ -4,7 +4,10 @@
  * spec; today's threshold judge and a Kayenta-style Mann-Whitney judge see traffic from the same generator, the
  * same users and the same seeds, with the stage plan they were tuned for (shadowing 10%).
  *
- *   tsx scripts/bench-judge.ts [--rollouts 2000] [--seed 1] [--workers 2]
+ *   tsx scripts/bench-judge.ts [--rollouts 2000] [--seed 1] [--workers 2] [--quick]
+ *
+ * --quick runs 40 rollouts per cell instead of 2,000 (unless --rollouts is given): the same grid and figures, with
+ * wide sampling error, to check that the benchmark runs end to end.
  *
  * The world simulated, its assumptions and how to read the table: docs/verdicts.md. The last line is JSON.
  */
@@ -17,12 +20,13 @@ import type { CellResult } from './lib/bench-judge/worker';
 
 const { values } = parseArgs({
   options: {
-    rollouts: { type: 'string', default: '2000' },
+    rollouts: { type: 'string' },
     seed: { type: 'string', default: '1' },
     workers: { type: 'string', default: String(Math.min(2, cpus().length)) },
+    quick: { type: 'boolean', default: false },
   },
 });
-const rollouts = Number(values.rollouts);
+const rollouts = Number(values.rollouts ?? (values.quick ? '40' : '2000'));
 const seed = Number(values.seed);
 const workers = Number(values.workers);
 for (const [flag, v] of [['--rollouts', rollouts], ['--seed', seed], ['--workers', workers]] as const) {
@@ -105,6 +109,7 @@ async function main(): Promise<void> {
   }
   const json = {
     bench: 'judge',
+    quick: values.quick,
     rollouts_per_cell: rollouts,
     seed,
     ...figures('statistical', ''),

@@ -2,10 +2,12 @@
  * Scoring benchmark: per-user top-10 latency over the full catalogue, evaluation throughput, and how
  * both scale with catalogue size. Models are random (seeded) since timing does not depend on quality.
  *
- *   tsx scripts/bench-models.ts [--calls 3000] [--users 2000]
+ *   tsx scripts/bench-models.ts [--calls 3000] [--users 2000] [--quick]
  *
  * Larger catalogues get proportionally fewer calls and evaluated users (never under 600 and 250) to
- * keep the run near half a minute; percentiles stay meaningful at that count.
+ * keep the run near half a minute; percentiles stay meaningful at that count. --quick times 200 calls after 50
+ * warm-up calls and evaluates 100 users at each size (unless --calls or --users is given): the same figures, too few
+ * calls for their tails to mean much, to check that the benchmark runs end to end.
  *
  * The compute floor is items x dims multiply-adds at one per nanosecond; floor_ratio is the measured
  * p50 over that floor (below 1 means faster than one multiply-add per ns). The same model and calls are then timed
@@ -26,12 +28,21 @@ const SEEN_PER_USER = 50;
 
 const { values: args } = parseArgs({
   options: {
-    calls: { type: 'string', default: '3000' },
-    users: { type: 'string', default: '2000' },
+    calls: { type: 'string' },
+    users: { type: 'string' },
+    quick: { type: 'boolean', default: false },
   },
 });
-const calls = Number(args.calls);
-const users = Number(args.users);
+const quick = args.quick === true;
+const calls = Number(args.calls ?? (quick ? 200 : 3000));
+const users = Number(args.users ?? (quick ? 300 : 2000));
+for (const [flag, v] of [['--calls', calls], ['--users', users]] as const) {
+  if (!Number.isInteger(v) || v < 1) throw new Error(`${flag} must be a whole number of at least 1`);
+}
+/** The fewest calls and evaluated users at any catalogue size. */
+const floors = quick ? { calls: 200, users: 100 } : { calls: 600, users: 250 };
+/** Calls before timing, so that the optimising compiler has settled. */
+const WARM_UP_CALLS = quick ? 50 : 300;
 
 const randomModel = (items: number, seed: number) => randomEmbeddingModel({ users, items, dims: DIMS }, seed);
 
@@ -57,10 +68,9 @@ async function bench(scale: number): Promise<Row> {
   const model = randomModel(items, items);
   const scorer: Scorer = createScorer(model);
   const cases = heldOut(items, 7);
-  const timedCalls = Math.max(600, Math.round(calls / scale));
-  const evaluatedUsers = Math.max(250, Math.round(users / scale));
-  // Warm-up so that the optimising compiler has settled before anything is measured.
-  for (let i = 0; i < 300; i++) scorer.topK(cases[i % users].userId, K, { exclude: cases[i % users].seen });
+  const timedCalls = Math.max(floors.calls, Math.round(calls / scale));
+  const evaluatedUsers = Math.min(users, Math.max(floors.users, Math.round(users / scale)));
+  for (let i = 0; i < WARM_UP_CALLS; i++) scorer.topK(cases[i % users].userId, K, { exclude: cases[i % users].seen });
 
   const times = new Float64Array(timedCalls);
   for (let i = 0; i < timedCalls; i++) {
@@ -76,7 +86,7 @@ async function bench(scale: number): Promise<Row> {
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
 
   const onnx = await createOnnxScorer(embeddingAsOnnx(model));
-  for (let i = 0; i < 300; i++) await onnx.topK(cases[i % users].userId, K, { exclude: cases[i % users].seen });
+  for (let i = 0; i < WARM_UP_CALLS; i++) await onnx.topK(cases[i % users].userId, K, { exclude: cases[i % users].seen });
   const onnxTimes = new Float64Array(timedCalls);
   for (let i = 0; i < timedCalls; i++) {
     const c = cases[i % users];
@@ -125,6 +135,7 @@ async function main(): Promise<void> {
   console.log(
     JSON.stringify({
       bench: 'models',
+      quick,
       items_count: base.items,
       dims_count: DIMS,
       k_count: K,

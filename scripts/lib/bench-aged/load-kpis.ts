@@ -5,7 +5,7 @@ import { collectionName, expiredAt, KPI_LEVELS, slotId } from '../../../src/kpis
 import { KPI_WRITERS } from '../../../src/kpis/writers';
 
 export const REPLICAS = ['gw-a:8080', 'gw-b:8080'];
-const YEAR_MS = 365 * 86_400_000;
+export const YEAR_MS = 365 * 86_400_000;
 
 /** Counts of one replica over one slot of `ms`, at about 10 requests a second per replica. */
 function slotCounts(ms: number, salt: number) {
@@ -25,18 +25,18 @@ function slotCounts(ms: number, salt: number) {
 }
 
 /**
- * What a year leaves in the KPI store of one model version served by two replicas, once retention has run: every slot
- * of every level within its horizon, written straight into the level collections in bulk (a replica writes the same
- * documents one flush at a time). Returns the number of documents written.
+ * What a year (or `spanMs`) leaves in the KPI store of one model version served by two replicas, once retention has
+ * run: every slot of every level within its horizon, written straight into the level collections in bulk (a replica
+ * writes the same documents one flush at a time). Returns the number of documents written.
  */
-export async function loadKpiYear(db: Db, model: string, version: string, nowMs: number): Promise<number> {
+export async function loadKpiYear(db: Db, model: string, version: string, nowMs: number, spanMs = YEAR_MS): Promise<number> {
   let written = 0;
   for (const [n, replica] of REPLICAS.entries()) {
-    await db.collection(KPI_WRITERS).insertOne({ _id: `${model}|${n}` as never, model, replica, firstMs: nowMs - YEAR_MS, lastMs: nowMs });
+    await db.collection(KPI_WRITERS).insertOne({ _id: `${model}|${n}` as never, model, replica, firstMs: nowMs - spanMs, lastMs: nowMs });
   }
   for (const level of KPI_LEVELS) {
     const byCollection = new Map<string, object[]>();
-    for (let start = Math.floor((nowMs - YEAR_MS) / level.ms) * level.ms; start + level.ms <= nowMs; start += level.ms) {
+    for (let start = Math.floor((nowMs - spanMs) / level.ms) * level.ms; start + level.ms <= nowMs; start += level.ms) {
       if (expiredAt(level, start, nowMs)) continue;
       const name = collectionName(model, level, start);
       const docs = byCollection.get(name) ?? [];

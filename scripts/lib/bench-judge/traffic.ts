@@ -85,7 +85,11 @@ function drawServed(rng: Rng, a: Assignment, inBand: (band: number) => boolean, 
     into.successes += successes;
     into.feedback += successes;
   }
+  // The simulated service has no cache: every request is ranked by the version that answers it, so the uncached
+  // histogram, the one the comparison with stable reads, holds the same draws as the histogram of every request.
+  const before = [...into.latency];
   drawHistogram(rng, into.requests, arm.latency, into.latency);
+  into.latency.forEach((n, i) => (into.uncachedLatency[i] += n - before[i]));
 }
 
 function drawShadow(rng: Rng, a: Assignment, share: number, arm: ArmModel, seconds: number, into: KpiCounters): void {
