@@ -1,8 +1,8 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { startPipeline } from '../../../src/client/start-pipeline';
-import { approveSignal, rejectSignal, statusQuery } from '../../../src/contracts/messages';
+import { rejectSignal, statusQuery } from '../../../src/contracts/messages';
 import { OutcomeKey } from '../../../src/contracts/search-attributes';
-import { openStack, type Stack } from './stack-fixture';
+import { openStack, promoteFirst, type Stack } from './stack-fixture';
 
 jest.setTimeout(300_000);
 
@@ -16,10 +16,7 @@ describe('a latency gate that fails for a reason outside the model', () => {
 
   beforeAll(async () => {
     stack = await openStack('ig');
-    await stack.fixture.register('1.0.0', { seed: 1 });
-    const first = await stack.startUntilApproval('1.0.0');
-    await first.signal(approveSignal, { approver: 'bob', comment: 'first version' });
-    expect(await first.result()).toMatchObject({ outcome: 'promoted' });
+    await promoteFirst(stack);
   });
 
   afterAll(async () => {

@@ -3,7 +3,7 @@ import { approveSignal } from '../../../src/contracts/messages';
 import type { RollbackDocument } from '../../../src/reports';
 import { createRouteStore, ROUTE_HISTORY } from '../../../src/routing';
 import type { RouteHistoryDoc } from '../../../src/contracts/routes';
-import { openStack, sleep, type Stack } from './stack-fixture';
+import { openStack, promoteFirst, sleep, type Stack } from './stack-fixture';
 import { stuckAfter } from '../../support/time-factor';
 
 jest.setTimeout(stuckAfter(180_000));
@@ -15,10 +15,7 @@ describe('a pipeline that fails on the real stack leaves production as it was', 
 
   beforeAll(async () => {
     stack = await openStack('rb');
-    await stack.fixture.register('1.0.0', { seed: 1 });
-    const first = await stack.startUntilApproval('1.0.0');
-    await first.signal(approveSignal, { approver: 'bob', comment: 'first version' });
-    expect(await first.result()).toMatchObject({ outcome: 'promoted' });
+    await promoteFirst(stack);
   });
 
   afterAll(async () => {

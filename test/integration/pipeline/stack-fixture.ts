@@ -8,7 +8,7 @@ import type { Worker } from '@temporalio/worker';
 import { createWorkerAuditLog } from '../../../src/worker/worker-audit-log';
 import { startPipeline } from '../../../src/client/start-pipeline';
 import { config } from '../../../src/config';
-import { statusQuery } from '../../../src/contracts/messages';
+import { approveSignal, statusQuery } from '../../../src/contracts/messages';
 import type { Mongo } from '../../../src/db';
 import { createMailer, type Mailer } from '../../../src/notify';
 import { connectClient } from '../../../src/temporal';
@@ -166,6 +166,15 @@ export async function openStack(prefix: string, { ratePerSec = 100, users = 300,
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Puts a first version of the stack's model in production through a whole pipeline, so the next one has a champion. */
+export async function promoteFirst(stack: Stack, version = '1.0.0', overrides?: SpecOverrides): Promise<void> {
+  await stack.fixture.register(version, { seed: 1 });
+  const first = await stack.startUntilApproval(version, overrides);
+  await first.signal(approveSignal, { approver: 'bob', comment: 'first version' });
+  const result = await first.result();
+  if (result.outcome !== 'promoted') throw new Error(`the first version ended ${result.outcome}: ${JSON.stringify(result).slice(0, 500)}`);
+}
 
 /** Every answer of `n` requests spread over both replicas, as (version, variant). */
 export async function sample(stack: Stack, n: number): Promise<{ status: number; version?: string; variant?: string }[]> {
